@@ -1,0 +1,50 @@
+# agent-memory: `make run` serves the API locally, `make test` runs the whole suite.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8080
+DATA_DIR ?= .agent-memory
+export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
+
+.PHONY: help install install-dev run test lint format clean
+
+help:
+	@echo "make run    - install (first time) and serve the API on http://$(HOST):$(PORT)"
+	@echo "make test   - install dev tools (first time) and run the test suite"
+	@echo "make lint   - ruff and mypy"
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $@
+
+install: $(VENV)/.installed
+
+install-dev: $(VENV)/.installed-dev
+
+run: install
+	$(BIN)/agent-memory serve --host $(HOST) --port $(PORT) --data-dir $(DATA_DIR)
+
+test: install-dev
+	$(BIN)/python -m pytest -q
+
+lint: install-dev
+	$(BIN)/ruff check layers functions tests benchmarks infra
+	$(BIN)/ruff format --check layers functions tests benchmarks infra
+	$(BIN)/mypy layers functions
+
+format: install-dev
+	$(BIN)/ruff check --fix layers functions tests benchmarks infra
+	$(BIN)/ruff format layers functions tests benchmarks infra
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

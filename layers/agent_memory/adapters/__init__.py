@@ -1,0 +1,1 @@
+"""Adapters translate between the ports and concrete technologies."""

@@ -1,0 +1,1 @@
+"""The production backend: DynamoDB, OpenSearch Serverless, Bedrock, Step Functions, S3, EventBridge."""

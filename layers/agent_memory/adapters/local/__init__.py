@@ -1,0 +1,1 @@
+"""The embedded default backend: SQLite, numpy and in-process workers."""

@@ -1,0 +1,485 @@
+"""SQLite store: the source of truth of the embedded backend.
+
+WAL journal, one connection per thread, `BEGIN IMMEDIATE` for every write so that concurrent writers (threads or
+processes on the same file) queue on SQLite's lock instead of failing when a read transaction tries to upgrade.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from agent_memory.adapters.local.schema import MIGRATIONS
+from agent_memory.domain.clock import from_micros, to_micros
+from agent_memory.domain.errors import DuplicateMemory, NotFound, StoreUnavailable, VersionConflict
+from agent_memory.domain.limits import IDEMPOTENCY_TTL_SECONDS
+from agent_memory.domain.models import (
+    ApiKeyRecord,
+    Entity,
+    HistoryEntry,
+    HistoryEvent,
+    Memory,
+    MemoryFilter,
+    Owner,
+    Scope,
+    Source,
+    StoredResponse,
+    TenantSettings,
+)
+from agent_memory.domain.text import content_key
+from agent_memory.ports import Position, StoredPage
+
+BUSY_TIMEOUT_SECONDS = 30.0
+
+_MEMORY_COLUMNS = (
+    "id, tenant, user_id, agent_id, thread_id, content, summary, source, importance, valence, topics, entities,"
+    " metadata, source_refs, access_count, created_at, updated_at, expires_at, supersedes, superseded_by,"
+    " version, embedding_model"
+)
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def _optional_micros(value: datetime | None) -> int | None:
+    return None if value is None else to_micros(value)
+
+
+def _optional_datetime(value: int | None) -> datetime | None:
+    return None if value is None else from_micros(value)
+
+
+def _row_to_memory(row: sqlite3.Row) -> Memory:
+    return Memory(
+        id=row["id"],
+        tenant=row["tenant"],
+        user_id=row["user_id"],
+        agent_id=row["agent_id"],
+        thread_id=row["thread_id"],
+        content=row["content"],
+        summary=row["summary"],
+        source=Source(row["source"]),
+        importance=row["importance"],
+        valence=row["valence"],
+        topics=tuple(json.loads(row["topics"])),
+        entities=tuple(Entity(**entity) for entity in json.loads(row["entities"])),
+        metadata=json.loads(row["metadata"]),
+        source_refs=tuple(json.loads(row["source_refs"])),
+        access_count=row["access_count"],
+        created_at=from_micros(row["created_at"]),
+        updated_at=from_micros(row["updated_at"]),
+        expires_at=_optional_datetime(row["expires_at"]),
+        supersedes=row["supersedes"],
+        superseded_by=row["superseded_by"],
+        version=row["version"],
+        embedding_model=row["embedding_model"],
+    )
+
+
+def _memory_values(memory: Memory) -> dict[str, Any]:
+    return {
+        "id": memory.id,
+        "tenant": memory.tenant,
+        "user_id": memory.user_id,
+        "agent_id": memory.agent_id,
+        "thread_id": memory.thread_id,
+        "content": memory.content,
+        "content_key": content_key(memory.content),
+        "summary": memory.summary,
+        "source": memory.source.value,
+        "importance": memory.importance,
+        "valence": memory.valence,
+        "topics": _dumps(list(memory.topics)),
+        "entities": _dumps(
+            [{"id": e.id, "name": e.name, "type": e.type, "mentions": e.mentions} for e in memory.entities]
+        ),
+        "metadata": _dumps(memory.metadata),
+        "source_refs": _dumps(list(memory.source_refs)),
+        "access_count": memory.access_count,
+        "created_at": to_micros(memory.created_at),
+        "updated_at": to_micros(memory.updated_at),
+        "expires_at": _optional_micros(memory.expires_at),
+        "supersedes": memory.supersedes,
+        "superseded_by": memory.superseded_by,
+        "version": memory.version,
+        "embedding_model": memory.embedding_model,
+    }
+
+
+def _row_to_history(row: sqlite3.Row) -> HistoryEntry:
+    return HistoryEntry(
+        memory_id=row["memory_id"],
+        version=row["version"],
+        event=HistoryEvent(row["event"]),
+        at=from_micros(row["at"]),
+        content=row["content"],
+        previous_content=row["previous_content"],
+        changed_fields=tuple(json.loads(row["changed_fields"])),
+    )
+
+
+def _row_to_key(row: sqlite3.Row) -> ApiKeyRecord:
+    return ApiKeyRecord(
+        key_id=row["key_id"],
+        tenant=row["tenant"],
+        scopes=frozenset(Scope(s) for s in json.loads(row["scopes"])),
+        name=row["name"],
+        created_at=from_micros(row["created_at"]),
+        revoked_at=_optional_datetime(row["revoked_at"]),
+        last_used_at=_optional_datetime(row["last_used_at"]),
+    )
+
+
+class SqliteStore:
+    """Implements MemoryStore, SettingsStore, KeyStore and IdempotencyStore on one SQLite file."""
+
+    def __init__(self, path: Path | str) -> None:
+        self._path = str(path)
+        self._local = threading.local()
+        self._migrated = False
+        self._migrate_lock = threading.Lock()
+
+    # -- connections and transactions ------------------------------------------------------------
+
+    def _connect(self) -> sqlite3.Connection:
+        if self._path != ":memory:":
+            Path(self._path).parent.mkdir(parents=True, exist_ok=True)
+        conn = sqlite3.connect(self._path, timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None)
+        conn.row_factory = sqlite3.Row
+        conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_SECONDS * 1000)}")
+        conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("PRAGMA synchronous = NORMAL")
+        return conn
+
+    def _conn(self) -> sqlite3.Connection:
+        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = self._connect()
+            self._local.conn = conn
+            if not self._migrated:
+                self._migrate(conn)
+        return conn
+
+    def _migrate(self, conn: sqlite3.Connection) -> None:
+        with self._migrate_lock:
+            if self._migrated:
+                return
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                current = conn.execute("PRAGMA user_version").fetchone()[0]
+                for version, script in enumerate(MIGRATIONS, start=1):
+                    if version > current:
+                        for statement in script.split(";"):
+                            if statement.strip():
+                                conn.execute(statement)
+                        conn.execute(f"PRAGMA user_version = {version}")
+                conn.execute("COMMIT")
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+            self._migrated = True
+
+    @property
+    def schema_version(self) -> int:
+        return int(self._conn().execute("PRAGMA user_version").fetchone()[0])
+
+    @contextmanager
+    def _write(self) -> Iterator[sqlite3.Connection]:
+        conn = self._conn()
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            raise StoreUnavailable(f"The store is busy: {exc}") from exc
+        try:
+            yield conn
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+
+    @contextmanager
+    def _read(self) -> Iterator[sqlite3.Connection]:
+        try:
+            yield self._conn()
+        except sqlite3.OperationalError as exc:
+            raise StoreUnavailable(f"The store is busy: {exc}") from exc
+
+    def close(self) -> None:
+        conn = getattr(self._local, "conn", None)
+        if conn is not None:
+            conn.close()
+            self._local.conn = None
+
+    # -- memories -------------------------------------------------------------------------------
+
+    def _insert_one(self, conn: sqlite3.Connection, memory: Memory, history: HistoryEntry) -> Memory:
+        values = _memory_values(memory)
+        existing = conn.execute(
+            "SELECT id, expires_at FROM memories WHERE tenant = ? AND user_id = ? AND content_key = ?",
+            (memory.tenant, memory.user_id, values["content_key"]),
+        ).fetchone()
+        if existing is not None:
+            expired = existing["expires_at"] is not None and existing["expires_at"] <= values["created_at"]
+            if not expired:
+                raise DuplicateMemory(existing["id"])
+            self._delete_rows(conn, memory.owner, [existing["id"]])
+        columns = ", ".join(values)
+        placeholders = ", ".join(f":{name}" for name in values)
+        conn.execute(f"INSERT INTO memories ({columns}) VALUES ({placeholders})", values)
+        self._add_history(conn, memory, history)
+        return memory
+
+    def _add_history(self, conn: sqlite3.Connection, memory: Memory, entry: HistoryEntry) -> None:
+        conn.execute(
+            "INSERT INTO memory_history (tenant, user_id, memory_id, version, event, at, content,"
+            " previous_content, changed_fields) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                memory.tenant,
+                memory.user_id,
+                entry.memory_id,
+                entry.version,
+                entry.event.value,
+                to_micros(entry.at),
+                entry.content,
+                entry.previous_content,
+                _dumps(list(entry.changed_fields)),
+            ),
+        )
+
+    def insert(self, memory: Memory, history: HistoryEntry) -> Memory:
+        with self._write() as conn:
+            return self._insert_one(conn, memory, history)
+
+    def insert_many(self, items: Sequence[tuple[Memory, HistoryEntry]]) -> list[Memory | Exception]:
+        results: list[Memory | Exception] = []
+        with self._write() as conn:
+            for memory, history in items:
+                try:
+                    results.append(self._insert_one(conn, memory, history))
+                except DuplicateMemory as exc:
+                    results.append(exc)
+        return results
+
+    def get(self, owner: Owner, memory_id: str, now: datetime) -> Memory | None:
+        with self._read() as conn:
+            row = conn.execute(
+                f"SELECT {_MEMORY_COLUMNS} FROM memories WHERE id = ? AND tenant = ? AND user_id = ?"
+                " AND (expires_at IS NULL OR expires_at > ?)",
+                (memory_id, owner.tenant, owner.user_id, to_micros(now)),
+            ).fetchone()
+        return None if row is None else _row_to_memory(row)
+
+    @staticmethod
+    def _filter_sql(owner: Owner, filters: MemoryFilter, now: datetime) -> tuple[str, list[Any]]:
+        clauses = ["tenant = ?", "user_id = ?", "(expires_at IS NULL OR expires_at > ?)"]
+        params: list[Any] = [owner.tenant, owner.user_id, to_micros(now)]
+        if not filters.include_superseded:
+            clauses.append("superseded_by IS NULL")
+        if filters.agent_id is not None:
+            clauses.append("agent_id = ?")
+            params.append(filters.agent_id)
+        if filters.source is not None:
+            clauses.append("source = ?")
+            params.append(filters.source.value)
+        if filters.topic is not None:
+            clauses.append("EXISTS (SELECT 1 FROM json_each(memories.topics) WHERE json_each.value = ?)")
+            params.append(filters.topic)
+        if filters.created_after is not None:
+            clauses.append("created_at > ?")
+            params.append(to_micros(filters.created_after))
+        if filters.created_before is not None:
+            clauses.append("created_at < ?")
+            params.append(to_micros(filters.created_before))
+        return " AND ".join(clauses), params
+
+    def list_memories(
+        self,
+        owner: Owner,
+        filters: MemoryFilter,
+        now: datetime,
+        limit: int,
+        position: Position | None,
+        offset: int,
+    ) -> StoredPage:
+        where, params = self._filter_sql(owner, filters, now)
+        page_where, page_params = where, list(params)
+        if position is not None:
+            before = position.get("before_id")
+            if not isinstance(before, str):
+                raise ValueError("position needs before_id")
+            page_where += " AND id < ?"
+            page_params.append(before)
+        with self._read() as conn:
+            total = conn.execute(f"SELECT COUNT(*) FROM memories WHERE {where}", params).fetchone()[0]
+            rows = conn.execute(
+                f"SELECT {_MEMORY_COLUMNS} FROM memories WHERE {page_where} ORDER BY id DESC LIMIT ? OFFSET ?",
+                [*page_params, limit + 1, offset],
+            ).fetchall()
+        items = [_row_to_memory(row) for row in rows[:limit]]
+        next_position = {"before_id": items[-1].id} if len(rows) > limit else None
+        return StoredPage(items=items, total=total, next_position=next_position)
+
+    def update(self, memory: Memory, expected_version: int, history: HistoryEntry) -> Memory:
+        values = _memory_values(memory)
+        with self._write() as conn:
+            row = conn.execute(
+                "SELECT version FROM memories WHERE id = ? AND tenant = ? AND user_id = ?",
+                (memory.id, memory.tenant, memory.user_id),
+            ).fetchone()
+            if row is None:
+                raise NotFound(f"Memory {memory.id} was not found for this user.")
+            if row["version"] != expected_version:
+                raise VersionConflict(
+                    f"Memory {memory.id} is at version {row['version']}, not {expected_version}; "
+                    "read it again and retry."
+                )
+            clash = conn.execute(
+                "SELECT id FROM memories WHERE tenant = ? AND user_id = ? AND content_key = ? AND id != ?"
+                " AND (expires_at IS NULL OR expires_at > ?)",
+                (memory.tenant, memory.user_id, values["content_key"], memory.id, values["updated_at"]),
+            ).fetchone()
+            if clash is not None:
+                raise DuplicateMemory(clash["id"])
+            expired = conn.execute(
+                "SELECT id FROM memories WHERE tenant = ? AND user_id = ? AND content_key = ? AND id != ?",
+                (memory.tenant, memory.user_id, values["content_key"], memory.id),
+            ).fetchall()
+            self._delete_rows(conn, memory.owner, [row["id"] for row in expired])
+            assignments = ", ".join(f"{name} = :{name}" for name in values if name != "id")
+            conn.execute(f"UPDATE memories SET {assignments} WHERE id = :id", values)
+            self._add_history(conn, memory, history)
+        return memory
+
+    @staticmethod
+    def _delete_rows(conn: sqlite3.Connection, owner: Owner, memory_ids: Sequence[str]) -> list[str]:
+        deleted: list[str] = []
+        for memory_id in memory_ids:
+            cursor = conn.execute(
+                "DELETE FROM memories WHERE id = ? AND tenant = ? AND user_id = ?",
+                (memory_id, owner.tenant, owner.user_id),
+            )
+            if cursor.rowcount:
+                deleted.append(memory_id)
+                conn.execute(
+                    "DELETE FROM memory_history WHERE memory_id = ? AND tenant = ? AND user_id = ?",
+                    (memory_id, owner.tenant, owner.user_id),
+                )
+        return deleted
+
+    def delete(self, owner: Owner, memory_ids: Sequence[str]) -> list[str]:
+        with self._write() as conn:
+            return self._delete_rows(conn, owner, list(dict.fromkeys(memory_ids)))
+
+    def history(self, owner: Owner, memory_id: str) -> list[HistoryEntry]:
+        with self._read() as conn:
+            rows = conn.execute(
+                "SELECT * FROM memory_history WHERE memory_id = ? AND tenant = ? AND user_id = ? ORDER BY version",
+                (memory_id, owner.tenant, owner.user_id),
+            ).fetchall()
+        return [_row_to_history(row) for row in rows]
+
+    # -- settings -------------------------------------------------------------------------------
+
+    def get_settings(self, tenant: str) -> TenantSettings:
+        with self._read() as conn:
+            row = conn.execute("SELECT data FROM settings WHERE tenant = ?", (tenant,)).fetchone()
+        return TenantSettings() if row is None else TenantSettings(**json.loads(row["data"]))
+
+    def put_settings(self, tenant: str, settings: TenantSettings) -> TenantSettings:
+        data = {
+            "max_content_chars": settings.max_content_chars,
+            "default_memory_mode": settings.default_memory_mode,
+        }
+        with self._write() as conn:
+            conn.execute(
+                "INSERT INTO settings (tenant, data) VALUES (?, ?)"
+                " ON CONFLICT (tenant) DO UPDATE SET data = excluded.data",
+                (tenant, _dumps(data)),
+            )
+        return settings
+
+    # -- API keys -------------------------------------------------------------------------------
+
+    def add_key(self, record: ApiKeyRecord, key_hash: str) -> None:
+        with self._write() as conn:
+            conn.execute(
+                "INSERT INTO api_keys (key_id, key_hash, tenant, scopes, name, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+                (
+                    record.key_id,
+                    key_hash,
+                    record.tenant,
+                    _dumps(sorted(s.value for s in record.scopes)),
+                    record.name,
+                    to_micros(record.created_at),
+                ),
+            )
+
+    def find_key(self, key_hash: str) -> ApiKeyRecord | None:
+        with self._read() as conn:
+            row = conn.execute("SELECT * FROM api_keys WHERE key_hash = ?", (key_hash,)).fetchone()
+        return None if row is None else _row_to_key(row)
+
+    def list_keys(self, tenant: str | None) -> list[ApiKeyRecord]:
+        with self._read() as conn:
+            if tenant is None:
+                rows = conn.execute("SELECT * FROM api_keys ORDER BY created_at").fetchall()
+            else:
+                rows = conn.execute("SELECT * FROM api_keys WHERE tenant = ? ORDER BY created_at", (tenant,)).fetchall()
+        return [_row_to_key(row) for row in rows]
+
+    def revoke_key(self, key_id: str, at: datetime) -> bool:
+        with self._write() as conn:
+            cursor = conn.execute(
+                "UPDATE api_keys SET revoked_at = ? WHERE key_id = ? AND revoked_at IS NULL",
+                (to_micros(at), key_id),
+            )
+            return cursor.rowcount > 0
+
+    # -- idempotency ----------------------------------------------------------------------------
+
+    def reserve(self, tenant: str, key: str, fingerprint: str, now: datetime) -> StoredResponse | None:
+        with self._write() as conn:
+            conn.execute(
+                "DELETE FROM idempotency WHERE tenant = ? AND key = ? AND created_at < ?",
+                (tenant, key, to_micros(now) - IDEMPOTENCY_TTL_SECONDS * 1_000_000),
+            )
+            row = conn.execute(
+                "SELECT fingerprint, status, body, created_at FROM idempotency WHERE tenant = ? AND key = ?",
+                (tenant, key),
+            ).fetchone()
+            if row is not None:
+                return StoredResponse(
+                    fingerprint=row["fingerprint"],
+                    status=row["status"],
+                    body=bytes(row["body"]),
+                    created_at=from_micros(row["created_at"]),
+                )
+            conn.execute(
+                "INSERT INTO idempotency (tenant, key, fingerprint, status, body, created_at)"
+                " VALUES (?, ?, ?, NULL, x'', ?)",
+                (tenant, key, fingerprint, to_micros(now)),
+            )
+        return None
+
+    def complete(self, tenant: str, key: str, status: int, body: bytes) -> None:
+        with self._write() as conn:
+            conn.execute(
+                "UPDATE idempotency SET status = ?, body = ? WHERE tenant = ? AND key = ?",
+                (status, body, tenant, key),
+            )
+
+    def release(self, tenant: str, key: str) -> None:
+        with self._write() as conn:
+            conn.execute("DELETE FROM idempotency WHERE tenant = ? AND key = ?", (tenant, key))
+
+    def purge_idempotency(self, older_than: datetime) -> int:
+        with self._write() as conn:
+            cursor = conn.execute("DELETE FROM idempotency WHERE created_at < ?", (to_micros(older_than),))
+            return cursor.rowcount

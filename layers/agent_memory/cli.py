@@ -1,0 +1,203 @@
+"""The `agent-memory` command: serve the API, manage keys, and script memories without HTTP."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from agent_memory.config import Config
+from agent_memory.domain.errors import AgentMemoryError
+from agent_memory.domain.models import ApiKeyRecord, MemoryFilter, NewMemory, Owner, Scope, Source
+from agent_memory.runtime import Runtime, write_private_file
+from agent_memory.services.keys import parse_scopes
+
+
+def _runtime(args: argparse.Namespace) -> Runtime:
+    overrides: dict[str, Any] = {}
+    if args.data_dir is not None:
+        overrides["data_dir"] = Path(args.data_dir)
+    return Runtime(Config(**overrides))
+
+
+def _print_json(value: Any) -> None:
+    print(json.dumps(value, indent=2, default=str, ensure_ascii=False))
+
+
+def _memory_json(memory: Any) -> dict[str, Any]:
+    from agent_memory.http.schemas import MemoryOut
+
+    return MemoryOut.of(memory).model_dump(mode="json")
+
+
+def _key_json(record: ApiKeyRecord) -> dict[str, Any]:
+    return {
+        "key_id": record.key_id,
+        "tenant": record.tenant,
+        "scopes": sorted(s.value for s in record.scopes),
+        "name": record.name,
+        "created_at": record.created_at.isoformat(),
+        "revoked_at": None if record.revoked_at is None else record.revoked_at.isoformat(),
+    }
+
+
+def ensure_dev_key(runtime: Runtime) -> str | None:
+    """On a store with no keys at all, create the `default` tenant's key and keep it in the data folder."""
+    if runtime.keys.list_keys():
+        return None
+    plaintext, _ = runtime.keys.create("default", frozenset(Scope), name="dev")
+    write_private_file(runtime.dev_key_path, plaintext + "\n")
+    return plaintext
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from agent_memory.http.app import create_app
+
+    runtime = _runtime(args)
+    created = ensure_dev_key(runtime)
+    if created is not None:
+        print(f"Created an API key for tenant 'default' (shown once): {created}")
+        print(f"It is saved in {runtime.dev_key_path} (readable by you only).")
+    print(f"agent-memory serving on http://{args.host}:{args.port}  (docs: /docs, data: {runtime.config.data_dir})")
+    sys.stdout.flush()
+    uvicorn.run(create_app(runtime), host=args.host, port=args.port, log_level=args.log_level)
+    return 0
+
+
+def cmd_keys_create(args: argparse.Namespace) -> int:
+    runtime = _runtime(args)
+    scopes = parse_scopes(args.scopes.split(","))
+    plaintext, record = runtime.keys.create(args.tenant, scopes, name=args.name)
+    if args.json:
+        _print_json({"api_key": plaintext, **_key_json(record)})
+    else:
+        print(plaintext)
+        print(
+            f"key_id={record.key_id} tenant={record.tenant} scopes={','.join(sorted(s.value for s in scopes))}"
+            " (the key is shown only once)",
+            file=sys.stderr,
+        )
+    return 0
+
+
+def cmd_keys_list(args: argparse.Namespace) -> int:
+    _print_json([_key_json(r) for r in _runtime(args).keys.list_keys(args.tenant)])
+    return 0
+
+
+def cmd_keys_revoke(args: argparse.Namespace) -> int:
+    _runtime(args).keys.revoke(args.key_id)
+    print(f"revoked {args.key_id}")
+    return 0
+
+
+def cmd_add(args: argparse.Namespace) -> int:
+    memory = _runtime(args).memories.create(
+        args.tenant,
+        NewMemory(
+            user_id=args.user_id,
+            content=args.content,
+            agent_id=args.agent_id,
+            source=Source(args.source),
+            importance=args.importance,
+            topics=tuple(args.topic or ()),
+        ),
+    )
+    _print_json(_memory_json(memory))
+    return 0
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    filters = MemoryFilter(
+        agent_id=args.agent_id, source=None if args.source is None else Source(args.source), topic=args.topic
+    )
+    page = _runtime(args).memories.list_memories(Owner(args.tenant, args.user_id), filters, args.limit, args.cursor, args.offset)
+    _print_json({"items": [_memory_json(m) for m in page.items], "total": page.total, "next_cursor": page.next_cursor})
+    return 0
+
+
+def cmd_get(args: argparse.Namespace) -> int:
+    _print_json(_memory_json(_runtime(args).memories.get(Owner(args.tenant, args.user_id), args.memory_id)))
+    return 0
+
+
+def cmd_delete(args: argparse.Namespace) -> int:
+    _runtime(args).memories.delete(Owner(args.tenant, args.user_id), args.memory_id)
+    print(f"deleted {args.memory_id}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="agent-memory", description=__doc__)
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--data-dir", help="folder of the local store (default: ./.agent-memory)")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    serve = sub.add_parser("serve", parents=[common], help="run the HTTP API")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8080)
+    serve.add_argument("--log-level", default="info")
+    serve.set_defaults(func=cmd_serve)
+
+    keys = sub.add_parser("keys", help="manage API keys").add_subparsers(dest="keys_command", required=True)
+    create = keys.add_parser("create", parents=[common], help="create a key (printed once)")
+    create.add_argument("--tenant", required=True)
+    create.add_argument("--scopes", default="read,write", help="comma-separated: read, write, admin")
+    create.add_argument("--name")
+    create.add_argument("--json", action="store_true")
+    create.set_defaults(func=cmd_keys_create)
+    listing = keys.add_parser("list", parents=[common], help="list keys (never their secret)")
+    listing.add_argument("--tenant")
+    listing.set_defaults(func=cmd_keys_list)
+    revoke = keys.add_parser("revoke", parents=[common], help="revoke a key by key_id")
+    revoke.add_argument("key_id")
+    revoke.set_defaults(func=cmd_keys_revoke)
+
+    scoped = argparse.ArgumentParser(add_help=False, parents=[common])
+    scoped.add_argument("--tenant", default="default")
+    scoped.add_argument("--user-id", required=True)
+
+    add = sub.add_parser("add", parents=[scoped], help="remember something")
+    add.add_argument("content")
+    add.add_argument("--agent-id")
+    add.add_argument("--source", default="api", choices=[s.value for s in Source])
+    add.add_argument("--importance", type=float, default=0.5)
+    add.add_argument("--topic", action="append")
+    add.set_defaults(func=cmd_add)
+
+    lister = sub.add_parser("list", parents=[scoped], help="list memories, newest first")
+    lister.add_argument("--agent-id")
+    lister.add_argument("--source", choices=[s.value for s in Source])
+    lister.add_argument("--topic")
+    lister.add_argument("--limit", type=int, default=20)
+    lister.add_argument("--offset", type=int, default=0)
+    lister.add_argument("--cursor")
+    lister.set_defaults(func=cmd_list)
+
+    get = sub.add_parser("get", parents=[scoped], help="show one memory")
+    get.add_argument("memory_id")
+    get.set_defaults(func=cmd_get)
+
+    delete = sub.add_parser("delete", parents=[scoped], help="forget one memory")
+    delete.add_argument("memory_id")
+    delete.set_defaults(func=cmd_delete)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        result: int = args.func(args)
+    except AgentMemoryError as exc:
+        print(f"error ({exc.code}): {exc.detail}", file=sys.stderr)
+        return 2
+    return result
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,100 @@
+"""One error type per failure. The HTTP layer maps each to a problem+json response in one place."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class AgentMemoryError(Exception):
+    """Base of every failure the service reports to a client."""
+
+    status = 500
+    code = "internal_error"
+    title = "Internal error"
+
+    def __init__(self, detail: str, **extra: Any) -> None:
+        super().__init__(detail)
+        self.detail = detail
+        self.extra = extra
+
+
+class InvalidInput(AgentMemoryError):
+    status = 422
+    code = "invalid_input"
+    title = "Invalid input"
+
+
+class ContentTooLong(InvalidInput):
+    code = "content_too_long"
+    title = "Content too long"
+
+
+class BlankContent(InvalidInput):
+    code = "content_blank"
+    title = "Content is blank"
+
+
+class InvalidCursor(InvalidInput):
+    code = "invalid_cursor"
+    title = "Invalid cursor"
+
+
+class NotFound(AgentMemoryError):
+    status = 404
+    code = "not_found"
+    title = "Not found"
+
+
+class DuplicateMemory(AgentMemoryError):
+    status = 409
+    code = "duplicate_memory"
+    title = "Duplicate memory"
+
+    def __init__(self, existing_id: str) -> None:
+        super().__init__(
+            f"A memory with the same content already exists for this user: {existing_id}",
+            existing_id=existing_id,
+        )
+        self.existing_id = existing_id
+
+
+class VersionConflict(AgentMemoryError):
+    status = 409
+    code = "version_conflict"
+    title = "Version conflict"
+
+
+class IdempotencyKeyInUse(AgentMemoryError):
+    status = 409
+    code = "idempotency_key_in_progress"
+    title = "Request with this Idempotency-Key is in progress"
+
+
+class IdempotencyKeyReused(AgentMemoryError):
+    status = 422
+    code = "idempotency_key_reused"
+    title = "Idempotency-Key reused with a different request"
+
+
+class Unauthenticated(AgentMemoryError):
+    status = 401
+    code = "unauthenticated"
+    title = "Missing or invalid API key"
+
+
+class Forbidden(AgentMemoryError):
+    status = 403
+    code = "forbidden"
+    title = "Forbidden"
+
+
+class PayloadTooLarge(AgentMemoryError):
+    status = 413
+    code = "payload_too_large"
+    title = "Payload too large"
+
+
+class StoreUnavailable(AgentMemoryError):
+    status = 503
+    code = "store_unavailable"
+    title = "Storage temporarily unavailable"

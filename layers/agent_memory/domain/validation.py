@@ -1,0 +1,92 @@
+"""Input rules shared by every entry point (HTTP, CLI, jobs), so the same bad input fails the same way."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from typing import Any
+
+from agent_memory.domain import limits
+from agent_memory.domain.errors import BlankContent, ContentTooLong, InvalidInput
+from agent_memory.domain.text import has_control_characters, is_blank
+
+
+def identifier(name: str, value: str) -> str:
+    """user_id, agent_id, thread_id and memory ids: 1..128 visible characters."""
+    if not value or not value.strip():
+        raise InvalidInput(f"{name} must not be blank.")
+    if len(value) > limits.MAX_ID_CHARS:
+        raise InvalidInput(f"{name} must be at most {limits.MAX_ID_CHARS} characters.")
+    if has_control_characters(value) or value != value.strip():
+        raise InvalidInput(f"{name} must not contain control characters or surrounding whitespace.")
+    return value
+
+
+def optional_identifier(name: str, value: str | None) -> str | None:
+    return None if value is None else identifier(name, value)
+
+
+def content(value: str, max_chars: int) -> str:
+    if is_blank(value):
+        raise BlankContent("content must contain at least one visible character.")
+    if len(value) > max_chars:
+        raise ContentTooLong(
+            f"content is {len(value)} characters; the limit for this tenant is max_content_chars={max_chars}.",
+            limit=max_chars,
+            length=len(value),
+        )
+    if has_control_characters(value):
+        raise InvalidInput("content must not contain control characters other than tab and newline.")
+    return value
+
+
+def summary(value: str | None) -> str | None:
+    if value is None:
+        return None
+    if len(value) > limits.MAX_SUMMARY_CHARS:
+        raise InvalidInput(f"summary must be at most {limits.MAX_SUMMARY_CHARS} characters.")
+    return value
+
+
+def unit_interval(name: str, value: float) -> float:
+    if not 0.0 <= value <= 1.0:
+        raise InvalidInput(f"{name} must be between 0 and 1.")
+    return value
+
+
+def signed_unit_interval(name: str, value: float) -> float:
+    if not -1.0 <= value <= 1.0:
+        raise InvalidInput(f"{name} must be between -1 and 1.")
+    return value
+
+
+def topics(values: Iterable[str]) -> tuple[str, ...]:
+    """Trimmed, lower-cased, de-duplicated in order."""
+    cleaned: list[str] = []
+    for raw in values:
+        topic = " ".join(raw.split()).lower()
+        if not topic:
+            raise InvalidInput("topics must not contain blank entries.")
+        if len(topic) > limits.MAX_TOPIC_CHARS:
+            raise InvalidInput(f"each topic must be at most {limits.MAX_TOPIC_CHARS} characters.")
+        if topic not in cleaned:
+            cleaned.append(topic)
+    if len(cleaned) > limits.MAX_TOPICS:
+        raise InvalidInput(f"at most {limits.MAX_TOPICS} topics are allowed.")
+    return tuple(cleaned)
+
+
+def source_refs(values: Iterable[str]) -> tuple[str, ...]:
+    refs = tuple(values)
+    if len(refs) > limits.MAX_SOURCE_REFS:
+        raise InvalidInput(f"at most {limits.MAX_SOURCE_REFS} source_refs are allowed.")
+    for ref in refs:
+        identifier("source_refs entry", ref)
+    return refs
+
+
+def metadata(value: dict[str, Any]) -> dict[str, Any]:
+    encoded = json.dumps(value, ensure_ascii=False)
+    if len(encoded.encode("utf-8")) > limits.MAX_METADATA_BYTES:
+        raise InvalidInput(f"metadata must serialise to at most {limits.MAX_METADATA_BYTES} bytes of JSON.")
+    return value

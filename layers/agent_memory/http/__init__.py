@@ -1,0 +1,1 @@
+"""HTTP edge: FastAPI app factory, routers, auth and error mapping."""

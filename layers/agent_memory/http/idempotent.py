@@ -1,0 +1,49 @@
+"""Runs a POST handler under an optional Idempotency-Key and renders the outcome as a response."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+
+from fastapi import Response
+from pydantic import BaseModel
+
+from agent_memory.domain.errors import AgentMemoryError
+from agent_memory.domain.models import Principal
+from agent_memory.http.errors import PROBLEM_MEDIA_TYPE, problem_bytes
+from agent_memory.runtime import Runtime
+from agent_memory.services.idempotency import Outcome, fingerprint
+
+
+def _render(status: int, body: bytes) -> Response:
+    media_type = "application/json"
+    if status >= 400:
+        media_type = PROBLEM_MEDIA_TYPE
+    return Response(content=body, status_code=status, media_type=media_type)
+
+
+def idempotent_response(
+    runtime: Runtime,
+    principal: Principal,
+    key: str | None,
+    route: str,
+    request: BaseModel,
+    status: int,
+    handle: Callable[[], BaseModel],
+) -> Response:
+    def produce() -> Outcome:
+        return status, handle().model_dump_json().encode("utf-8")
+
+    if key is None:
+        code, body = produce()
+        return _render(code, body)
+
+    def render_error(error: AgentMemoryError) -> Outcome:
+        return error.status, problem_bytes(error)
+
+    request_fingerprint = fingerprint(route, json.dumps(request.model_dump(mode="json"), sort_keys=True))
+    (code, body), replayed = runtime.idempotency.run(principal.tenant, key, request_fingerprint, produce, render_error)
+    response = _render(code, body)
+    if replayed:
+        response.headers["Idempotent-Replayed"] = "true"
+    return response

@@ -1,0 +1,149 @@
+"""/v1/memories: create, batch create, list, get, update, delete, bulk delete, history."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Header, Query, Response
+
+from agent_memory.domain import limits
+from agent_memory.domain.clock import as_utc
+from agent_memory.domain.errors import AgentMemoryError
+from agent_memory.domain.models import MemoryFilter, MemoryPatch, Owner, Source
+from agent_memory.http.deps import Reader, RuntimeDep, Writer
+from agent_memory.http.errors import problem_of
+from agent_memory.http.idempotent import idempotent_response
+from agent_memory.http.schemas import (
+    BatchCreateRequest,
+    BatchCreateResponse,
+    BatchItemResult,
+    BulkDeleteRequest,
+    CreateMemoryRequest,
+    HistoryEntryOut,
+    HistoryResponse,
+    MemoryOut,
+    MemoryPage,
+    Problem,
+    UpdateMemoryRequest,
+)
+
+router = APIRouter(prefix="/v1/memories", tags=["memories"])
+
+UserId = Annotated[str, Query(min_length=1, max_length=limits.MAX_ID_CHARS, description="The end-user.")]
+IdempotencyKey = Annotated[
+    str | None,
+    Header(alias="Idempotency-Key", max_length=limits.MAX_ID_CHARS, description="Replays the first response."),
+]
+ERRORS: dict[int | str, dict[str, object]] = {
+    code: {"model": Problem, "content": {"application/problem+json": {}}} for code in (401, 403, 404, 409, 422)
+}
+
+
+@router.post("", status_code=201, response_model=MemoryOut, responses=ERRORS)
+def create_memory(
+    body: CreateMemoryRequest, principal: Writer, runtime: RuntimeDep, idempotency_key: IdempotencyKey = None
+) -> Response:
+    """Remember one thing about a user. Duplicate content (after normalisation) answers 409 with `existing_id`."""
+    return idempotent_response(
+        runtime,
+        principal,
+        idempotency_key,
+        "POST /v1/memories",
+        body,
+        201,
+        lambda: MemoryOut.of(runtime.memories.create(principal.tenant, body.to_domain())),
+    )
+
+
+@router.post("/batch", response_model=BatchCreateResponse, responses=ERRORS)
+def create_memories(
+    body: BatchCreateRequest, principal: Writer, runtime: RuntimeDep, idempotency_key: IdempotencyKey = None
+) -> Response:
+    """Remember up to 100 things at once. Each item succeeds or fails on its own (see `results`)."""
+
+    def handle() -> BatchCreateResponse:
+        outcomes = runtime.memories.create_batch(principal.tenant, [item.to_domain() for item in body.items])
+        results: list[BatchItemResult] = []
+        for index, outcome in enumerate(outcomes):
+            if isinstance(outcome, AgentMemoryError):
+                results.append(BatchItemResult(index=index, status=outcome.status, error=problem_of(outcome)))
+            else:
+                results.append(BatchItemResult(index=index, status=201, id=outcome.id, memory=MemoryOut.of(outcome)))
+        created = sum(1 for r in results if r.status == 201)
+        return BatchCreateResponse(created=created, failed=len(results) - created, results=results)
+
+    return idempotent_response(runtime, principal, idempotency_key, "POST /v1/memories/batch", body, 200, handle)
+
+
+@router.get("", response_model=MemoryPage, responses=ERRORS)
+def list_memories(
+    principal: Reader,
+    runtime: RuntimeDep,
+    user_id: UserId,
+    agent_id: Annotated[str | None, Query(max_length=limits.MAX_ID_CHARS)] = None,
+    source: Source | None = None,
+    topic: Annotated[str | None, Query(max_length=limits.MAX_TOPIC_CHARS)] = None,
+    created_after: datetime | None = None,
+    created_before: datetime | None = None,
+    limit: Annotated[int, Query(ge=1, le=limits.MAX_PAGE_SIZE)] = limits.DEFAULT_PAGE_SIZE,
+    offset: Annotated[int, Query(ge=0, le=limits.MAX_OFFSET)] = 0,
+    cursor: Annotated[str | None, Query(max_length=1024)] = None,
+) -> MemoryPage:
+    """Newest first. Page with `cursor` (stable while memories are added) or with `offset`."""
+    filters = MemoryFilter(
+        agent_id=agent_id,
+        source=source,
+        topic=None if topic is None else topic.strip().lower(),
+        created_after=None if created_after is None else as_utc(created_after),
+        created_before=None if created_before is None else as_utc(created_before),
+    )
+    page = runtime.memories.list_memories(Owner(principal.tenant, user_id), filters, limit, cursor, offset)
+    return MemoryPage(
+        items=[MemoryOut.of(m) for m in page.items],
+        total=page.total,
+        limit=limit,
+        offset=offset,
+        next_cursor=page.next_cursor,
+    )
+
+
+@router.post("/delete", status_code=204, responses=ERRORS)
+def delete_memories(body: BulkDeleteRequest, principal: Writer, runtime: RuntimeDep) -> Response:
+    """Forget several memories of one user. Ids that do not exist are ignored."""
+    runtime.memories.delete_many(Owner(principal.tenant, body.user_id), body.ids)
+    return Response(status_code=204)
+
+
+@router.get("/{memory_id}", response_model=MemoryOut, responses=ERRORS)
+def get_memory(memory_id: str, principal: Reader, runtime: RuntimeDep, user_id: UserId) -> MemoryOut:
+    return MemoryOut.of(runtime.memories.get(Owner(principal.tenant, user_id), memory_id))
+
+
+@router.patch("/{memory_id}", response_model=MemoryOut, responses=ERRORS)
+def update_memory(memory_id: str, body: UpdateMemoryRequest, principal: Writer, runtime: RuntimeDep) -> MemoryOut:
+    """Change a memory. A content change is checked for duplicates and recorded in its history."""
+    patch = MemoryPatch(
+        content=body.content,
+        summary=body.summary,
+        agent_id=body.agent_id,
+        importance=body.importance,
+        valence=body.valence,
+        topics=None if body.topics is None else tuple(body.topics),
+        metadata=body.metadata,
+        expires_at=body.expires_at,
+        expected_version=body.version,
+    )
+    return MemoryOut.of(runtime.memories.update(Owner(principal.tenant, body.user_id), memory_id, patch))
+
+
+@router.delete("/{memory_id}", status_code=204, responses=ERRORS)
+def delete_memory(memory_id: str, principal: Writer, runtime: RuntimeDep, user_id: UserId) -> Response:
+    runtime.memories.delete(Owner(principal.tenant, user_id), memory_id)
+    return Response(status_code=204)
+
+
+@router.get("/{memory_id}/history", response_model=HistoryResponse, responses=ERRORS)
+def memory_history(memory_id: str, principal: Reader, runtime: RuntimeDep, user_id: UserId) -> HistoryResponse:
+    entries = runtime.memories.history(Owner(principal.tenant, user_id), memory_id)
+    return HistoryResponse(memory_id=memory_id, entries=[HistoryEntryOut.of(e) for e in entries])

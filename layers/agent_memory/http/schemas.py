@@ -1,0 +1,203 @@
+"""Pydantic models of the HTTP API: what clients send and what they get back."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from agent_memory.domain import limits
+from agent_memory.domain.models import Entity, HistoryEntry, Memory, NewMemory, Source, TenantSettings
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class EntityIn(Strict):
+    name: str = Field(min_length=1, max_length=200)
+    type: str = Field(default="thing", min_length=1, max_length=50)
+
+
+class CreateMemoryRequest(Strict):
+    user_id: str = Field(min_length=1, max_length=limits.MAX_ID_CHARS, examples=["alice"])
+    content: str = Field(max_length=limits.MAX_CONTENT_CHARS_CEILING, examples=["Prefers window seats on long flights"])
+    agent_id: str | None = Field(default=None, min_length=1, max_length=limits.MAX_ID_CHARS)
+    thread_id: str | None = Field(default=None, min_length=1, max_length=limits.MAX_ID_CHARS)
+    summary: str | None = Field(default=None, max_length=limits.MAX_SUMMARY_CHARS)
+    source: Source = Source.API
+    importance: float = Field(default=0.5, ge=0.0, le=1.0)
+    valence: float = Field(default=0.0, ge=-1.0, le=1.0)
+    topics: list[str] = Field(default_factory=list, max_length=limits.MAX_TOPICS)
+    entities: list[EntityIn] = Field(default_factory=list, max_length=50)
+    metadata: dict[str, Any] = Field(default_factory=dict)
+    source_refs: list[str] = Field(default_factory=list, max_length=limits.MAX_SOURCE_REFS)
+    expires_at: datetime | None = None
+
+    def to_domain(self) -> NewMemory:
+        return NewMemory(
+            user_id=self.user_id,
+            content=self.content,
+            agent_id=self.agent_id,
+            thread_id=self.thread_id,
+            summary=self.summary,
+            source=self.source,
+            importance=self.importance,
+            valence=self.valence,
+            topics=tuple(self.topics),
+            entities=tuple(Entity(id=f"{e.type}:{e.name.casefold()}", name=e.name, type=e.type) for e in self.entities),
+            metadata=self.metadata,
+            source_refs=tuple(self.source_refs),
+            expires_at=self.expires_at,
+        )
+
+
+class BatchCreateRequest(Strict):
+    items: list[CreateMemoryRequest] = Field(min_length=1, max_length=limits.MAX_BATCH_ITEMS)
+
+
+class UpdateMemoryRequest(Strict):
+    user_id: str = Field(min_length=1, max_length=limits.MAX_ID_CHARS)
+    content: str | None = Field(default=None, max_length=limits.MAX_CONTENT_CHARS_CEILING)
+    summary: str | None = Field(default=None, max_length=limits.MAX_SUMMARY_CHARS)
+    agent_id: str | None = Field(default=None, min_length=1, max_length=limits.MAX_ID_CHARS)
+    importance: float | None = Field(default=None, ge=0.0, le=1.0)
+    valence: float | None = Field(default=None, ge=-1.0, le=1.0)
+    topics: list[str] | None = Field(default=None, max_length=limits.MAX_TOPICS)
+    metadata: dict[str, Any] | None = None
+    expires_at: datetime | None = None
+    version: int | None = Field(default=None, ge=1, description="Apply only if the memory is at this version.")
+
+
+class BulkDeleteRequest(Strict):
+    user_id: str = Field(min_length=1, max_length=limits.MAX_ID_CHARS)
+    ids: list[str] = Field(min_length=1, max_length=limits.MAX_BULK_DELETE_IDS)
+
+
+class EntityOut(BaseModel):
+    id: str
+    name: str
+    type: str
+    mentions: int
+
+
+class MemoryOut(BaseModel):
+    id: str
+    user_id: str
+    agent_id: str | None
+    thread_id: str | None
+    content: str
+    summary: str | None
+    source: Source
+    importance: float
+    valence: float
+    topics: list[str]
+    entities: list[EntityOut]
+    metadata: dict[str, Any]
+    source_refs: list[str]
+    access_count: int
+    created_at: datetime
+    updated_at: datetime
+    expires_at: datetime | None
+    supersedes: str | None
+    superseded_by: str | None
+    version: int
+    embedding_model: str | None
+
+    @classmethod
+    def of(cls, memory: Memory) -> MemoryOut:
+        return cls(
+            id=memory.id,
+            user_id=memory.user_id,
+            agent_id=memory.agent_id,
+            thread_id=memory.thread_id,
+            content=memory.content,
+            summary=memory.summary,
+            source=memory.source,
+            importance=memory.importance,
+            valence=memory.valence,
+            topics=list(memory.topics),
+            entities=[EntityOut(id=e.id, name=e.name, type=e.type, mentions=e.mentions) for e in memory.entities],
+            metadata=memory.metadata,
+            source_refs=list(memory.source_refs),
+            access_count=memory.access_count,
+            created_at=memory.created_at,
+            updated_at=memory.updated_at,
+            expires_at=memory.expires_at,
+            supersedes=memory.supersedes,
+            superseded_by=memory.superseded_by,
+            version=memory.version,
+            embedding_model=memory.embedding_model,
+        )
+
+
+class MemoryPage(BaseModel):
+    items: list[MemoryOut]
+    total: int = Field(description="How many memories match the filters, across all pages.")
+    limit: int
+    offset: int
+    next_cursor: str | None = Field(description="Pass as `cursor` to get the next page; null on the last page.")
+
+
+class BatchItemResult(BaseModel):
+    index: int
+    status: int
+    id: str | None = None
+    memory: MemoryOut | None = None
+    error: dict[str, Any] | None = None
+
+
+class BatchCreateResponse(BaseModel):
+    created: int
+    failed: int
+    results: list[BatchItemResult]
+
+
+class HistoryEntryOut(BaseModel):
+    version: int
+    event: str
+    at: datetime
+    content: str
+    previous_content: str | None
+    changed_fields: list[str]
+
+    @classmethod
+    def of(cls, entry: HistoryEntry) -> HistoryEntryOut:
+        return cls(
+            version=entry.version,
+            event=entry.event.value,
+            at=entry.at,
+            content=entry.content,
+            previous_content=entry.previous_content,
+            changed_fields=list(entry.changed_fields),
+        )
+
+
+class HistoryResponse(BaseModel):
+    memory_id: str
+    entries: list[HistoryEntryOut]
+
+
+class MemorySettingsOut(BaseModel):
+    max_content_chars: int
+    default_memory_mode: str
+
+    @classmethod
+    def of(cls, settings: TenantSettings) -> MemorySettingsOut:
+        return cls(max_content_chars=settings.max_content_chars, default_memory_mode=settings.default_memory_mode)
+
+
+class MemorySettingsUpdate(Strict):
+    max_content_chars: int | None = Field(default=None, ge=1, le=limits.MAX_CONTENT_CHARS_CEILING)
+    default_memory_mode: str | None = Field(default=None, pattern="^(off|on|auto|readonly)$")
+
+
+class Problem(BaseModel):
+    """RFC 9457 problem details."""
+
+    type: str
+    title: str
+    status: int
+    detail: str
+    code: str

@@ -1,0 +1,64 @@
+"""API keys: issued once in clear, stored only as a hash, resolved to a tenant and scopes."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from collections.abc import Callable, Iterable
+from datetime import datetime
+
+from agent_memory.domain import validation
+from agent_memory.domain.clock import utcnow
+from agent_memory.domain.errors import InvalidInput, NotFound, Unauthenticated
+from agent_memory.domain.ids import new_ulid
+from agent_memory.domain.models import ApiKeyRecord, Principal, Scope
+from agent_memory.ports import KeyStore
+
+KEY_PREFIX = "am_"
+MAX_KEY_LENGTH = 256
+
+
+def hash_key(plaintext: str) -> str:
+    """Keys carry 256 bits of randomness, so a fast hash is enough: there is nothing to brute-force."""
+    return hashlib.sha256(plaintext.encode("utf-8")).hexdigest()
+
+
+def parse_scopes(values: Iterable[str]) -> frozenset[Scope]:
+    try:
+        scopes = frozenset(Scope(value.strip().lower()) for value in values if value.strip())
+    except ValueError as exc:
+        raise InvalidInput(f"Unknown scope; choose from {', '.join(s.value for s in Scope)}.") from exc
+    if not scopes:
+        raise InvalidInput("A key needs at least one scope.")
+    return scopes
+
+
+class KeyService:
+    def __init__(self, store: KeyStore, clock: Callable[[], datetime] = utcnow) -> None:
+        self._store = store
+        self._clock = clock
+
+    def create(self, tenant: str, scopes: frozenset[Scope], name: str | None = None) -> tuple[str, ApiKeyRecord]:
+        """Returns the key in clear (shown once) and its stored record."""
+        validation.identifier("tenant", tenant)
+        if not scopes:
+            raise InvalidInput("A key needs at least one scope.")
+        plaintext = KEY_PREFIX + secrets.token_urlsafe(32)
+        record = ApiKeyRecord(key_id=new_ulid(), tenant=tenant, scopes=scopes, created_at=self._clock(), name=name)
+        self._store.add_key(record, hash_key(plaintext))
+        return plaintext, record
+
+    def authenticate(self, plaintext: str | None) -> Principal:
+        if not plaintext or len(plaintext) > MAX_KEY_LENGTH:
+            raise Unauthenticated("Send a valid API key in the X-API-Key header.")
+        record = self._store.find_key(hash_key(plaintext))
+        if record is None or record.revoked_at is not None:
+            raise Unauthenticated("The API key is not valid or has been revoked.")
+        return Principal(tenant=record.tenant, scopes=record.scopes, key_id=record.key_id)
+
+    def list_keys(self, tenant: str | None = None) -> list[ApiKeyRecord]:
+        return self._store.list_keys(tenant)
+
+    def revoke(self, key_id: str) -> None:
+        if not self._store.revoke_key(key_id, self._clock()):
+            raise NotFound(f"No active key with id {key_id}.")

@@ -1,0 +1,211 @@
+"""Remembering, reading, changing and forgetting individual memories."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import datetime
+
+from agent_memory.domain import limits, validation
+from agent_memory.domain.clock import as_utc, utcnow
+from agent_memory.domain.cursor import CursorCodec, query_fingerprint
+from agent_memory.domain.errors import AgentMemoryError, InvalidInput, NotFound
+from agent_memory.domain.ids import new_ulid
+from agent_memory.domain.models import (
+    HistoryEntry,
+    HistoryEvent,
+    Memory,
+    MemoryFilter,
+    MemoryPatch,
+    NewMemory,
+    Owner,
+    Page,
+)
+from agent_memory.ports import EventPublisher, MemoryStore, SettingsStore
+
+
+class MemoryService:
+    def __init__(
+        self,
+        store: MemoryStore,
+        settings: SettingsStore,
+        events: EventPublisher,
+        cursors: CursorCodec,
+        clock: Callable[[], datetime] = utcnow,
+        new_id: Callable[[], str] = new_ulid,
+    ) -> None:
+        self._store = store
+        self._settings = settings
+        self._events = events
+        self._cursors = cursors
+        self._clock = clock
+        self._new_id = new_id
+
+    # -- create ---------------------------------------------------------------------------------
+
+    def _build(self, tenant: str, new: NewMemory, max_chars: int, now: datetime) -> tuple[Memory, HistoryEntry]:
+        memory = Memory(
+            id=self._new_id(),
+            tenant=tenant,
+            user_id=validation.identifier("user_id", new.user_id),
+            agent_id=validation.optional_identifier("agent_id", new.agent_id),
+            thread_id=validation.optional_identifier("thread_id", new.thread_id),
+            content=validation.content(new.content, max_chars),
+            summary=validation.summary(new.summary),
+            source=new.source,
+            importance=validation.unit_interval("importance", new.importance),
+            valence=validation.signed_unit_interval("valence", new.valence),
+            topics=validation.topics(new.topics),
+            entities=new.entities,
+            metadata=validation.metadata(new.metadata),
+            source_refs=validation.source_refs(new.source_refs),
+            created_at=now,
+            updated_at=now,
+            expires_at=self._future(new.expires_at, now),
+        )
+        entry = HistoryEntry(
+            memory_id=memory.id,
+            version=1,
+            event=HistoryEvent.CREATED,
+            at=now,
+            content=memory.content,
+            previous_content=None,
+            changed_fields=(),
+        )
+        return memory, entry
+
+    @staticmethod
+    def _future(expires_at: datetime | None, now: datetime) -> datetime | None:
+        if expires_at is None:
+            return None
+        expires_at = as_utc(expires_at)
+        if expires_at <= now:
+            raise InvalidInput("expires_at must be in the future.")
+        return expires_at
+
+    def create(self, tenant: str, new: NewMemory) -> Memory:
+        now = self._clock()
+        max_chars = self._settings.get_settings(tenant).max_content_chars
+        memory, entry = self._build(tenant, new, max_chars, now)
+        stored = self._store.insert(memory, entry)
+        self._events.publish("memory.created", tenant, {"id": stored.id, "user_id": stored.user_id})
+        return stored
+
+    def create_batch(self, tenant: str, items: Sequence[NewMemory]) -> list[Memory | AgentMemoryError]:
+        """Each item succeeds or fails on its own; the valid ones are written in one transaction."""
+        if not items:
+            raise InvalidInput("items must hold at least one memory.")
+        if len(items) > limits.MAX_BATCH_ITEMS:
+            raise InvalidInput(f"a batch holds at most {limits.MAX_BATCH_ITEMS} memories.")
+        now = self._clock()
+        max_chars = self._settings.get_settings(tenant).max_content_chars
+        results: list[Memory | AgentMemoryError] = []
+        to_store: list[tuple[Memory, HistoryEntry]] = []
+        slots: list[int] = []
+        for index, new in enumerate(items):
+            try:
+                built = self._build(tenant, new, max_chars, now)
+            except AgentMemoryError as exc:
+                results.append(exc)
+                continue
+            results.append(built[0])
+            to_store.append(built)
+            slots.append(index)
+        for index, outcome in zip(slots, self._store.insert_many(to_store), strict=True):
+            if isinstance(outcome, AgentMemoryError):
+                results[index] = outcome
+            elif isinstance(outcome, Exception):
+                raise outcome
+            else:
+                results[index] = outcome
+                self._events.publish("memory.created", tenant, {"id": outcome.id, "user_id": outcome.user_id})
+        return results
+
+    # -- read -----------------------------------------------------------------------------------
+
+    def get(self, owner: Owner, memory_id: str) -> Memory:
+        validation.identifier("user_id", owner.user_id)
+        memory = self._store.get(owner, memory_id, self._clock())
+        if memory is None:
+            raise NotFound(f"Memory {memory_id} was not found for this user.")
+        return memory
+
+    def list_memories(
+        self,
+        owner: Owner,
+        filters: MemoryFilter,
+        limit: int = limits.DEFAULT_PAGE_SIZE,
+        cursor: str | None = None,
+        offset: int = 0,
+    ) -> Page:
+        validation.identifier("user_id", owner.user_id)
+        if not 1 <= limit <= limits.MAX_PAGE_SIZE:
+            raise InvalidInput(f"limit must be between 1 and {limits.MAX_PAGE_SIZE}.")
+        if not 0 <= offset <= limits.MAX_OFFSET:
+            raise InvalidInput(f"offset must be between 0 and {limits.MAX_OFFSET}.")
+        fingerprint = query_fingerprint(owner.tenant, owner.user_id, filters)
+        position = None if cursor is None else self._cursors.decode(cursor, fingerprint)
+        page = self._store.list_memories(owner, filters, self._clock(), limit, position, offset)
+        next_cursor = None if page.next_position is None else self._cursors.encode(page.next_position, fingerprint)
+        return Page(items=page.items, total=page.total, next_cursor=next_cursor)
+
+    def history(self, owner: Owner, memory_id: str) -> list[HistoryEntry]:
+        self.get(owner, memory_id)
+        return self._store.history(owner, memory_id)
+
+    # -- change ---------------------------------------------------------------------------------
+
+    def update(self, owner: Owner, memory_id: str, patch: MemoryPatch) -> Memory:
+        current = self.get(owner, memory_id)
+        changed = patch.changed_fields()
+        if not changed:
+            raise InvalidInput("Nothing to change: give at least one field to update.")
+        # The store compares versions atomically, so a concurrent update between our read and write is caught.
+        expected = current.version if patch.expected_version is None else patch.expected_version
+        now = self._clock()
+        max_chars = self._settings.get_settings(owner.tenant).max_content_chars
+        updated = current.with_changes(
+            content=current.content if patch.content is None else validation.content(patch.content, max_chars),
+            summary=current.summary if patch.summary is None else validation.summary(patch.summary),
+            agent_id=current.agent_id if patch.agent_id is None else validation.identifier("agent_id", patch.agent_id),
+            importance=current.importance
+            if patch.importance is None
+            else validation.unit_interval("importance", patch.importance),
+            valence=current.valence
+            if patch.valence is None
+            else validation.signed_unit_interval("valence", patch.valence),
+            topics=current.topics if patch.topics is None else validation.topics(patch.topics),
+            metadata=current.metadata if patch.metadata is None else validation.metadata(patch.metadata),
+            expires_at=current.expires_at if patch.expires_at is None else self._future(patch.expires_at, now),
+            updated_at=now,
+            version=current.version + 1,
+        )
+        entry = HistoryEntry(
+            memory_id=memory_id,
+            version=updated.version,
+            event=HistoryEvent.UPDATED,
+            at=now,
+            content=updated.content,
+            previous_content=current.content if updated.content != current.content else None,
+            changed_fields=tuple(changed),
+        )
+        stored = self._store.update(updated, expected, entry)
+        self._events.publish(
+            "memory.updated", owner.tenant, {"id": stored.id, "user_id": stored.user_id, "fields": changed}
+        )
+        return stored
+
+    def delete(self, owner: Owner, memory_id: str) -> None:
+        validation.identifier("user_id", owner.user_id)
+        if not self._store.delete(owner, [memory_id]):
+            raise NotFound(f"Memory {memory_id} was not found for this user.")
+        self._events.publish("memory.deleted", owner.tenant, {"id": memory_id, "user_id": owner.user_id})
+
+    def delete_many(self, owner: Owner, memory_ids: Sequence[str]) -> list[str]:
+        """Forget several memories; ids that do not exist for this user are ignored (deleting is idempotent)."""
+        validation.identifier("user_id", owner.user_id)
+        if len(memory_ids) > limits.MAX_BULK_DELETE_IDS:
+            raise InvalidInput(f"at most {limits.MAX_BULK_DELETE_IDS} ids can be deleted in one call.")
+        deleted = self._store.delete(owner, memory_ids)
+        for memory_id in deleted:
+            self._events.publish("memory.deleted", owner.tenant, {"id": memory_id, "user_id": owner.user_id})
+        return deleted
