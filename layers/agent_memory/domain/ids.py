@@ -7,9 +7,6 @@ import threading
 import time
 
 _ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
-_lock = threading.Lock()
-_last_ms = -1
-_last_random = 0
 
 
 def _encode(value: int, length: int) -> str:
@@ -20,19 +17,28 @@ def _encode(value: int, length: int) -> str:
     return "".join(reversed(chars))
 
 
-def new_ulid(now_ms: int | None = None) -> str:
-    """A monotonic ULID: within one millisecond the random part is incremented, keeping order strict."""
-    global _last_ms, _last_random
-    ms = int(time.time() * 1000) if now_ms is None else now_ms
-    with _lock:
-        if ms <= _last_ms:
-            ms = _last_ms
-            _last_random += 1
-        else:
-            _last_ms = ms
-            _last_random = int.from_bytes(os.urandom(10), "big") >> 1  # headroom for increments
-        rand = _last_random
-    return _encode(ms, 10) + _encode(rand, 16)
+class UlidGenerator:
+    """Monotonic ULIDs: within one millisecond (or if the clock steps back) the random part is incremented."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._last_ms = -1
+        self._last_random = 0
+
+    def __call__(self, now_ms: int | None = None) -> str:
+        ms = int(time.time() * 1000) if now_ms is None else now_ms
+        with self._lock:
+            if ms <= self._last_ms:
+                ms = self._last_ms
+                self._last_random += 1
+            else:
+                self._last_ms = ms
+                self._last_random = int.from_bytes(os.urandom(10), "big") >> 1  # headroom for increments
+            rand = self._last_random
+        return _encode(ms, 10) + _encode(rand, 16)
+
+
+new_ulid = UlidGenerator()
 
 
 def is_ulid(value: str) -> bool:

@@ -26,9 +26,10 @@ def is_blank(text: str) -> bool:
     return normalise(text) == ""
 
 
-def has_control_characters(text: str) -> bool:
-    """Control characters other than tab/newline/carriage return are never valid content."""
-    return any(unicodedata.category(ch) == "Cc" and ch not in "\t\n\r" for ch in text)
+def has_control_characters(text: str, allow_line_breaks: bool = True) -> bool:
+    """Control characters are never valid; content (not identifiers) may hold tabs and line breaks."""
+    allowed = "\t\n\r" if allow_line_breaks else ""
+    return any(unicodedata.category(ch) == "Cc" and ch not in allowed for ch in text)
 
 
 def estimate_tokens(text: str) -> int:

@@ -17,7 +17,7 @@ def identifier(name: str, value: str) -> str:
         raise InvalidInput(f"{name} must not be blank.")
     if len(value) > limits.MAX_ID_CHARS:
         raise InvalidInput(f"{name} must be at most {limits.MAX_ID_CHARS} characters.")
-    if has_control_characters(value) or value != value.strip():
+    if has_control_characters(value, allow_line_breaks=False) or value != value.strip():
         raise InvalidInput(f"{name} must not contain control characters or surrounding whitespace.")
     return value
 

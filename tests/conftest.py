@@ -1,0 +1,89 @@
+"""Shared fixtures: a runtime on a temporary data folder, an HTTP client, and keys for two tenants."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from agent_memory.config import Config
+from agent_memory.domain.models import Scope
+from agent_memory.http.app import create_app
+from agent_memory.runtime import Runtime
+
+
+@pytest.fixture
+def runtime(tmp_path: Path) -> Iterator[Runtime]:
+    rt = Runtime(Config(data_dir=tmp_path / "data"))
+    yield rt
+    rt.store.close()
+
+
+@dataclass
+class Api:
+    """An HTTP client bound to one API key."""
+
+    client: TestClient
+    key: str
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"X-API-Key": self.key}
+
+    def request(self, method: str, path: str, **kwargs):
+        headers = {**self.headers, **kwargs.pop("headers", {})}
+        return self.client.request(method, path, headers=headers, **kwargs)
+
+    def post(self, path: str, **kwargs):
+        return self.request("POST", path, **kwargs)
+
+    def get(self, path: str, **kwargs):
+        return self.request("GET", path, **kwargs)
+
+    def patch(self, path: str, **kwargs):
+        return self.request("PATCH", path, **kwargs)
+
+    def put(self, path: str, **kwargs):
+        return self.request("PUT", path, **kwargs)
+
+    def delete(self, path: str, **kwargs):
+        return self.request("DELETE", path, **kwargs)
+
+    def remember(self, user_id: str, content: str, **fields) -> dict:
+        response = self.post("/v1/memories", json={"user_id": user_id, "content": content, **fields})
+        assert response.status_code == 201, response.text
+        return response.json()
+
+
+@pytest.fixture
+def client(runtime: Runtime) -> TestClient:
+    return TestClient(create_app(runtime), raise_server_exceptions=False)
+
+
+def _key(runtime: Runtime, tenant: str, *scopes: Scope) -> str:
+    plaintext, _ = runtime.keys.create(tenant, frozenset(scopes or (Scope.READ, Scope.WRITE)))
+    return plaintext
+
+
+@pytest.fixture
+def api(client: TestClient, runtime: Runtime) -> Api:
+    """Tenant `acme` with read and write scopes."""
+    return Api(client, _key(runtime, "acme"))
+
+
+@pytest.fixture
+def other_tenant(client: TestClient, runtime: Runtime) -> Api:
+    return Api(client, _key(runtime, "globex"))
+
+
+@pytest.fixture
+def admin(client: TestClient, runtime: Runtime) -> Api:
+    return Api(client, _key(runtime, "acme", Scope.ADMIN))
+
+
+@pytest.fixture
+def reader(client: TestClient, runtime: Runtime) -> Api:
+    return Api(client, _key(runtime, "acme", Scope.READ))
