@@ -116,7 +116,9 @@ def cmd_list(args: argparse.Namespace) -> int:
     filters = MemoryFilter(
         agent_id=args.agent_id, source=None if args.source is None else Source(args.source), topic=args.topic
     )
-    page = _runtime(args).memories.list_memories(Owner(args.tenant, args.user_id), filters, args.limit, args.cursor, args.offset)
+    page = _runtime(args).memories.list_memories(
+        Owner(args.tenant, args.user_id), filters, args.limit, args.cursor, args.offset
+    )
     _print_json({"items": [_memory_json(m) for m in page.items], "total": page.total, "next_cursor": page.next_cursor})
     return 0
 

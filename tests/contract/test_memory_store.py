@@ -143,7 +143,9 @@ def test_update_checks_version_and_records_history(store) -> None:
     memory, entry = make("Lives in Paris")
     store.insert(memory, entry)
     changed = memory.with_changes(content="Lives in Berlin", version=2, updated_at=T0 + timedelta(1))
-    history = HistoryEntry(memory.id, 2, HistoryEvent.UPDATED, changed.updated_at, changed.content, memory.content, ("content",))
+    history = HistoryEntry(
+        memory.id, 2, HistoryEvent.UPDATED, changed.updated_at, changed.content, memory.content, ("content",)
+    )
     store.update(changed, 1, history)
     assert store.get(ALICE, memory.id, T0) == changed
     with pytest.raises(VersionConflict):

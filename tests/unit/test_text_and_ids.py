@@ -78,7 +78,7 @@ class TestCursor:
             self.codec.decode(cursor, self.fp)
 
     def test_tampered_cursor_is_rejected(self) -> None:
-        body, sig = self.codec.encode({"before_id": "01ABC"}, self.fp).split(".")
+        _body, sig = self.codec.encode({"before_id": "01ABC"}, self.fp).split(".")
         forged = CursorCodec(b"other").encode({"before_id": "01ZZZ"}, self.fp).split(".")[0]
         with pytest.raises(InvalidCursor, match="altered"):
             self.codec.decode(f"{forged}.{sig}", self.fp)

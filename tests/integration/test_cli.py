@@ -1,0 +1,70 @@
+"""The `agent-memory` command on a data folder: keys and memories without HTTP."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from agent_memory.cli import main
+
+
+@pytest.fixture
+def run(tmp_path: Path, capsys):
+    def invoke(*args: str) -> tuple[int, str, str]:
+        code = main([*args, "--data-dir", str(tmp_path / "data")])
+        captured = capsys.readouterr()
+        return code, captured.out, captured.err
+
+    return invoke
+
+
+def test_keys_create_list_and_revoke(run) -> None:
+    code, out, _ = run("keys", "create", "--tenant", "acme", "--scopes", "read,admin", "--name", "ci", "--json")
+    assert code == 0
+    created = json.loads(out)
+    assert created["api_key"].startswith("am_")
+    assert created["scopes"] == ["admin", "read"]
+    code, out, _ = run("keys", "list")
+    listed = json.loads(out)
+    assert [k["key_id"] for k in listed] == [created["key_id"]]
+    assert created["api_key"] not in out  # the secret is never shown again
+    assert run("keys", "revoke", created["key_id"])[0] == 0
+    assert json.loads(run("keys", "list", "--tenant", "acme")[1])[0]["revoked_at"] is not None
+    code, _, err = run("keys", "revoke", created["key_id"])
+    assert code == 2 and "not_found" in err
+
+
+def test_keys_create_prints_only_the_key_on_stdout_for_scripts(run) -> None:
+    code, out, err = run("keys", "create", "--tenant", "acme")
+    assert code == 0 and out.strip().startswith("am_") and len(out.strip().splitlines()) == 1
+    assert "shown only once" in err
+
+
+def test_unknown_scope_is_an_error(run) -> None:
+    code, _, err = run("keys", "create", "--tenant", "acme", "--scopes", "read,root")
+    assert code == 2 and "scope" in err
+
+
+def test_add_list_get_delete_round_trip_with_isolation(run) -> None:
+    code, out, _ = run("add", "--tenant", "acme", "--user-id", "alice", "Allergic to peanuts", "--topic", "Health")
+    assert code == 0
+    memory = json.loads(out)
+    assert memory["topics"] == ["health"]
+    listed = json.loads(run("list", "--tenant", "acme", "--user-id", "alice")[1])
+    assert listed["total"] == 1 and listed["items"][0]["id"] == memory["id"]
+    assert json.loads(run("list", "--tenant", "other", "--user-id", "alice")[1])["total"] == 0
+    assert json.loads(run("get", "--tenant", "acme", "--user-id", "alice", memory["id"])[1]) == memory
+    assert run("get", "--tenant", "acme", "--user-id", "bob", memory["id"])[0] == 2
+    assert run("delete", "--tenant", "acme", "--user-id", "bob", memory["id"])[0] == 2
+    assert run("delete", "--tenant", "acme", "--user-id", "alice", memory["id"])[0] == 0
+    assert run("get", "--tenant", "acme", "--user-id", "alice", memory["id"])[0] == 2
+
+
+def test_duplicate_and_too_long_content_exit_2_with_a_message(run) -> None:
+    run("add", "--user-id", "alice", "Likes tea")
+    code, _, err = run("add", "--user-id", "alice", "LIKES tea")
+    assert code == 2 and "duplicate_memory" in err
+    code, _, err = run("add", "--user-id", "alice", "x" * 301)
+    assert code == 2 and "max_content_chars=300" in err
