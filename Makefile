@@ -38,13 +38,13 @@ test: install-dev
 	$(BIN)/python -m pytest -q
 
 lint: install-dev
-	$(BIN)/ruff check layers functions tests benchmarks infra
-	$(BIN)/ruff format --check layers functions tests benchmarks infra
+	$(BIN)/ruff check layers functions tests
+	$(BIN)/ruff format --check layers functions tests
 	$(BIN)/mypy layers functions
 
 format: install-dev
-	$(BIN)/ruff check --fix layers functions tests benchmarks infra
-	$(BIN)/ruff format layers functions tests benchmarks infra
+	$(BIN)/ruff check --fix layers functions tests
+	$(BIN)/ruff format layers functions tests
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
