@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,10 +15,13 @@ from agent_memory.domain.models import Scope
 from agent_memory.http.app import create_app
 from agent_memory.runtime import Runtime
 
+# Tests (and the servers they start) use the deterministic hashing embedder unless a test asks for the real model.
+os.environ.setdefault("AGENT_MEMORY_EMBEDDER", "hashing")
+
 
 @pytest.fixture
 def runtime(tmp_path: Path) -> Iterator[Runtime]:
-    rt = Runtime(Config(data_dir=tmp_path / "data"))
+    rt = Runtime(Config(data_dir=tmp_path / "data", embedder="hashing"))
     yield rt
     rt.store.close()
 

@@ -15,6 +15,8 @@ class Config(BaseSettings):
     backend: Literal["local", "aws"] = "local"
     data_dir: Path = Field(default=Path(".agent-memory"))
     cursor_secret: SecretStr | None = None
+    # The real model by default; tests and engine benchmarks use the deterministic hashing embedder.
+    embedder: Literal["minilm", "hashing"] = "minilm"
     log_level: str = "INFO"
 
     @property

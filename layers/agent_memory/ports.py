@@ -7,15 +7,21 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
 
+import numpy as np
+
 from agent_memory.domain.models import (
     ApiKeyRecord,
     HistoryEntry,
     Memory,
     MemoryFilter,
+    MemoryStats,
     Owner,
     StoredResponse,
     TenantSettings,
 )
+
+Vector = np.ndarray
+"""float32 vectors: one row per text from an Embedder, a single row where one vector is meant."""
 
 Position = dict[str, Any]
 """A store-specific resume point for pagination; the service signs it into an opaque cursor."""
@@ -29,17 +35,21 @@ class StoredPage:
 
 
 class MemoryStore(Protocol):
-    """Source of truth for memories and their history."""
+    """Source of truth for memories, their vectors and their history."""
 
-    def insert(self, memory: Memory, history: HistoryEntry) -> Memory:
+    def insert(self, memory: Memory, history: HistoryEntry, vector: Vector | None = None) -> Memory:
         """Store a new memory. Raises DuplicateMemory (with the existing id) when its normalised content exists."""
         ...
 
-    def insert_many(self, items: Sequence[tuple[Memory, HistoryEntry]]) -> list[Memory | Exception]:
+    def insert_many(self, items: Sequence[tuple[Memory, HistoryEntry, Vector | None]]) -> list[Memory | Exception]:
         """Store several memories in one transaction; each slot holds the stored memory or its error."""
         ...
 
     def get(self, owner: Owner, memory_id: str, now: datetime) -> Memory | None: ...
+
+    def get_many(self, owner: Owner, memory_ids: Sequence[str], now: datetime) -> dict[str, Memory]:
+        """The live memories among these ids, by id (missing, expired and other owners' ids are left out)."""
+        ...
 
     def list_memories(
         self,
@@ -51,8 +61,11 @@ class MemoryStore(Protocol):
         offset: int,
     ) -> StoredPage: ...
 
-    def update(self, memory: Memory, expected_version: int, history: HistoryEntry) -> Memory:
-        """Replace a memory if its stored version is `expected_version`; raises VersionConflict otherwise."""
+    def update(
+        self, memory: Memory, expected_version: int, history: HistoryEntry, vector: Vector | None = None
+    ) -> Memory:
+        """Replace a memory if its stored version is `expected_version`; raises VersionConflict otherwise.
+        A None vector keeps the stored one."""
         ...
 
     def delete(self, owner: Owner, memory_ids: Sequence[str]) -> list[str]:
@@ -60,6 +73,14 @@ class MemoryStore(Protocol):
         ...
 
     def history(self, owner: Owner, memory_id: str) -> list[HistoryEntry]: ...
+
+    def record_access(self, owner: Owner, memory_ids: Sequence[str]) -> None:
+        """Count a recall of each memory (access_count + 1); not a change of the memory itself."""
+        ...
+
+    def stats(self, tenant: str, user_id: str | None, now: datetime) -> MemoryStats:
+        """Aggregates over live memories of one user, or of the whole tenant when user_id is None."""
+        ...
 
 
 class SettingsStore(Protocol):
@@ -89,7 +110,7 @@ class IdempotencyStore(Protocol):
 
 
 class Embedder(Protocol):
-    """Turns text into L2-normalised vectors."""
+    """Turns text into L2-normalised vectors: a (len(texts), dimension) float32 matrix."""
 
     @property
     def model_id(self) -> str: ...
@@ -97,17 +118,32 @@ class Embedder(Protocol):
     @property
     def dimension(self) -> int: ...
 
-    def embed(self, texts: Sequence[str]) -> list[list[float]]: ...
+    @property
+    def min_similarity(self) -> float:
+        """Cosine below which this model's matches are noise: semantic search drops them."""
+        ...
+
+    def embed(self, texts: Sequence[str]) -> Vector: ...
 
 
 class SearchIndex(Protocol):
     """A keyword + vector projection of the store. It may lag the store; search hydrates hits from the store."""
 
-    def keyword(self, owner: Owner, query: str, filters: MemoryFilter, limit: int) -> list[tuple[str, float]]: ...
+    def keyword(
+        self, owner: Owner, query: str, filters: MemoryFilter, now: datetime, limit: int
+    ) -> list[tuple[str, float]]:
+        """(memory id, score) best first, by BM25 over content and summary."""
+        ...
 
     def semantic(
-        self, owner: Owner, vector: Sequence[float], filters: MemoryFilter, limit: int
-    ) -> list[tuple[str, float]]: ...
+        self, owner: Owner, vector: Vector, filters: MemoryFilter, now: datetime, limit: int
+    ) -> list[tuple[str, float]]:
+        """(memory id, cosine similarity) best first; raises EmbeddingMismatch if stored vectors differ in model."""
+        ...
+
+    def vector_of(self, owner: Owner, memory_id: str) -> Vector | None:
+        """The stored vector of one memory, if it was made by the current model."""
+        ...
 
 
 class Extractor(Protocol):

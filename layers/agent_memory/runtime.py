@@ -11,14 +11,18 @@ import threading
 from functools import cached_property
 from pathlib import Path
 
+from agent_memory.adapters.local.embedders import build_embedder
 from agent_memory.adapters.local.events import InProcessEventPublisher
+from agent_memory.adapters.local.search_index import SqliteSearchIndex
 from agent_memory.adapters.local.sqlite_store import SqliteStore
 from agent_memory.config import Config
 from agent_memory.domain.cursor import CursorCodec
 from agent_memory.domain.errors import InvalidInput
+from agent_memory.ports import Embedder
 from agent_memory.services.idempotency import IdempotencyService
 from agent_memory.services.keys import KeyService
 from agent_memory.services.memories import MemoryService
+from agent_memory.services.search import SearchService
 from agent_memory.services.settings import SettingsService
 
 DEV_KEY_FILE = "dev-api-key"
@@ -67,8 +71,20 @@ class Runtime:
         return SettingsService(self.store)
 
     @cached_property
+    def embedder(self) -> Embedder:
+        return build_embedder(self.config.embedder)
+
+    @cached_property
+    def index(self) -> SqliteSearchIndex:
+        return SqliteSearchIndex(self.store, self.embedder.model_id, self.embedder.dimension)
+
+    @cached_property
     def memories(self) -> MemoryService:
-        return MemoryService(self.store, self.store, self.events, self.cursors)
+        return MemoryService(self.store, self.store, self.events, self.cursors, self.embedder)
+
+    @cached_property
+    def search(self) -> SearchService:
+        return SearchService(self.store, self.index, self.embedder)
 
     @cached_property
     def keys(self) -> KeyService:

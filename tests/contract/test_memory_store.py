@@ -180,7 +180,7 @@ def test_insert_many_reports_each_item_including_duplicates_within_the_batch(sto
     existing, entry = make("Already known")
     store.insert(existing, entry)
     batch = [make("New one"), make("already KNOWN"), make("Other"), make("new ONE")]
-    results = store.insert_many(batch)
+    results = store.insert_many([(memory, entry, None) for memory, entry in batch])
     assert results[0] == batch[0][0]
     assert isinstance(results[1], DuplicateMemory) and results[1].existing_id == existing.id
     assert results[2] == batch[2][0]

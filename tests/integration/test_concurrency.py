@@ -44,12 +44,13 @@ WRITER = textwrap.dedent(
     from agent_memory.adapters.local.sqlite_store import SqliteStore
     from agent_memory.domain.cursor import CursorCodec
     from agent_memory.adapters.local.events import InProcessEventPublisher
+    from agent_memory.adapters.local.embedders import HashingEmbedder
     from agent_memory.services.memories import MemoryService
     from agent_memory.domain.errors import DuplicateMemory
     from agent_memory.domain.models import NewMemory
 
     store = SqliteStore(sys.argv[1])
-    service = MemoryService(store, store, InProcessEventPublisher(), CursorCodec(b"k"))
+    service = MemoryService(store, store, InProcessEventPublisher(), CursorCodec(b"k"), HashingEmbedder())
     created = duplicates = 0
     for i in range(100):
         for content in (f"process {sys.argv[2]} fact {i}", f"shared fact {i}"):

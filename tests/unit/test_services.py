@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from agent_memory.adapters.local.embedders import HashingEmbedder
 from agent_memory.adapters.local.events import InProcessEventPublisher
 from agent_memory.adapters.local.sqlite_store import SqliteStore
 from agent_memory.domain.cursor import CursorCodec
@@ -55,7 +56,7 @@ def events() -> tuple[InProcessEventPublisher, list[tuple[str, str, dict]]]:
 
 @pytest.fixture
 def service(store, clock, events) -> MemoryService:
-    return MemoryService(store, store, events[0], CursorCodec(b"k"), clock=clock)
+    return MemoryService(store, store, events[0], CursorCodec(b"k"), HashingEmbedder(), clock=clock)
 
 
 def test_create_update_delete_publish_change_events(service, events) -> None:

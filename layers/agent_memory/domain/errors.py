@@ -98,3 +98,15 @@ class StoreUnavailable(AgentMemoryError):
     status = 503
     code = "store_unavailable"
     title = "Storage temporarily unavailable"
+
+
+class ConfigurationError(AgentMemoryError):
+    status = 500
+    code = "configuration_error"
+    title = "Server misconfigured"
+
+
+class EmbeddingMismatch(AgentMemoryError):
+    status = 409
+    code = "embedding_model_mismatch"
+    title = "Stored vectors come from another embedding model"

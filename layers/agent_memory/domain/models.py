@@ -138,7 +138,24 @@ class MemoryFilter:
     topic: str | None = None
     created_after: datetime | None = None
     created_before: datetime | None = None
+    min_importance: float | None = None
     include_superseded: bool = False
+
+    @property
+    def is_default(self) -> bool:
+        return self == MemoryFilter()
+
+
+@dataclass(frozen=True, slots=True)
+class MemoryStats:
+    total: int
+    content_chars: int
+    average_importance: float | None
+    average_valence: float | None
+    importance_histogram: list[int]
+    by_source: dict[str, int]
+    by_agent: dict[str, int]
+    by_topic: dict[str, int]
 
 
 @dataclass(frozen=True, slots=True)

@@ -32,6 +32,51 @@ def has_control_characters(text: str, allow_line_breaks: bool = True) -> bool:
     return any(unicodedata.category(ch) == "Cc" and ch not in allowed for ch in text)
 
 
+CHARS_PER_TOKEN = 4  # OpenAI's rule of thumb for English text with GPT tokenizers
+
+
 def estimate_tokens(text: str) -> int:
-    """Rough token estimate: about four characters per token for English text (OpenAI's rule of thumb)."""
-    return (len(text) + 3) // 4
+    """Rough token estimate: about four characters per token for English text."""
+    return (len(text) + CHARS_PER_TOKEN - 1) // CHARS_PER_TOKEN
+
+
+def embedding_text(content: str, summary: str | None) -> str:
+    """What a memory's vector is computed from: its content, plus its summary when it has one."""
+    return content if not summary else f"{content}\n{summary}"
+
+
+_TOKEN = re.compile(r"\w+", re.UNICODE)
+
+# Function words carry no topic; dropping them keeps keyword ranking on what a question is about.
+STOPWORDS = frozenset(
+    """a about above after again against all am an and any are as at be because been before being below between
+    both but by can could did do does doing down during each few for from further had has have having he her here
+    hers herself him himself his how i if in into is it its itself just me more most my myself no nor not now of off
+    on once only or other our ours ourselves out over own same she should so some such than that the their theirs
+    them themselves then there these they this those through to too under until up very was we were what when where
+    which while who whom why will with would you your yours yourself yourselves""".split()
+)
+
+
+def tokens(text: str) -> list[str]:
+    return [token.casefold() for token in _TOKEN.findall(unicodedata.normalize("NFKC", text))]
+
+
+def query_terms(text: str, limit: int = 64) -> list[str]:
+    """Distinct search terms of a query, function words dropped unless nothing else is left."""
+    words = list(dict.fromkeys(tokens(text)))
+    meaningful = [word for word in words if word not in STOPWORDS]
+    return (meaningful or words)[:limit]
+
+
+def stem(word: str) -> str:
+    """A light suffix stripper, enough to match highlight terms to their inflections (runs, running → run)."""
+    for suffix in ("ingly", "edly", "ing", "ies", "ied", "ed", "es", "ly", "s"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            base = word[: -len(suffix)]
+            if suffix in ("ies", "ied"):
+                return base + "y"
+            if len(base) > 3 and base[-1] == base[-2] and base[-1] not in "aeiouls":
+                base = base[:-1]
+            return base
+    return word

@@ -14,9 +14,10 @@ from agent_memory.runtime import Runtime
 
 
 def default_routers() -> list[APIRouter]:
-    from agent_memory.http.routers import health, memories, settings
+    from agent_memory.http.routers import health, memories, search, settings
 
-    return [health.router, memories.router, settings.router]
+    # search first: its /v1/memories/search must win over /v1/memories/{memory_id}.
+    return [health.router, search.router, memories.router, settings.router]
 
 
 def create_app(runtime: Runtime, routers: Sequence[APIRouter] | None = None) -> FastAPI:

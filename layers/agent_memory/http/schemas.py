@@ -201,3 +201,35 @@ class Problem(BaseModel):
     status: int
     detail: str
     code: str
+
+
+class SearchHitOut(BaseModel):
+    memory: MemoryOut
+    score: float
+    highlights: list[str]
+
+
+class SearchResponse(BaseModel):
+    query: str
+    mode: str
+    limit: int
+    offset: int
+    total: int = Field(description="How many memories matched (up to 1,000 candidates).")
+    results: list[SearchHitOut]
+
+
+class RelatedResponse(BaseModel):
+    memory_id: str
+    results: list[SearchHitOut]
+
+
+class StatsResponse(BaseModel):
+    user_id: str | None
+    total_memories: int
+    estimated_tokens: int = Field(description="Characters of content / 4, rounded up.")
+    average_importance: float | None
+    average_valence: float | None
+    importance_histogram: list[int] = Field(description="10 buckets: [0, 0.1), [0.1, 0.2), ..., [0.9, 1.0].")
+    by_source: dict[str, int]
+    by_agent: dict[str, int] = Field(description="Memories without an agent are counted under the empty string.")
+    by_topic: dict[str, int]

@@ -20,7 +20,8 @@ from agent_memory.domain.models import (
     Owner,
     Page,
 )
-from agent_memory.ports import EventPublisher, MemoryStore, SettingsStore
+from agent_memory.domain.text import embedding_text
+from agent_memory.ports import Embedder, EventPublisher, MemoryStore, SettingsStore
 
 
 class MemoryService:
@@ -30,6 +31,7 @@ class MemoryService:
         settings: SettingsStore,
         events: EventPublisher,
         cursors: CursorCodec,
+        embedder: Embedder,
         clock: Callable[[], datetime] = utcnow,
         new_id: Callable[[], str] = new_ulid,
     ) -> None:
@@ -37,6 +39,7 @@ class MemoryService:
         self._settings = settings
         self._events = events
         self._cursors = cursors
+        self._embedder = embedder
         self._clock = clock
         self._new_id = new_id
 
@@ -61,6 +64,7 @@ class MemoryService:
             created_at=now,
             updated_at=now,
             expires_at=self._future(new.expires_at, now),
+            embedding_model=self._embedder.model_id,
         )
         entry = HistoryEntry(
             memory_id=memory.id,
@@ -86,7 +90,8 @@ class MemoryService:
         now = self._clock()
         max_chars = self._settings.get_settings(tenant).max_content_chars
         memory, entry = self._build(tenant, new, max_chars, now)
-        stored = self._store.insert(memory, entry)
+        vector = self._embedder.embed([embedding_text(memory.content, memory.summary)])[0]
+        stored = self._store.insert(memory, entry, vector)
         self._events.publish("memory.created", tenant, {"id": stored.id, "user_id": stored.user_id})
         return stored
 
@@ -110,7 +115,11 @@ class MemoryService:
             results.append(built[0])
             to_store.append(built)
             slots.append(index)
-        for index, outcome in zip(slots, self._store.insert_many(to_store), strict=True):
+        # One embedding call for the whole batch: models are far faster on batches than one text at a time.
+        texts = [embedding_text(memory.content, memory.summary) for memory, _ in to_store]
+        vectors = self._embedder.embed(texts) if to_store else None
+        rows = [(memory, entry, None if vectors is None else vectors[i]) for i, (memory, entry) in enumerate(to_store)]
+        for index, outcome in zip(slots, self._store.insert_many(rows), strict=True):
             if isinstance(outcome, AgentMemoryError):
                 results[index] = outcome
             elif isinstance(outcome, Exception):
@@ -178,6 +187,7 @@ class MemoryService:
             expires_at=current.expires_at if patch.expires_at is None else self._future(patch.expires_at, now),
             updated_at=now,
             version=current.version + 1,
+            embedding_model=self._embedder.model_id,
         )
         entry = HistoryEntry(
             memory_id=memory_id,
@@ -188,7 +198,12 @@ class MemoryService:
             previous_content=current.content if updated.content != current.content else None,
             changed_fields=tuple(changed),
         )
-        stored = self._store.update(updated, expected, entry)
+        text = embedding_text(updated.content, updated.summary)
+        needs_vector = text != embedding_text(current.content, current.summary) or (
+            current.embedding_model != self._embedder.model_id
+        )
+        vector = self._embedder.embed([text])[0] if needs_vector else None
+        stored = self._store.update(updated, expected, entry, vector)
         self._events.publish(
             "memory.updated", owner.tenant, {"id": stored.id, "user_id": stored.user_id, "fields": changed}
         )

@@ -1,12 +1,18 @@
-"""Versioned SQLite schema. Each migration runs once, in order, inside one write transaction."""
+"""Versioned SQLite schema. Each migration runs once, in order, inside one write transaction.
+
+Never edit a migration that has shipped: append a new one.
+"""
 
 from __future__ import annotations
+
+import sqlite3
 
 MIGRATIONS: list[str] = [
     # 1: memories, history, settings, API keys, idempotency records.
     """
     CREATE TABLE memories (
-        id TEXT PRIMARY KEY,
+        rid INTEGER PRIMARY KEY,
+        id TEXT NOT NULL UNIQUE,
         tenant TEXT NOT NULL,
         user_id TEXT NOT NULL,
         agent_id TEXT,
@@ -69,4 +75,59 @@ MIGRATIONS: list[str] = [
         PRIMARY KEY (tenant, key)
     );
     """,
+    # 2: the search projection, kept in step by triggers inside the same transaction as every write, so a crash
+    # can never leave the keyword index or the vector change log disagreeing with the records.
+    """
+    CREATE VIRTUAL TABLE memories_fts USING fts5(
+        content, summary, content='memories', content_rowid='rid',
+        tokenize='porter unicode61 remove_diacritics 2'
+    );
+    INSERT INTO memories_fts (memories_fts) VALUES ('rebuild');
+    CREATE TRIGGER memories_fts_insert AFTER INSERT ON memories BEGIN
+        INSERT INTO memories_fts (rowid, content, summary) VALUES (new.rid, new.content, new.summary);
+    END;
+    CREATE TRIGGER memories_fts_delete AFTER DELETE ON memories BEGIN
+        INSERT INTO memories_fts (memories_fts, rowid, content, summary)
+        VALUES ('delete', old.rid, old.content, old.summary);
+    END;
+    CREATE TRIGGER memories_fts_update AFTER UPDATE OF content, summary ON memories BEGIN
+        INSERT INTO memories_fts (memories_fts, rowid, content, summary)
+        VALUES ('delete', old.rid, old.content, old.summary);
+        INSERT INTO memories_fts (rowid, content, summary) VALUES (new.rid, new.content, new.summary);
+    END;
+    CREATE TABLE memory_changes (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        tenant TEXT NOT NULL,
+        user_id TEXT NOT NULL,
+        memory_id TEXT NOT NULL
+    );
+    CREATE INDEX memory_changes_scope ON memory_changes (tenant, user_id, seq);
+    CREATE TRIGGER memory_changes_insert AFTER INSERT ON memories BEGIN
+        INSERT INTO memory_changes (tenant, user_id, memory_id) VALUES (new.tenant, new.user_id, new.id);
+    END;
+    CREATE TRIGGER memory_changes_delete AFTER DELETE ON memories BEGIN
+        INSERT INTO memory_changes (tenant, user_id, memory_id) VALUES (old.tenant, old.user_id, old.id);
+    END;
+    CREATE TRIGGER memory_changes_update AFTER UPDATE OF
+        content, summary, embedding, embedding_model, superseded_by, expires_at ON memories BEGIN
+        INSERT INTO memory_changes (tenant, user_id, memory_id) VALUES (new.tenant, new.user_id, new.id);
+    END;
+    CREATE TRIGGER memory_changes_prune AFTER INSERT ON memory_changes BEGIN
+        DELETE FROM memory_changes WHERE seq <= new.seq - 200000;
+    END;
+    """,
 ]
+
+
+def statements(script: str) -> list[str]:
+    """Split a migration into complete statements (trigger bodies hold semicolons of their own)."""
+    result: list[str] = []
+    pending = ""
+    for line in script.splitlines(keepends=True):
+        pending += line
+        if sqlite3.complete_statement(pending):
+            result.append(pending.strip())
+            pending = ""
+    if pending.strip():
+        raise ValueError(f"incomplete statement in migration: {pending.strip()[:80]}")
+    return result

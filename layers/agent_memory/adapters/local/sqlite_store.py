@@ -16,7 +16,9 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from agent_memory.adapters.local.schema import MIGRATIONS
+import numpy as np
+
+from agent_memory.adapters.local.schema import MIGRATIONS, statements
 from agent_memory.domain.clock import from_micros, to_micros
 from agent_memory.domain.errors import DuplicateMemory, NotFound, StoreUnavailable, VersionConflict
 from agent_memory.domain.limits import IDEMPOTENCY_TTL_SECONDS
@@ -27,6 +29,7 @@ from agent_memory.domain.models import (
     HistoryEvent,
     Memory,
     MemoryFilter,
+    MemoryStats,
     Owner,
     Scope,
     Source,
@@ -114,6 +117,10 @@ def _memory_values(memory: Memory) -> dict[str, Any]:
     }
 
 
+def _vector_blob(vector: np.ndarray | None) -> bytes | None:
+    return None if vector is None else np.asarray(vector, dtype=np.float32).tobytes()
+
+
 def _row_to_history(row: sqlite3.Row) -> HistoryEntry:
     return HistoryEntry(
         memory_id=row["memory_id"],
@@ -191,9 +198,8 @@ class SqliteStore:
                 current = conn.execute("PRAGMA user_version").fetchone()[0]
                 for version, script in enumerate(MIGRATIONS, start=1):
                     if version > current:
-                        for statement in script.split(";"):
-                            if statement.strip():
-                                conn.execute(statement)
+                        for statement in statements(script):
+                            conn.execute(statement)
                         conn.execute(f"PRAGMA user_version = {version}")
                 conn.execute("COMMIT")
             except BaseException:
@@ -220,6 +226,12 @@ class SqliteStore:
             raise
 
     @contextmanager
+    def reading(self) -> Iterator[sqlite3.Connection]:
+        """A connection for read-only queries by adapters that project this store (the local search index)."""
+        with self._read() as conn:
+            yield conn
+
+    @contextmanager
     def _read(self) -> Iterator[sqlite3.Connection]:
         try:
             yield self._conn()
@@ -234,8 +246,11 @@ class SqliteStore:
 
     # -- memories -------------------------------------------------------------------------------
 
-    def _insert_one(self, conn: sqlite3.Connection, memory: Memory, history: HistoryEntry) -> Memory:
+    def _insert_one(
+        self, conn: sqlite3.Connection, memory: Memory, history: HistoryEntry, vector: np.ndarray | None
+    ) -> Memory:
         values = _memory_values(memory)
+        values["embedding"] = _vector_blob(vector)
         existing = conn.execute(
             "SELECT id, expires_at FROM memories WHERE tenant = ? AND user_id = ? AND content_key = ?",
             (memory.tenant, memory.user_id, values["content_key"]),
@@ -268,16 +283,16 @@ class SqliteStore:
             ),
         )
 
-    def insert(self, memory: Memory, history: HistoryEntry) -> Memory:
+    def insert(self, memory: Memory, history: HistoryEntry, vector: np.ndarray | None = None) -> Memory:
         with self._write() as conn:
-            return self._insert_one(conn, memory, history)
+            return self._insert_one(conn, memory, history, vector)
 
-    def insert_many(self, items: Sequence[tuple[Memory, HistoryEntry]]) -> list[Memory | Exception]:
+    def insert_many(self, items: Sequence[tuple[Memory, HistoryEntry, np.ndarray | None]]) -> list[Memory | Exception]:
         results: list[Memory | Exception] = []
         with self._write() as conn:
-            for memory, history in items:
+            for memory, history, vector in items:
                 try:
-                    results.append(self._insert_one(conn, memory, history))
+                    results.append(self._insert_one(conn, memory, history, vector))
                 except DuplicateMemory as exc:
                     results.append(exc)
         return results
@@ -291,8 +306,84 @@ class SqliteStore:
             ).fetchone()
         return None if row is None else _row_to_memory(row)
 
+    def get_many(self, owner: Owner, memory_ids: Sequence[str], now: datetime) -> dict[str, Memory]:
+        if not memory_ids:
+            return {}
+        placeholders = ", ".join("?" * len(memory_ids))
+        with self._read() as conn:
+            rows = conn.execute(
+                f"SELECT {_MEMORY_COLUMNS} FROM memories WHERE tenant = ? AND user_id = ? AND id IN ({placeholders})"
+                " AND (expires_at IS NULL OR expires_at > ?)",
+                [owner.tenant, owner.user_id, *memory_ids, to_micros(now)],
+            ).fetchall()
+        return {row["id"]: _row_to_memory(row) for row in rows}
+
+    def record_access(self, owner: Owner, memory_ids: Sequence[str]) -> None:
+        if not memory_ids:
+            return
+        placeholders = ", ".join("?" * len(memory_ids))
+        with self._write() as conn:
+            conn.execute(
+                f"UPDATE memories SET access_count = access_count + 1"
+                f" WHERE tenant = ? AND user_id = ? AND id IN ({placeholders})",
+                [owner.tenant, owner.user_id, *memory_ids],
+            )
+
+    def vector_of(self, owner: Owner, memory_id: str) -> tuple[str, np.ndarray] | None:
+        with self._read() as conn:
+            row = conn.execute(
+                "SELECT embedding_model, embedding FROM memories WHERE tenant = ? AND user_id = ? AND id = ?",
+                (owner.tenant, owner.user_id, memory_id),
+            ).fetchone()
+        if row is None or row["embedding"] is None:
+            return None
+        return row["embedding_model"], np.frombuffer(row["embedding"], dtype=np.float32)
+
+    def stats(self, tenant: str, user_id: str | None, now: datetime) -> MemoryStats:
+        where = "tenant = ? AND superseded_by IS NULL AND (expires_at IS NULL OR expires_at > ?)"
+        params: list[Any] = [tenant, to_micros(now)]
+        if user_id is not None:
+            where += " AND user_id = ?"
+            params.append(user_id)
+        with self._read() as conn:
+            total, chars, avg_importance, avg_valence = conn.execute(
+                f"SELECT COUNT(*), COALESCE(SUM(LENGTH(content)), 0), AVG(importance), AVG(valence)"
+                f" FROM memories WHERE {where}",
+                params,
+            ).fetchone()
+            buckets = conn.execute(
+                f"SELECT MIN(CAST(importance * 10 AS INTEGER), 9) AS b, COUNT(*) FROM memories WHERE {where}"
+                " GROUP BY b",
+                params,
+            ).fetchall()
+            sources = conn.execute(
+                f"SELECT source, COUNT(*) FROM memories WHERE {where} GROUP BY source", params
+            ).fetchall()
+            agents = conn.execute(
+                f"SELECT COALESCE(agent_id, ''), COUNT(*) FROM memories WHERE {where} GROUP BY agent_id", params
+            ).fetchall()
+            topics = conn.execute(
+                f"SELECT json_each.value, COUNT(*) FROM memories, json_each(memories.topics) WHERE {where}"
+                " GROUP BY json_each.value",
+                params,
+            ).fetchall()
+        histogram = [0] * 10
+        for bucket, count in buckets:
+            histogram[int(bucket)] = count
+        return MemoryStats(
+            total=total,
+            content_chars=chars,
+            average_importance=avg_importance,
+            average_valence=avg_valence,
+            importance_histogram=histogram,
+            by_source={row[0]: row[1] for row in sources},
+            by_agent={row[0]: row[1] for row in agents},
+            by_topic={row[0]: row[1] for row in topics},
+        )
+
     @staticmethod
-    def _filter_sql(owner: Owner, filters: MemoryFilter, now: datetime) -> tuple[str, list[Any]]:
+    def filter_sql(owner: Owner, filters: MemoryFilter, now: datetime) -> tuple[str, list[Any]]:
+        """The SQL condition (on table `memories`) that scopes and filters memories; used by the index too."""
         clauses = ["tenant = ?", "user_id = ?", "(expires_at IS NULL OR expires_at > ?)"]
         params: list[Any] = [owner.tenant, owner.user_id, to_micros(now)]
         if not filters.include_superseded:
@@ -312,6 +403,9 @@ class SqliteStore:
         if filters.created_before is not None:
             clauses.append("created_at < ?")
             params.append(to_micros(filters.created_before))
+        if filters.min_importance is not None:
+            clauses.append("importance >= ?")
+            params.append(filters.min_importance)
         return " AND ".join(clauses), params
 
     def list_memories(
@@ -323,7 +417,7 @@ class SqliteStore:
         position: Position | None,
         offset: int,
     ) -> StoredPage:
-        where, params = self._filter_sql(owner, filters, now)
+        where, params = self.filter_sql(owner, filters, now)
         page_where, page_params = where, list(params)
         if position is not None:
             before = position.get("before_id")
@@ -341,8 +435,12 @@ class SqliteStore:
         next_position = {"before_id": items[-1].id} if len(rows) > limit else None
         return StoredPage(items=items, total=total, next_position=next_position)
 
-    def update(self, memory: Memory, expected_version: int, history: HistoryEntry) -> Memory:
+    def update(
+        self, memory: Memory, expected_version: int, history: HistoryEntry, vector: np.ndarray | None = None
+    ) -> Memory:
         values = _memory_values(memory)
+        if vector is not None:
+            values["embedding"] = _vector_blob(vector)
         with self._write() as conn:
             row = conn.execute(
                 "SELECT version FROM memories WHERE id = ? AND tenant = ? AND user_id = ?",

@@ -1,0 +1,98 @@
+"""/v1/memories/search, /v1/memories/{id}/related and /v1/stats."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from agent_memory.domain import limits
+from agent_memory.domain.clock import as_utc
+from agent_memory.domain.errors import Forbidden
+from agent_memory.domain.models import MemoryFilter, Owner, Scope, Source
+from agent_memory.http.deps import Reader, RuntimeDep
+from agent_memory.http.schemas import MemoryOut, RelatedResponse, SearchHitOut, SearchResponse, StatsResponse
+from agent_memory.services.search import MAX_QUERY_CHARS, Hit, Ranking, SearchMode
+
+router = APIRouter(tags=["search"])
+
+UserId = Annotated[str, Query(min_length=1, max_length=limits.MAX_ID_CHARS, description="The end-user.")]
+
+
+def _hits(hits: list[Hit]) -> list[SearchHitOut]:
+    return [SearchHitOut(memory=MemoryOut.of(h.memory), score=h.score, highlights=h.highlights) for h in hits]
+
+
+@router.get("/v1/memories/search", response_model=SearchResponse)
+def search_memories(
+    principal: Reader,
+    runtime: RuntimeDep,
+    user_id: UserId,
+    q: Annotated[str, Query(max_length=MAX_QUERY_CHARS, description="What to look for.")],
+    mode: SearchMode = SearchMode.HYBRID,
+    rank: Ranking = Ranking.RELEVANCE,
+    limit: Annotated[int, Query(ge=1, le=limits.MAX_PAGE_SIZE)] = 10,
+    offset: Annotated[int, Query(ge=0, le=limits.MAX_OFFSET)] = 0,
+    start_date: datetime | None = None,
+    end_date: datetime | None = None,
+    source: Source | None = None,
+    agent_id: Annotated[str | None, Query(max_length=limits.MAX_ID_CHARS)] = None,
+    topic: Annotated[str | None, Query(max_length=limits.MAX_TOPIC_CHARS)] = None,
+    min_importance: Annotated[float | None, Query(ge=0.0, le=1.0)] = None,
+) -> SearchResponse:
+    """Find memories by meaning and by keyword. `hybrid` fuses both rankings; see docs/api.md for scoring."""
+    filters = MemoryFilter(
+        agent_id=agent_id,
+        source=source,
+        topic=None if topic is None else topic.strip().lower(),
+        created_after=None if start_date is None else as_utc(start_date),
+        created_before=None if end_date is None else as_utc(end_date),
+        min_importance=min_importance,
+    )
+    result = runtime.search.search(Owner(principal.tenant, user_id), q, mode, limit, offset, filters, rank)
+    return SearchResponse(
+        query=result.query,
+        mode=result.mode.value,
+        limit=limit,
+        offset=offset,
+        total=result.total,
+        results=_hits(result.hits),
+    )
+
+
+@router.get("/v1/memories/{memory_id}/related", response_model=RelatedResponse)
+def related_memories(
+    memory_id: str,
+    principal: Reader,
+    runtime: RuntimeDep,
+    user_id: UserId,
+    limit: Annotated[int, Query(ge=1, le=limits.MAX_PAGE_SIZE)] = 10,
+) -> RelatedResponse:
+    """The memories closest in meaning to this one (itself excluded)."""
+    hits = runtime.search.related(Owner(principal.tenant, user_id), memory_id, limit)
+    return RelatedResponse(memory_id=memory_id, results=_hits(hits))
+
+
+@router.get("/v1/stats", response_model=StatsResponse)
+def memory_stats(
+    principal: Reader,
+    runtime: RuntimeDep,
+    user_id: Annotated[str | None, Query(min_length=1, max_length=limits.MAX_ID_CHARS)] = None,
+) -> StatsResponse:
+    """Statistics of one user's memories; without `user_id`, of the whole tenant (admin keys only)."""
+    if user_id is None and not principal.allows(Scope.ADMIN):
+        raise Forbidden("Tenant-wide statistics need the 'admin' scope; pass user_id for one user's.")
+    result = runtime.search.stats(principal.tenant, user_id)
+    s = result.stats
+    return StatsResponse(
+        user_id=user_id,
+        total_memories=s.total,
+        estimated_tokens=result.estimated_tokens,
+        average_importance=s.average_importance,
+        average_valence=s.average_valence,
+        importance_histogram=s.importance_histogram,
+        by_source=s.by_source,
+        by_agent=s.by_agent,
+        by_topic=s.by_topic,
+    )

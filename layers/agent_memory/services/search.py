@@ -1,0 +1,200 @@
+"""Finding memories again: keyword, semantic and hybrid search, related memories and statistics."""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime
+from enum import StrEnum
+
+from agent_memory.domain import limits, validation
+from agent_memory.domain.clock import utcnow
+from agent_memory.domain.errors import InvalidInput, NotFound
+from agent_memory.domain.models import Memory, MemoryFilter, MemoryStats, Owner
+from agent_memory.domain.text import CHARS_PER_TOKEN, embedding_text, query_terms, stem
+from agent_memory.ports import Embedder, MemoryStore, SearchIndex
+
+
+class SearchMode(StrEnum):
+    HYBRID = "hybrid"
+    KEYWORD = "keyword"
+    SEMANTIC = "semantic"
+
+
+class Ranking(StrEnum):
+    RELEVANCE = "relevance"
+    BLENDED = "blended"
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    memory: Memory
+    score: float
+    highlights: list[str]
+
+
+@dataclass(frozen=True, slots=True)
+class SearchResult:
+    query: str
+    mode: SearchMode
+    total: int
+    hits: list[Hit]
+
+
+@dataclass(frozen=True, slots=True)
+class Stats:
+    stats: MemoryStats
+    estimated_tokens: int
+
+
+# Reciprocal-rank fusion (Cormack et al., 2009): score = sum of weight / (RRF_K + rank) over the rankings.
+RRF_K = 60
+KEYWORD_WEIGHT = 1.0
+SEMANTIC_WEIGHT = 1.0
+# rank=blended: final = BLEND_RELEVANCE * relevance + BLEND_RECENCY * recency + BLEND_IMPORTANCE * importance
+BLEND_RELEVANCE = 0.7
+BLEND_RECENCY = 0.15
+BLEND_IMPORTANCE = 0.15
+RECENCY_HALF_LIFE_DAYS = 30.0
+MAX_QUERY_CHARS = 1_000
+MAX_CANDIDATES = 1_000
+SNIPPET_CHARS = 160
+
+
+def fuse(rankings: Sequence[tuple[float, Sequence[str]]]) -> list[tuple[str, float]]:
+    """Weighted reciprocal-rank fusion of ranked id lists; ties keep the first ranking's order."""
+    scores: dict[str, float] = {}
+    for weight, ids in rankings:
+        for rank, memory_id in enumerate(ids, start=1):
+            scores[memory_id] = scores.get(memory_id, 0.0) + weight / (RRF_K + rank)
+    return sorted(scores.items(), key=lambda item: -item[1])
+
+
+def highlights(content: str, terms: Sequence[str], max_snippets: int = 2) -> list[str]:
+    """Short snippets around matched words, each match wrapped in `**`."""
+    wanted = {stem(term) for term in terms}
+    matches = [m for m in re.finditer(r"\w+", content) if stem(m.group(0).casefold()) in wanted]
+    snippets: list[str] = []
+    used_until = -1
+    for match in matches:
+        if match.start() < used_until or len(snippets) >= max_snippets:
+            continue
+        start = max(0, match.start() - SNIPPET_CHARS // 3)
+        end = min(len(content), start + SNIPPET_CHARS)
+        window_matches = [m for m in matches if m.start() >= start and m.end() <= end]
+        parts: list[str] = []
+        cursor = start
+        for m in window_matches:
+            parts.append(content[cursor : m.start()])
+            parts.append(f"**{m.group(0)}**")
+            cursor = m.end()
+        parts.append(content[cursor:end])
+        snippet = "".join(parts).strip()
+        snippets.append(("…" if start > 0 else "") + snippet + ("…" if end < len(content) else ""))
+        used_until = end
+    return snippets
+
+
+class SearchService:
+    def __init__(
+        self,
+        store: MemoryStore,
+        index: SearchIndex,
+        embedder: Embedder,
+        clock: Callable[[], datetime] = utcnow,
+    ) -> None:
+        self._store = store
+        self._index = index
+        self._embedder = embedder
+        self._clock = clock
+
+    def search(
+        self,
+        owner: Owner,
+        query: str,
+        mode: SearchMode = SearchMode.HYBRID,
+        limit: int = 10,
+        offset: int = 0,
+        filters: MemoryFilter | None = None,
+        ranking: Ranking = Ranking.RELEVANCE,
+        record_access: bool = True,
+    ) -> SearchResult:
+        validation.identifier("user_id", owner.user_id)
+        if not query.strip():
+            raise InvalidInput("q must not be empty.")
+        if len(query) > MAX_QUERY_CHARS:
+            raise InvalidInput(f"q must be at most {MAX_QUERY_CHARS} characters.")
+        if not 1 <= limit <= limits.MAX_PAGE_SIZE:
+            raise InvalidInput(f"limit must be between 1 and {limits.MAX_PAGE_SIZE}.")
+        if not 0 <= offset <= MAX_CANDIDATES - limit:
+            raise InvalidInput(f"offset + limit must be at most {MAX_CANDIDATES}.")
+        filters = filters or MemoryFilter()
+        now = self._clock()
+        pool = min(MAX_CANDIDATES, max(50, 2 * (offset + limit)))
+        rankings: list[tuple[float, list[str]]] = []
+        raw: dict[str, float] = {}
+        if mode in (SearchMode.KEYWORD, SearchMode.HYBRID):
+            keyword_hits = self._index.keyword(owner, query, filters, now, pool)
+            rankings.append((KEYWORD_WEIGHT, [memory_id for memory_id, _ in keyword_hits]))
+            raw.update(keyword_hits)
+        if mode in (SearchMode.SEMANTIC, SearchMode.HYBRID):
+            vector = self._embedder.embed([query])[0]
+            semantic_hits = [
+                hit
+                for hit in self._index.semantic(owner, vector, filters, now, pool)
+                if hit[1] >= self._embedder.min_similarity
+            ]
+            rankings.append((SEMANTIC_WEIGHT, [memory_id for memory_id, _ in semantic_hits]))
+            if mode is SearchMode.SEMANTIC:
+                raw.update(semantic_hits)
+        ranked = fuse(rankings) if mode is SearchMode.HYBRID else [(i, raw[i]) for i in rankings[0][1]]
+        # The index is a projection: hydrate from the store so deleted or changed records never leak.
+        memories = self._store.get_many(owner, [memory_id for memory_id, _ in ranked], now)
+        scored = [(memories[i], score) for i, score in ranked if i in memories]
+        if ranking is Ranking.BLENDED:
+            scored = self._blend(scored, now)
+        page = scored[offset : offset + limit]
+        if record_access and page:
+            self._store.record_access(owner, [memory.id for memory, _ in page])
+            page = [(replace(memory, access_count=memory.access_count + 1), score) for memory, score in page]
+        terms = query_terms(query)
+        hits = [Hit(memory, round(score, 6), highlights(memory.content, terms)) for memory, score in page]
+        return SearchResult(query=query, mode=mode, total=len(scored), hits=hits)
+
+    @staticmethod
+    def _blend(scored: list[tuple[Memory, float]], now: datetime) -> list[tuple[Memory, float]]:
+        if not scored:
+            return scored
+        top = max(score for _, score in scored) or 1.0
+        blended = []
+        for memory, score in scored:
+            age_days = max(0.0, (now - memory.created_at).total_seconds() / 86_400)
+            recency = math.pow(0.5, age_days / RECENCY_HALF_LIFE_DAYS)
+            final = BLEND_RELEVANCE * (score / top) + BLEND_RECENCY * recency + BLEND_IMPORTANCE * memory.importance
+            blended.append((memory, final))
+        return sorted(blended, key=lambda item: -item[1])
+
+    def related(self, owner: Owner, memory_id: str, limit: int = 10) -> list[Hit]:
+        validation.identifier("user_id", owner.user_id)
+        if not 1 <= limit <= limits.MAX_PAGE_SIZE:
+            raise InvalidInput(f"limit must be between 1 and {limits.MAX_PAGE_SIZE}.")
+        now = self._clock()
+        source = self._store.get(owner, memory_id, now)
+        if source is None:
+            raise NotFound(f"Memory {memory_id} was not found for this user.")
+        stored = self._index.vector_of(owner, memory_id)
+        vector = (
+            stored if stored is not None else self._embedder.embed([embedding_text(source.content, source.summary)])[0]
+        )
+        neighbours = self._index.semantic(owner, vector, MemoryFilter(), now, limit + 1)
+        ids = [i for i, _ in neighbours if i != memory_id][:limit]
+        memories = self._store.get_many(owner, ids, now)
+        return [Hit(memories[i], round(score, 6), []) for i, score in neighbours if i in memories and i in ids]
+
+    def stats(self, tenant: str, user_id: str | None) -> Stats:
+        if user_id is not None:
+            validation.identifier("user_id", user_id)
+        stats = self._store.stats(tenant, user_id, self._clock())
+        return Stats(stats=stats, estimated_tokens=math.ceil(stats.content_chars / CHARS_PER_TOKEN))

@@ -1,0 +1,164 @@
+"""SearchIndex contract: keyword and vector search stay consistent with the store and within scope."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from agent_memory.adapters.local.embedders import HashingEmbedder
+from agent_memory.adapters.local.search_index import SqliteSearchIndex
+from agent_memory.adapters.local.sqlite_store import SqliteStore
+from agent_memory.domain.errors import EmbeddingMismatch
+from agent_memory.domain.ids import UlidGenerator
+from agent_memory.domain.models import HistoryEntry, HistoryEvent, Memory, MemoryFilter, Owner, Source
+
+T0 = datetime(2026, 1, 1, tzinfo=UTC)
+ALICE = Owner("acme", "alice")
+EMBEDDER = HashingEmbedder()
+_ids = UlidGenerator()
+
+
+def _sqlite(tmp_path: Path) -> tuple[SqliteStore, SqliteSearchIndex]:
+    store = SqliteStore(tmp_path / "index.db")
+    return store, SqliteSearchIndex(store, EMBEDDER.model_id, EMBEDDER.dimension)
+
+
+INDEXES: dict[str, Callable[[Path], tuple[SqliteStore, SqliteSearchIndex]]] = {"sqlite": _sqlite}
+
+
+@pytest.fixture(params=sorted(INDEXES))
+def pair(request, tmp_path):
+    return INDEXES[request.param](tmp_path)
+
+
+def add(store, content: str, owner: Owner = ALICE, model: str = EMBEDDER.model_id, **fields) -> Memory:
+    memory = Memory(
+        id=_ids(),
+        tenant=owner.tenant,
+        user_id=owner.user_id,
+        content=content,
+        source=fields.pop("source", Source.API),
+        created_at=fields.pop("at", T0),
+        updated_at=T0,
+        embedding_model=model,
+        **fields,
+    )
+    store.insert(
+        memory, HistoryEntry(memory.id, 1, HistoryEvent.CREATED, T0, content, None, ()), EMBEDDER.embed([content])[0]
+    )
+    return memory
+
+
+def keyword_ids(index, query: str, owner: Owner = ALICE, **filters) -> list[str]:
+    return [i for i, _ in index.keyword(owner, query, MemoryFilter(**filters), T0, 10)]
+
+
+def semantic_ids(index, query: str, owner: Owner = ALICE, **filters) -> list[str]:
+    return [i for i, _ in index.semantic(owner, EMBEDDER.embed([query])[0], MemoryFilter(**filters), T0, 10)]
+
+
+def test_keyword_search_stems_and_ranks_by_bm25(pair) -> None:
+    store, index = pair
+    runner = add(store, "Alice runs marathons every spring")
+    add(store, "Alice likes tea")
+    assert keyword_ids(index, "running a marathon") == [runner.id]
+
+
+def test_keyword_queries_with_fts_syntax_are_taken_literally(pair) -> None:
+    store, index = pair
+    memory = add(store, 'She said "hello" AND left (quickly)')
+    for query in ['"hello', "AND OR NOT", "left)", "quick*", "NEAR(a b)", "col:umn", "^start"]:
+        index.keyword(ALICE, query, MemoryFilter(), T0, 10)  # must not raise
+    assert keyword_ids(index, '"hello" AND') == [memory.id]
+
+
+def test_semantic_search_returns_nearest_first(pair) -> None:
+    store, index = pair
+    tea = add(store, "green tea lover")
+    add(store, "fixes bicycles on weekends")
+    assert semantic_ids(index, "loves green tea")[0] == tea.id
+
+
+def test_search_never_crosses_users_or_tenants(pair) -> None:
+    store, index = pair
+    add(store, "secret recipe for tea", Owner("acme", "bob"))
+    add(store, "secret recipe for tea", Owner("globex", "alice"))
+    assert keyword_ids(index, "secret recipe") == []
+    assert semantic_ids(index, "secret recipe") == []
+
+
+def test_updates_and_deletes_are_seen_at_once(pair) -> None:
+    store, index = pair
+    memory = add(store, "Lives in Paris")
+    assert semantic_ids(index, "Lives in Paris") == [memory.id]  # warms the vector cache
+    changed = memory.with_changes(content="Moved to Berlin", version=2)
+    entry = HistoryEntry(memory.id, 2, HistoryEvent.UPDATED, T0, changed.content, memory.content, ("content",))
+    store.update(changed, 1, entry, EMBEDDER.embed(["Moved to Berlin"])[0])
+    assert keyword_ids(index, "Paris") == []
+    assert keyword_ids(index, "Berlin") == [memory.id]
+    top, score = index.semantic(ALICE, EMBEDDER.embed(["Moved to Berlin"])[0], MemoryFilter(), T0, 1)[0]
+    assert top == memory.id and score == pytest.approx(1.0, abs=1e-5)
+    store.delete(ALICE, [memory.id])
+    assert keyword_ids(index, "Berlin") == [] and semantic_ids(index, "Berlin") == []
+
+
+def test_writes_from_another_store_instance_are_seen(pair, tmp_path) -> None:
+    store, index = pair
+    add(store, "first fact")
+    semantic_ids(index, "first")  # cache the scope
+    other_process_store = SqliteStore(tmp_path / "index.db")
+    late = add(other_process_store, "second fact about kayaks")
+    assert semantic_ids(index, "kayaks")[0] == late.id
+
+
+def test_filters_apply_before_scoring(pair) -> None:
+    store, index = pair
+    a = add(store, "tea notes one", agent_id="bot-1", topics=("food",), importance=0.9)
+    b = add(store, "tea notes two", source=Source.AGENT, at=T0 - timedelta(days=3), importance=0.2)
+    hidden = add(store, "tea notes three", superseded_by="x")
+    for search in (keyword_ids, semantic_ids):
+        assert set(search(index, "tea notes")) == {a.id, b.id}
+        assert search(index, "tea notes", agent_id="bot-1") == [a.id]
+        assert search(index, "tea notes", source=Source.AGENT) == [b.id]
+        assert search(index, "tea notes", topic="food") == [a.id]
+        assert search(index, "tea notes", created_before=T0 - timedelta(days=1)) == [b.id]
+        assert search(index, "tea notes", min_importance=0.5) == [a.id]
+        assert hidden.id in search(index, "tea notes", include_superseded=True)
+
+
+def test_expired_memories_are_not_found(pair) -> None:
+    store, index = pair
+    add(store, "temporary door code", expires_at=T0 - timedelta(seconds=1))
+    assert keyword_ids(index, "door code") == [] and semantic_ids(index, "door code") == []
+
+
+def test_vectors_of_another_model_are_a_clear_error(pair) -> None:
+    store, index = pair
+    add(store, "embedded by something else", model="other-model-768")
+    with pytest.raises(EmbeddingMismatch, match="reindex"):
+        semantic_ids(index, "anything")
+
+
+def test_a_query_vector_of_the_wrong_dimension_is_a_clear_error(pair) -> None:
+    store, index = pair
+    add(store, "fact")
+    with pytest.raises(EmbeddingMismatch, match="dimensions"):
+        index.semantic(ALICE, HashingEmbedder(64).embed(["fact"])[0], MemoryFilter(), T0, 5)
+
+
+def test_a_crash_mid_write_leaves_index_and_store_agreeing(pair, monkeypatch) -> None:
+    store, index = pair
+    kept = add(store, "kept fact about tea")
+
+    def crash(*args, **kwargs):
+        raise RuntimeError("power cut")
+
+    monkeypatch.setattr(SqliteStore, "_add_history", crash)
+    with pytest.raises(RuntimeError):
+        add(store, "lost fact about tea")
+    monkeypatch.undo()
+    assert keyword_ids(index, "tea") == [kept.id]
+    assert semantic_ids(index, "lost fact about tea") == [kept.id]
