@@ -1,0 +1,1 @@
+"""Benchmark harnesses behind `agent-memory bench`; results are recorded in docs/benchmarks.md."""

@@ -1,0 +1,160 @@
+"""LoCoMo retrieval benchmark: recall@k of evidence turns, through the real write and search services.
+
+Protocol (see the data folder's README): each conversation is one memory scope; every turn is stored as a memory
+whose source_refs holds its dia_id; for each question of categories 1-4 the scope is searched and
+recall@k = |evidence ∩ turns cited by the top k| / |evidence|, averaged over questions.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import statistics
+import tempfile
+import time
+from collections import defaultdict
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from agent_memory.config import Config
+from agent_memory.domain.models import NewMemory, Owner, Source
+from agent_memory.runtime import Runtime
+from agent_memory.services.search import SearchMode
+
+CATEGORIES = {1: "multi-hop", 2: "temporal", 3: "open-domain", 4: "single-hop"}
+TENANT = "locomo"
+MAX_CONTENT_CHARS = 1_000
+BATCH = 100
+
+
+@dataclass(frozen=True)
+class Turn:
+    dia_id: str
+    speaker: str
+    text: str
+    date: str
+
+
+def _session_date(raw: str) -> str:
+    """'1:56 pm on 8 May, 2023' -> '8 May 2023': the day is context, the minute is noise."""
+    day = raw.split(" on ", 1)[-1]
+    return day.replace(",", "").strip()
+
+
+def turns_of(conversation: dict[str, Any]) -> Iterator[Turn]:
+    sessions = sorted(
+        (int(m.group(1)), key)
+        for key in conversation
+        if (m := re.fullmatch(r"session_(\d+)", key)) and isinstance(conversation[key], list)
+    )
+    for number, key in sessions:
+        date = _session_date(str(conversation.get(f"session_{number}_date_time", "")))
+        for turn in conversation[key]:
+            text = str(turn["text"])
+            if turn.get("blip_caption"):
+                text += f" [shares a photo: {turn['blip_caption']}]"
+            yield Turn(dia_id=str(turn["dia_id"]), speaker=str(turn["speaker"]), text=text, date=date)
+
+
+def memory_text(turn: Turn) -> str:
+    """Each turn carries who said it and when, so a question naming a person or a day can find it."""
+    return f"{turn.speaker} ({turn.date}): {turn.text}"
+
+
+def _percentile(values: Sequence[float], fraction: float) -> float:
+    ordered = sorted(values)
+    if not ordered:
+        return 0.0
+    index = min(len(ordered) - 1, max(0, round(fraction * (len(ordered) - 1))))
+    return ordered[index]
+
+
+def run(
+    data: Path,
+    embedder: str = "minilm",
+    ks: Sequence[int] = (1, 5, 10, 25),
+    mode: SearchMode = SearchMode.HYBRID,
+    data_dir: Path | None = None,
+) -> dict[str, Any]:
+    conversations = json.loads(Path(data).read_text(encoding="utf-8"))
+    with tempfile.TemporaryDirectory(prefix="locomo-") as scratch:
+        runtime = Runtime(Config(data_dir=data_dir or Path(scratch), embedder=embedder))
+        runtime.settings.update(TENANT, max_content_chars=MAX_CONTENT_CHARS)
+        started = time.perf_counter()
+        turns_total = 0
+        for conversation in conversations:
+            user_id = str(conversation["sample_id"])
+            turns = list(turns_of(conversation["conversation"]))
+            turns_total += len(turns)
+            for start in range(0, len(turns), BATCH):
+                items = [
+                    NewMemory(
+                        user_id=user_id,
+                        content=memory_text(turn),
+                        source=Source.CONVERSATION,
+                        thread_id=user_id,
+                        source_refs=(turn.dia_id,),
+                    )
+                    for turn in turns[start : start + BATCH]
+                ]
+                runtime.memories.create_batch(TENANT, items)
+        ingest_seconds = time.perf_counter() - started
+
+        depth = max(ks)
+        recalls: dict[int, list[float]] = {k: [] for k in ks}
+        by_category: dict[int, dict[int, list[float]]] = defaultdict(lambda: {k: [] for k in ks})
+        latencies: list[float] = []
+        for conversation in conversations:
+            owner = Owner(TENANT, str(conversation["sample_id"]))
+            known = {turn.dia_id for turn in turns_of(conversation["conversation"])}
+            for qa in conversation["qa"]:
+                category = int(qa.get("category", 0))
+                evidence = {e for e in qa.get("evidence", []) if e in known}
+                if category not in CATEGORIES or not evidence:
+                    continue
+                tick = time.perf_counter()
+                result = runtime.search.search(owner, str(qa["question"]), mode=mode, limit=depth)
+                latencies.append((time.perf_counter() - tick) * 1000)
+                cited: list[set[str]] = [set(hit.memory.source_refs) for hit in result.hits]
+                for k in ks:
+                    found = set().union(*cited[:k]) if cited[:k] else set()
+                    recall = len(evidence & found) / len(evidence)
+                    recalls[k].append(recall)
+                    by_category[category][k].append(recall)
+        runtime.store.close()
+
+    def mean(values: list[float]) -> float:
+        return round(statistics.fmean(values), 4) if values else 0.0
+
+    return {
+        "questions": len(recalls[ks[0]]),
+        "recall": {str(k): mean(v) for k, v in recalls.items()},
+        "by_category": {
+            CATEGORIES[c]: {"questions": len(v[ks[0]]), **{str(k): mean(r) for k, r in v.items()}}
+            for c, v in sorted(by_category.items())
+        },
+        "latency_ms": {"p50": round(_percentile(latencies, 0.5), 2), "p95": round(_percentile(latencies, 0.95), 2)},
+        "embedder": runtime.embedder.model_id,
+        "mode": mode.value,
+        "turns": turns_total,
+        "ingest_seconds": round(ingest_seconds, 2),
+    }
+
+
+def render(result: dict[str, Any]) -> str:
+    ks = list(result["recall"])
+    lines = [
+        f"LoCoMo retrieval: {result['questions']} questions, {result['turns']} turns, "
+        f"embedder {result['embedder']}, mode {result['mode']}",
+        "category      n    " + "  ".join(f"R@{k:<4}" for k in ks),
+    ]
+    for name, row in result["by_category"].items():
+        lines.append(f"{name:<12} {row['questions']:>4}   " + "  ".join(f"{row[k]:.3f} " for k in ks))
+    lines.append(f"{'overall':<12} {result['questions']:>4}   " + "  ".join(f"{result['recall'][k]:.3f} " for k in ks))
+    lines.append(
+        f"query latency p50 {result['latency_ms']['p50']} ms, p95 {result['latency_ms']['p95']} ms; "
+        f"ingest {result['ingest_seconds']} s"
+    )
+    return "\n".join(lines)
