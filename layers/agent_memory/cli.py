@@ -134,6 +134,51 @@ def cmd_delete(args: argparse.Namespace) -> int:
     return 0
 
 
+def _ints(text: str) -> list[int]:
+    try:
+        values = [int(part) for part in text.split(",") if part.strip()]
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected comma-separated whole numbers, got {text!r}") from None
+    if not values or any(v <= 0 for v in values):
+        raise argparse.ArgumentTypeError("expected positive whole numbers")
+    return values
+
+
+def cmd_bench_locomo(args: argparse.Namespace) -> int:
+    from agent_memory.bench import locomo
+    from agent_memory.services.search import SearchMode
+
+    result = locomo.run(Path(args.data), embedder=args.embedder, ks=args.k, mode=SearchMode(args.mode))
+    print(json.dumps(result) if args.json else locomo.render(result))
+    return 0
+
+
+def cmd_bench_latency(args: argparse.Namespace) -> int:
+    from agent_memory.bench import latency
+
+    result = latency.run(args.memories, embedder=args.embedder, queries=args.queries)
+    print(json.dumps(result) if args.json else latency.render(result))
+    return 0
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    from agent_memory.services.search import SearchMode
+
+    result = _runtime(args).search.search(
+        Owner(args.tenant, args.user_id), args.query, mode=SearchMode(args.mode), limit=args.limit
+    )
+    _print_json(
+        {
+            "query": result.query,
+            "total": result.total,
+            "results": [
+                {"memory": _memory_json(h.memory), "score": h.score, "highlights": h.highlights} for h in result.hits
+            ],
+        }
+    )
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="agent-memory", description=__doc__)
     common = argparse.ArgumentParser(add_help=False)
@@ -184,6 +229,27 @@ def build_parser() -> argparse.ArgumentParser:
     get = sub.add_parser("get", parents=[scoped], help="show one memory")
     get.add_argument("memory_id")
     get.set_defaults(func=cmd_get)
+
+    search = sub.add_parser("search", parents=[scoped], help="find memories by meaning and keyword")
+    search.add_argument("query")
+    search.add_argument("--mode", default="hybrid", choices=["hybrid", "keyword", "semantic"])
+    search.add_argument("--limit", type=int, default=10)
+    search.set_defaults(func=cmd_search)
+
+    bench = sub.add_parser("bench", help="benchmarks").add_subparsers(dest="bench_command", required=True)
+    locomo = bench.add_parser("locomo", help="LoCoMo retrieval recall@k")
+    locomo.add_argument("--data", required=True, help="a file in LoCoMo format")
+    locomo.add_argument("--embedder", default="minilm", choices=["minilm", "hashing"])
+    locomo.add_argument("--k", type=_ints, default=[1, 5, 10, 25], help="comma-separated, e.g. 1,5,10,25")
+    locomo.add_argument("--mode", default="hybrid", choices=["hybrid", "keyword", "semantic"])
+    locomo.add_argument("--json", action="store_true")
+    locomo.set_defaults(func=cmd_bench_locomo)
+    latency = bench.add_parser("latency", help="write/search throughput and latency at several sizes")
+    latency.add_argument("--memories", type=_ints, default=[1_000, 10_000, 100_000], help="e.g. 1000,10000")
+    latency.add_argument("--embedder", default="hashing", choices=["minilm", "hashing"])
+    latency.add_argument("--queries", type=int, default=100)
+    latency.add_argument("--json", action="store_true")
+    latency.set_defaults(func=cmd_bench_latency)
 
     delete = sub.add_parser("delete", parents=[scoped], help="forget one memory")
     delete.add_argument("memory_id")

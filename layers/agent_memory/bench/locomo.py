@@ -58,9 +58,19 @@ def turns_of(conversation: dict[str, Any]) -> Iterator[Turn]:
             yield Turn(dia_id=str(turn["dia_id"]), speaker=str(turn["speaker"]), text=text, date=date)
 
 
+CONTEXT_CHARS = 300
+
+
 def memory_text(turn: Turn) -> str:
     """Each turn carries who said it and when, so a question naming a person or a day can find it."""
     return f"{turn.speaker} ({turn.date}): {turn.text}"
+
+
+def context_of(previous: Turn | None) -> str | None:
+    """The turn a memory answers, kept as its summary: replies like "Yes, last week!" mean little alone."""
+    if previous is None:
+        return None
+    return f"{previous.speaker}: {previous.text}"[:CONTEXT_CHARS]
 
 
 def _percentile(values: Sequence[float], fraction: float) -> float:
@@ -93,11 +103,12 @@ def run(
                     NewMemory(
                         user_id=user_id,
                         content=memory_text(turn),
+                        summary=context_of(turns[position - 1] if position else None),
                         source=Source.CONVERSATION,
                         thread_id=user_id,
                         source_refs=(turn.dia_id,),
                     )
-                    for turn in turns[start : start + BATCH]
+                    for position, turn in enumerate(turns[start : start + BATCH], start=start)
                 ]
                 runtime.memories.create_batch(TENANT, items)
         ingest_seconds = time.perf_counter() - started

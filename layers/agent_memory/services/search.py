@@ -50,7 +50,9 @@ class Stats:
 
 
 # Reciprocal-rank fusion (Cormack et al., 2009): score = sum of weight / (RRF_K + rank) over the rankings.
-RRF_K = 60
+# The paper's k = 60 flattens the top of each list; k = 5 lets a first place in either ranking count, which
+# measured better on conversational memory (docs/benchmarks.md).
+RRF_K = 5
 KEYWORD_WEIGHT = 1.0
 SEMANTIC_WEIGHT = 1.0
 # rank=blended: final = BLEND_RELEVANCE * relevance + BLEND_RECENCY * recency + BLEND_IMPORTANCE * importance
