@@ -8,11 +8,11 @@ from typing import Annotated
 from fastapi import APIRouter, Header, Query, Response
 
 from agent_memory.domain import limits
-from agent_memory.domain.clock import as_utc
 from agent_memory.domain.errors import AgentMemoryError
-from agent_memory.domain.models import MemoryFilter, MemoryPatch, Owner, Source
+from agent_memory.domain.models import MemoryPatch, Owner, Source
 from agent_memory.http.deps import Reader, RuntimeDep, Writer
 from agent_memory.http.errors import problem_of
+from agent_memory.http.filters import memory_filter
 from agent_memory.http.idempotent import idempotent_response
 from agent_memory.http.schemas import (
     BatchCreateRequest,
@@ -91,13 +91,7 @@ def list_memories(
     cursor: Annotated[str | None, Query(max_length=1024)] = None,
 ) -> MemoryPage:
     """Newest first. Page with `cursor` (stable while memories are added) or with `offset`."""
-    filters = MemoryFilter(
-        agent_id=agent_id,
-        source=source,
-        topic=None if topic is None else topic.strip().lower(),
-        created_after=None if created_after is None else as_utc(created_after),
-        created_before=None if created_before is None else as_utc(created_before),
-    )
+    filters = memory_filter(agent_id, source, topic, created_after, created_before)
     page = runtime.memories.list_memories(Owner(principal.tenant, user_id), filters, limit, cursor, offset)
     return MemoryPage(
         items=[MemoryOut.of(m) for m in page.items],

@@ -8,10 +8,10 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from agent_memory.domain import limits
-from agent_memory.domain.clock import as_utc
 from agent_memory.domain.errors import Forbidden
-from agent_memory.domain.models import MemoryFilter, Owner, Scope, Source
+from agent_memory.domain.models import Owner, Scope, Source
 from agent_memory.http.deps import Reader, RuntimeDep
+from agent_memory.http.filters import memory_filter
 from agent_memory.http.schemas import MemoryOut, RelatedResponse, SearchHitOut, SearchResponse, StatsResponse
 from agent_memory.services.search import MAX_QUERY_CHARS, Hit, Ranking, SearchMode
 
@@ -42,14 +42,7 @@ def search_memories(
     min_importance: Annotated[float | None, Query(ge=0.0, le=1.0)] = None,
 ) -> SearchResponse:
     """Find memories by meaning and by keyword. `hybrid` fuses both rankings; see docs/api.md for scoring."""
-    filters = MemoryFilter(
-        agent_id=agent_id,
-        source=source,
-        topic=None if topic is None else topic.strip().lower(),
-        created_after=None if start_date is None else as_utc(start_date),
-        created_before=None if end_date is None else as_utc(end_date),
-        min_importance=min_importance,
-    )
+    filters = memory_filter(agent_id, source, topic, start_date, end_date, min_importance)
     result = runtime.search.search(Owner(principal.tenant, user_id), q, mode, limit, offset, filters, rank)
     return SearchResponse(
         query=result.query,
