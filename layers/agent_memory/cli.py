@@ -179,6 +179,33 @@ def cmd_search(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_related(args: argparse.Namespace) -> int:
+    hits = _runtime(args).search.related(Owner(args.tenant, args.user_id), args.memory_id, args.limit)
+    _print_json(
+        {"memory_id": args.memory_id, "results": [{"memory": _memory_json(h.memory), "score": h.score} for h in hits]}
+    )
+    return 0
+
+
+def cmd_stats(args: argparse.Namespace) -> int:
+    result = _runtime(args).search.stats(args.tenant, args.user_id)
+    stats = result.stats
+    _print_json(
+        {
+            "user_id": args.user_id,
+            "total_memories": stats.total,
+            "estimated_tokens": result.estimated_tokens,
+            "average_importance": stats.average_importance,
+            "average_valence": stats.average_valence,
+            "importance_histogram": stats.importance_histogram,
+            "by_source": stats.by_source,
+            "by_agent": stats.by_agent,
+            "by_topic": stats.by_topic,
+        }
+    )
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="agent-memory", description=__doc__)
     common = argparse.ArgumentParser(add_help=False)
@@ -235,6 +262,16 @@ def build_parser() -> argparse.ArgumentParser:
     search.add_argument("--mode", default="hybrid", choices=["hybrid", "keyword", "semantic"])
     search.add_argument("--limit", type=int, default=10)
     search.set_defaults(func=cmd_search)
+
+    related = sub.add_parser("related", parents=[scoped], help="memories closest in meaning to one memory")
+    related.add_argument("memory_id")
+    related.add_argument("--limit", type=int, default=10)
+    related.set_defaults(func=cmd_related)
+
+    stats = sub.add_parser("stats", parents=[common], help="statistics of one user's or a whole tenant's memories")
+    stats.add_argument("--tenant", default="default")
+    stats.add_argument("--user-id", help="leave out for the whole tenant")
+    stats.set_defaults(func=cmd_stats)
 
     bench = sub.add_parser("bench", help="benchmarks").add_subparsers(dest="bench_command", required=True)
     locomo = bench.add_parser("locomo", help="LoCoMo retrieval recall@k")

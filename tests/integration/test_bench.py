@@ -96,3 +96,24 @@ def test_cli_search(tmp_path: Path, capsys) -> None:
     result = json.loads(capsys.readouterr().out)
     assert result["results"][0]["memory"]["content"] == "Training for the Berlin marathon"
     assert main(["search", "--user-id", "alice", "   ", "--data-dir", data_dir]) == 2
+
+
+def test_cli_related_and_stats(tmp_path: Path, capsys) -> None:
+    data_dir = str(tmp_path / "d")
+    main(
+        ["add", "--user-id", "alice", "Training for the Berlin marathon", "--data-dir", data_dir, "--importance", "0.9"]
+    )
+    main(["add", "--user-id", "alice", "Ran the Paris marathon last year", "--data-dir", data_dir])
+    main(["add", "--user-id", "bob", "Bob's marathon", "--data-dir", data_dir])
+    capsys.readouterr()
+    main(["list", "--user-id", "alice", "--data-dir", data_dir])
+    first = json.loads(capsys.readouterr().out)["items"][-1]
+    assert main(["related", "--user-id", "alice", first["id"], "--data-dir", data_dir]) == 0
+    related = json.loads(capsys.readouterr().out)
+    assert [r["memory"]["content"] for r in related["results"]] == ["Ran the Paris marathon last year"]
+    assert main(["stats", "--user-id", "alice", "--data-dir", data_dir]) == 0
+    stats = json.loads(capsys.readouterr().out)
+    assert stats["total_memories"] == 2 and stats["importance_histogram"][9] == 1
+    assert main(["stats", "--data-dir", data_dir]) == 0
+    assert json.loads(capsys.readouterr().out)["total_memories"] == 3
+    assert main(["related", "--user-id", "bob", first["id"], "--data-dir", data_dir]) == 2
