@@ -7,7 +7,7 @@ import pytest
 from agent_memory.domain.cursor import CursorCodec, query_fingerprint
 from agent_memory.domain.errors import InvalidCursor
 from agent_memory.domain.ids import UlidGenerator, is_ulid
-from agent_memory.domain.text import content_key, estimate_tokens, has_control_characters, is_blank, normalise
+from agent_memory.domain.text import content_key, has_control_characters, is_blank, normalise
 
 
 @pytest.mark.parametrize(
@@ -39,12 +39,6 @@ def test_control_characters_are_detected_but_tabs_and_newlines_are_allowed() -> 
     assert has_control_characters("bell\x07")
     assert has_control_characters("nul\x00")
     assert not has_control_characters("line one\nline two\tcol")
-
-
-def test_token_estimate_is_about_four_characters_per_token() -> None:
-    assert estimate_tokens("") == 0
-    assert estimate_tokens("abcd") == 1
-    assert estimate_tokens("abcde") == 2
 
 
 def test_ulids_are_valid_unique_and_strictly_increasing_within_a_millisecond() -> None:

@@ -35,11 +35,6 @@ def has_control_characters(text: str, allow_line_breaks: bool = True) -> bool:
 CHARS_PER_TOKEN = 4  # OpenAI's rule of thumb for English text with GPT tokenizers
 
 
-def estimate_tokens(text: str) -> int:
-    """Rough token estimate: about four characters per token for English text."""
-    return (len(text) + CHARS_PER_TOKEN - 1) // CHARS_PER_TOKEN
-
-
 def embedding_text(content: str, summary: str | None) -> str:
     """What a memory's vector is computed from: its content, plus its summary when it has one."""
     return content if not summary else f"{content}\n{summary}"

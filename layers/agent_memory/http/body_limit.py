@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import json
-
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from agent_memory.http.errors import PROBLEM_MEDIA_TYPE, problem_body
+from agent_memory.domain.errors import PayloadTooLarge
+from agent_memory.http.errors import PROBLEM_MEDIA_TYPE, problem_bytes
 
 
 class BodyLimitMiddleware:
@@ -15,13 +14,7 @@ class BodyLimitMiddleware:
         self.max_bytes = max_bytes
 
     async def _reject(self, send: Send) -> None:
-        body = problem_body(
-            413,
-            "payload_too_large",
-            "Payload too large",
-            f"Request bodies are limited to {self.max_bytes} bytes.",
-        )
-        payload = json.dumps(body).encode()
+        payload = problem_bytes(PayloadTooLarge(f"Request bodies are limited to {self.max_bytes} bytes."))
         await send(
             {
                 "type": "http.response.start",
