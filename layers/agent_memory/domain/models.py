@@ -196,7 +196,6 @@ class ApiKeyRecord:
     created_at: datetime
     name: str | None = None
     revoked_at: datetime | None = None
-    last_used_at: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -62,8 +62,7 @@ MIGRATIONS: list[str] = [
         scopes TEXT NOT NULL,
         name TEXT,
         created_at INTEGER NOT NULL,
-        revoked_at INTEGER,
-        last_used_at INTEGER
+        revoked_at INTEGER
     );
     CREATE TABLE idempotency (
         tenant TEXT NOT NULL,

@@ -141,7 +141,6 @@ def _row_to_key(row: sqlite3.Row) -> ApiKeyRecord:
         name=row["name"],
         created_at=from_micros(row["created_at"]),
         revoked_at=_optional_datetime(row["revoked_at"]),
-        last_used_at=_optional_datetime(row["last_used_at"]),
     )
 
 
@@ -591,8 +590,3 @@ class SqliteStore:
     def release(self, tenant: str, key: str) -> None:
         with self._write() as conn:
             conn.execute("DELETE FROM idempotency WHERE tenant = ? AND key = ?", (tenant, key))
-
-    def purge_idempotency(self, older_than: datetime) -> int:
-        with self._write() as conn:
-            cursor = conn.execute("DELETE FROM idempotency WHERE created_at < ?", (to_micros(older_than),))
-            return cursor.rowcount
