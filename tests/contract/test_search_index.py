@@ -129,6 +129,30 @@ def test_filters_apply_before_scoring(pair) -> None:
         assert hidden.id in search(index, "tea notes", include_superseded=True)
 
 
+def test_filters_that_reject_the_best_keyword_matches_still_fill_the_page(pair) -> None:
+    # Given many strong matches from one agent and a few weak ones from another
+    store, index = pair
+    for n in range(40):
+        add(store, f"tea tea {n}", agent_id="strong")
+    weak = {add(store, f"tea with a long tail of other words number {n}", agent_id="weak").id for n in range(3)}
+    # When searching only the weak agent's memories
+    found = keyword_ids(index, "tea", agent_id="weak")
+    # Then all of them are found although none is among the best matches overall
+    assert set(found) == weak
+
+
+def test_keyword_scoring_ignores_other_users_documents(pair) -> None:
+    # Given another user with many matching memories
+    store, index = pair
+    bob = Owner("acme", "bob")
+    for n in range(30):
+        add(store, f"coffee talk {n}", owner=bob)
+    mine = add(store, "coffee with a friend")
+    # Then alice's search sees only her own memory, and bob's only his
+    assert keyword_ids(index, "coffee") == [mine.id]
+    assert mine.id not in keyword_ids(index, "coffee", owner=bob)
+
+
 def test_expired_memories_are_not_found(pair) -> None:
     store, index = pair
     add(store, "temporary door code", expires_at=T0 - timedelta(seconds=1))

@@ -77,7 +77,7 @@ def test_bench_latency_json(capsys) -> None:
     (row,) = result["results"]
     assert row["memories"] == 150 and row["batch_add_per_second"] > 0 and row["single_add_per_second"] > 0
     assert set(row["search"]) == {"hybrid", "keyword", "semantic"}
-    assert row["peak_rss_mib"] > 0
+    assert row["peak_rss_mib"] > 0 and row["small_user_hybrid_p50_ms"] > 0
 
 
 @pytest.mark.parametrize("k", ["0", "a,b", ""])

@@ -23,6 +23,9 @@ WORDS = (
 ).split()
 
 
+SMALL_USER_LABEL = "user with a few hundred memories"
+
+
 def sentence(rng: random.Random, serial: int) -> str:
     words = rng.sample(WORDS, 8)
     return f"Note {serial}: the user mentioned {' '.join(words[:4])} while talking about {' '.join(words[4:])}."
@@ -72,8 +75,16 @@ def run_size(runtime: Runtime, size: int, queries: int, seed: int = 7) -> dict[s
             "p50_ms_excluding_query_embedding": _ms(engine, 0.5),
             "queries_per_second": round(len(total) / sum(total), 1),
         }
+    # A small user sharing the file with the heavy one: their searches should not pay for the neighbour's size.
+    small_owner = Owner(TENANT, f"{USER}-single")
+    small = []
+    for text in texts:
+        tick = time.perf_counter()
+        runtime.search.search(small_owner, text, mode=SearchMode.HYBRID, limit=10, record_access=False)
+        small.append(time.perf_counter() - tick)
     return {
         "memories": size,
+        "small_user_hybrid_p50_ms": _ms(small, 0.5),
         "batch_add_per_second": None if batch_rate is None else round(batch_rate, 1),
         "single_add_per_second": round(len(singles) / sum(singles), 1),
         "single_add_p50_ms": _ms(singles, 0.5),
@@ -99,6 +110,7 @@ def render(result: dict[str, Any]) -> str:
             f"{row['memories']:>7} memories: batch add {row['batch_add_per_second']}/s, single add "
             f"{row['single_add_per_second']}/s (p50 {row['single_add_p50_ms']} ms), peak RSS {row['peak_rss_mib']} MiB"
         )
+        lines.append(f"    a {SMALL_USER_LABEL} beside them: hybrid p50 {row['small_user_hybrid_p50_ms']} ms")
         for mode, stats in row["search"].items():
             lines.append(
                 f"    {mode:<9} p50 {stats['p50_ms']} ms, p95 {stats['p95_ms']} ms, "

@@ -5,7 +5,20 @@ Never edit a migration that has shipped: append a new one.
 
 from __future__ import annotations
 
+import hashlib
 import sqlite3
+
+SCOPE_KEY_FUNCTION = "agent_memory_scope_key"
+
+
+def scope_key(tenant: str, user_id: str) -> str:
+    """One keyword-index token per (tenant, user), so a keyword match only ever walks that user's documents.
+
+    Digits after a letter: the tokenizer keeps it whole and the stemmer leaves it alone.
+    """
+    digest = hashlib.blake2b(f"{tenant}\x1f{user_id}".encode(), digest_size=8).digest()
+    return "u" + str(int.from_bytes(digest, "big"))
+
 
 MIGRATIONS: list[str] = [
     # 1: memories, history, settings, API keys, idempotency records.
@@ -113,6 +126,35 @@ MIGRATIONS: list[str] = [
     END;
     CREATE TRIGGER memory_changes_prune AFTER INSERT ON memory_changes BEGIN
         DELETE FROM memory_changes WHERE seq <= new.seq - 200000;
+    END;
+    """,
+    # 3: the keyword index carries each memory's scope token, so a match is restricted to one user inside FTS5
+    # instead of scoring every tenant's matching documents and filtering afterwards.
+    f"""
+    ALTER TABLE memories ADD COLUMN scope_key TEXT;
+    UPDATE memories SET scope_key = {SCOPE_KEY_FUNCTION}(tenant, user_id);
+    DROP TRIGGER memories_fts_insert;
+    DROP TRIGGER memories_fts_delete;
+    DROP TRIGGER memories_fts_update;
+    DROP TABLE memories_fts;
+    CREATE VIRTUAL TABLE memories_fts USING fts5(
+        content, summary, scope_key, content='memories', content_rowid='rid',
+        tokenize='porter unicode61 remove_diacritics 2'
+    );
+    INSERT INTO memories_fts (memories_fts) VALUES ('rebuild');
+    CREATE TRIGGER memories_fts_insert AFTER INSERT ON memories BEGIN
+        INSERT INTO memories_fts (rowid, content, summary, scope_key)
+        VALUES (new.rid, new.content, new.summary, new.scope_key);
+    END;
+    CREATE TRIGGER memories_fts_delete AFTER DELETE ON memories BEGIN
+        INSERT INTO memories_fts (memories_fts, rowid, content, summary, scope_key)
+        VALUES ('delete', old.rid, old.content, old.summary, old.scope_key);
+    END;
+    CREATE TRIGGER memories_fts_update AFTER UPDATE OF content, summary ON memories BEGIN
+        INSERT INTO memories_fts (memories_fts, rowid, content, summary, scope_key)
+        VALUES ('delete', old.rid, old.content, old.summary, old.scope_key);
+        INSERT INTO memories_fts (rowid, content, summary, scope_key)
+        VALUES (new.rid, new.content, new.summary, new.scope_key);
     END;
     """,
 ]

@@ -14,6 +14,7 @@ from datetime import datetime
 
 import numpy as np
 
+from agent_memory.adapters.local.schema import scope_key
 from agent_memory.adapters.local.sqlite_store import SqliteStore
 from agent_memory.domain.clock import to_micros
 from agent_memory.domain.errors import EmbeddingMismatch
@@ -21,6 +22,8 @@ from agent_memory.domain.models import MemoryFilter, Owner
 from agent_memory.domain.text import query_terms
 
 NO_EXPIRY = np.iinfo(np.int64).max
+# Column weights for content, summary (the context a memory was said in) and the scope token (never scored).
+BM25_WEIGHTS = "1.0, 0.5, 0.0"
 
 
 @dataclass
@@ -34,17 +37,20 @@ class _ScopeVectors:
     other_models: int
 
 
-def fts_query(query: str) -> str | None:
+def fts_query(owner: Owner, query: str) -> str | None:
+    """The FTS5 expression: the user's scope token AND any of the query's terms in content or summary."""
     terms = query_terms(query)
     if not terms:
         return None
-    return " OR ".join('"' + term.replace('"', '""') + '"' for term in terms)
+    alternatives = " OR ".join('"' + term.replace('"', '""') + '"' for term in terms)
+    return f"scope_key : {scope_key(owner.tenant, owner.user_id)} AND {{content summary}} : ({alternatives})"
 
 
 class SqliteSearchIndex:
     """Implements SearchIndex over a SqliteStore's file."""
 
     MAX_CACHED_SCOPES = 64
+    KEYWORD_SLACK = 20
 
     def __init__(self, store: SqliteStore, model_id: str, dimension: int) -> None:
         self._store = store
@@ -56,13 +62,34 @@ class SqliteSearchIndex:
     def keyword(
         self, owner: Owner, query: str, filters: MemoryFilter, now: datetime, limit: int
     ) -> list[tuple[str, float]]:
-        match = fts_query(query)
+        match = fts_query(owner, query)
         if match is None:
             return []
         where, params = self._store.filter_sql(owner, filters, now)
+        # Rank inside FTS5 alone first (joining every match to its record costs as much as the ranking), then
+        # apply the filters to the few best. Only when filters reject so many that the page cannot be filled is
+        # the joined query needed.
+        wanted = limit + self.KEYWORD_SLACK
         with self._store.reading() as conn:
+            ranked = conn.execute(
+                f"SELECT rowid, bm25(memories_fts, {BM25_WEIGHTS}) AS rank FROM memories_fts"
+                " WHERE memories_fts MATCH ? ORDER BY rank LIMIT ?",
+                [match, wanted],
+            ).fetchall()
+            if not ranked:
+                return []
+            placeholders = ", ".join("?" * len(ranked))
+            kept = dict(
+                conn.execute(
+                    f"SELECT rid, id FROM memories WHERE rid IN ({placeholders}) AND {where}",
+                    [row[0] for row in ranked] + params,
+                ).fetchall()
+            )
+            hits = [(kept[row[0]], -float(row[1])) for row in ranked if row[0] in kept]
+            if len(hits) >= limit or len(ranked) < wanted:
+                return hits[:limit]
             rows = conn.execute(
-                "SELECT memories.id, bm25(memories_fts, 1.0, 0.5) AS rank FROM memories_fts"
+                f"SELECT memories.id, bm25(memories_fts, {BM25_WEIGHTS}) AS rank FROM memories_fts"
                 " JOIN memories ON memories.rid = memories_fts.rowid"
                 f" WHERE memories_fts MATCH ? AND {where} ORDER BY rank LIMIT ?",
                 [match, *params, limit],

@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from agent_memory.adapters.local.schema import MIGRATIONS, statements
+from agent_memory.adapters.local.schema import MIGRATIONS, SCOPE_KEY_FUNCTION, scope_key, statements
 from agent_memory.domain.clock import from_micros, to_micros
 from agent_memory.domain.errors import DuplicateMemory, NotFound, StoreUnavailable, VersionConflict
 from agent_memory.domain.limits import IDEMPOTENCY_TTL_SECONDS
@@ -114,6 +114,7 @@ def _memory_values(memory: Memory) -> dict[str, Any]:
         "superseded_by": memory.superseded_by,
         "version": memory.version,
         "embedding_model": memory.embedding_model,
+        "scope_key": scope_key(memory.tenant, memory.user_id),
     }
 
 
@@ -160,6 +161,7 @@ class SqliteStore:
             Path(self._path).parent.mkdir(parents=True, exist_ok=True)
         conn = sqlite3.connect(self._path, timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None)
         conn.row_factory = sqlite3.Row
+        conn.create_function(SCOPE_KEY_FUNCTION, 2, scope_key, deterministic=True)
         conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_SECONDS * 1000)}")
         self._enable_wal(conn)
         conn.execute("PRAGMA synchronous = NORMAL")
