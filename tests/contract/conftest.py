@@ -3,24 +3,32 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 
 import pytest
 
 from agent_memory.adapters.local.sqlite_store import SqliteStore
+from tests.aws_support import dynamo_table
 
 
-def _sqlite(tmp_path: Path) -> SqliteStore:
-    return SqliteStore(tmp_path / "contract.db")
+@contextmanager
+def _sqlite(tmp_path: Path) -> Iterator[SqliteStore]:
+    store = SqliteStore(tmp_path / "contract.db")
+    yield store
+    store.close()
 
 
-STORES: dict[str, Callable[[Path], object]] = {"sqlite": _sqlite}
+@contextmanager
+def _dynamodb(_: Path) -> Iterator[object]:
+    with dynamo_table() as store:
+        yield store
+
+
+STORES: dict[str, Callable[[Path], AbstractContextManager[object]]] = {"sqlite": _sqlite, "dynamodb": _dynamodb}
 
 
 @pytest.fixture(params=sorted(STORES))
 def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[object]:
-    implementation = STORES[request.param](tmp_path)
-    yield implementation
-    close = getattr(implementation, "close", None)
-    if close is not None:
-        close()
+    with STORES[request.param](tmp_path) as implementation:
+        yield implementation

@@ -110,3 +110,21 @@ class EmbeddingMismatch(AgentMemoryError):
     status = 409
     code = "embedding_model_mismatch"
     title = "Stored vectors come from another embedding model"
+
+
+class SearchUnavailable(AgentMemoryError):
+    status = 503
+    code = "search_unavailable"
+    title = "Search index temporarily unavailable"
+
+
+class ModelUnavailable(AgentMemoryError):
+    status = 503
+    code = "model_unavailable"
+    title = "The language or embedding model is temporarily unavailable"
+
+
+class ModelOutputInvalid(AgentMemoryError):
+    status = 502
+    code = "model_output_invalid"
+    title = "The model answered with output that does not fit the schema"

@@ -1,0 +1,227 @@
+"""The single table's key design and the translation of records to and from DynamoDB attribute maps.
+
+Items are written in DynamoDB's low-level format (`{"S": ...}`), the same format stream records carry, so the store
+and the stream indexer share one decoder. Key design (docs/architecture.md):
+
+| item            | pk                         | sk                            | GSI1 (gsi1pk / gsi1sk)          |
+|-----------------|----------------------------|-------------------------------|---------------------------------|
+| memory          | `U#{tenant}#{user}`        | `M#{memory id}`               | `T#{tenant}` / `M#{user}#{id}`  |
+| uniqueness      | `U#{tenant}#{user}`        | `C#{sha256(content key)}`     |                                 |
+| history entry   | `U#{tenant}#{user}`        | `H#{memory id}#{version:08d}` |                                 |
+| settings        | `T#{tenant}`               | `SETTINGS`                    |                                 |
+| idempotency     | `T#{tenant}`               | `I#{key}`                     |                                 |
+| API key         | `K#{sha256 of the key}`    | `KEY`                         | `KEYS` / `{key id}`             |
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import datetime
+from typing import Any
+from urllib.parse import quote
+
+import numpy as np
+
+from agent_memory.domain.clock import from_micros, to_micros
+from agent_memory.domain.models import Entity, HistoryEntry, HistoryEvent, Memory, Owner, Source
+from agent_memory.domain.text import content_key
+
+Item = dict[str, Any]
+
+MEMORY_PREFIX = "M#"
+UNIQUE_PREFIX = "C#"
+HISTORY_PREFIX = "H#"
+IDEMPOTENCY_PREFIX = "I#"
+SETTINGS_SK = "SETTINGS"
+KEY_SK = "KEY"
+KEYS_INDEX_PK = "KEYS"
+GSI1 = "gsi1"
+
+
+def _part(value: str) -> str:
+    # Ids may hold any visible character, '#' included: escape so a key can never be read two ways.
+    return quote(value, safe="")
+
+
+def user_pk(owner: Owner) -> str:
+    return f"U#{_part(owner.tenant)}#{_part(owner.user_id)}"
+
+
+def tenant_pk(tenant: str) -> str:
+    return f"T#{_part(tenant)}"
+
+
+def memory_key(owner: Owner, memory_id: str) -> Item:
+    return {"pk": {"S": user_pk(owner)}, "sk": {"S": MEMORY_PREFIX + memory_id}}
+
+
+def unique_key(owner: Owner, content: str) -> Item:
+    digest = hashlib.sha256(content_key(content).encode()).hexdigest()
+    return {"pk": {"S": user_pk(owner)}, "sk": {"S": UNIQUE_PREFIX + digest}}
+
+
+def history_key(owner: Owner, memory_id: str, version: int) -> Item:
+    return {"pk": {"S": user_pk(owner)}, "sk": {"S": f"{HISTORY_PREFIX}{memory_id}#{version:08d}"}}
+
+
+def epoch_seconds(moment: datetime) -> int:
+    return int(moment.timestamp())
+
+
+# -- values ---------------------------------------------------------------------------------------
+
+
+def s(value: str) -> Item:
+    return {"S": value}
+
+
+def n(value: float | int) -> Item:
+    return {"N": repr(value) if isinstance(value, float) else str(value)}
+
+
+def _optional(item: Item, name: str, value: Any, wrap: Any = s) -> None:
+    if value is not None:
+        item[name] = wrap(value)
+
+
+def text(item: Item, name: str) -> str | None:
+    value = item.get(name)
+    return None if value is None or "NULL" in value else str(value["S"])
+
+
+def number(item: Item, name: str) -> float | None:
+    value = item.get(name)
+    return None if value is None or "NULL" in value else float(value["N"])
+
+
+def integer(item: Item, name: str) -> int | None:
+    value = number(item, name)
+    return None if value is None else int(value)
+
+
+# -- memories -------------------------------------------------------------------------------------
+
+
+def memory_item(memory: Memory, vector: np.ndarray | None) -> Item:
+    owner = memory.owner
+    item: Item = {
+        **memory_key(owner, memory.id),
+        "gsi1pk": s(tenant_pk(memory.tenant)),
+        "gsi1sk": s(f"{MEMORY_PREFIX}{_part(memory.user_id)}#{memory.id}"),
+        "kind": s("memory"),
+        "id": s(memory.id),
+        "tenant": s(memory.tenant),
+        "user_id": s(memory.user_id),
+        "content": s(memory.content),
+        "source": s(memory.source.value),
+        "importance": n(float(memory.importance)),
+        "valence": n(float(memory.valence)),
+        "topics": {"L": [s(topic) for topic in memory.topics]},
+        "entities": {
+            "L": [
+                {"M": {"id": s(e.id), "name": s(e.name), "type": s(e.type), "mentions": n(e.mentions)}}
+                for e in memory.entities
+            ]
+        },
+        "metadata": s(json.dumps(memory.metadata, ensure_ascii=False, sort_keys=True)),
+        "source_refs": {"L": [s(ref) for ref in memory.source_refs]},
+        "access_count": n(memory.access_count),
+        "created_at": n(to_micros(memory.created_at)),
+        "updated_at": n(to_micros(memory.updated_at)),
+        "version": n(memory.version),
+    }
+    _optional(item, "agent_id", memory.agent_id)
+    _optional(item, "thread_id", memory.thread_id)
+    _optional(item, "summary", memory.summary)
+    _optional(item, "supersedes", memory.supersedes)
+    _optional(item, "superseded_by", memory.superseded_by)
+    _optional(item, "embedding_model", memory.embedding_model)
+    if memory.expires_at is not None:
+        item["expires_at"] = n(to_micros(memory.expires_at))
+        item["ttl"] = n(epoch_seconds(memory.expires_at))  # DynamoDB's TTL attribute: removes the item, late
+    if vector is not None:
+        item["vector"] = {"B": np.asarray(vector, dtype=np.float32).tobytes()}
+    return item
+
+
+def is_memory_item(item: Item) -> bool:
+    return str(item.get("sk", {}).get("S", "")).startswith(MEMORY_PREFIX)
+
+
+def memory_from_item(item: Item) -> Memory:
+    expires = integer(item, "expires_at")
+    return Memory(
+        id=str(text(item, "id")),
+        tenant=str(text(item, "tenant")),
+        user_id=str(text(item, "user_id")),
+        content=str(text(item, "content")),
+        source=Source(item["source"]["S"]),
+        created_at=from_micros(int(item["created_at"]["N"])),
+        updated_at=from_micros(int(item["updated_at"]["N"])),
+        agent_id=text(item, "agent_id"),
+        thread_id=text(item, "thread_id"),
+        summary=text(item, "summary"),
+        importance=float(item["importance"]["N"]),
+        valence=float(item["valence"]["N"]),
+        topics=tuple(value["S"] for value in item.get("topics", {}).get("L", [])),
+        entities=tuple(
+            Entity(
+                id=e["M"]["id"]["S"],
+                name=e["M"]["name"]["S"],
+                type=e["M"]["type"]["S"],
+                mentions=int(e["M"]["mentions"]["N"]),
+            )
+            for e in item.get("entities", {}).get("L", [])
+        ),
+        metadata=json.loads(text(item, "metadata") or "{}"),
+        source_refs=tuple(value["S"] for value in item.get("source_refs", {}).get("L", [])),
+        access_count=int(item.get("access_count", {"N": "0"})["N"]),
+        expires_at=None if expires is None else from_micros(expires),
+        supersedes=text(item, "supersedes"),
+        superseded_by=text(item, "superseded_by"),
+        version=int(item["version"]["N"]),
+        embedding_model=text(item, "embedding_model"),
+    )
+
+
+def vector_from_item(item: Item) -> np.ndarray | None:
+    blob = item.get("vector", {}).get("B")
+    return None if blob is None else np.frombuffer(bytes(blob), dtype=np.float32)
+
+
+def unique_item(memory: Memory) -> Item:
+    item: Item = {**unique_key(memory.owner, memory.content), "memory_id": s(memory.id)}
+    if memory.expires_at is not None:
+        item["expires_at"] = n(to_micros(memory.expires_at))
+        item["ttl"] = n(epoch_seconds(memory.expires_at))
+    return item
+
+
+# -- history --------------------------------------------------------------------------------------
+
+
+def history_item(owner: Owner, entry: HistoryEntry) -> Item:
+    item: Item = {
+        **history_key(owner, entry.memory_id, entry.version),
+        "memory_id": s(entry.memory_id),
+        "version": n(entry.version),
+        "event": s(entry.event.value),
+        "at": n(to_micros(entry.at)),
+        "content": s(entry.content),
+        "changed_fields": {"L": [s(name) for name in entry.changed_fields]},
+    }
+    _optional(item, "previous_content", entry.previous_content)
+    return item
+
+
+def history_from_item(item: Item) -> HistoryEntry:
+    return HistoryEntry(
+        memory_id=item["memory_id"]["S"],
+        version=int(item["version"]["N"]),
+        event=HistoryEvent(item["event"]["S"]),
+        at=from_micros(int(item["at"]["N"])),
+        content=item["content"]["S"],
+        previous_content=text(item, "previous_content"),
+        changed_fields=tuple(value["S"] for value in item.get("changed_fields", {}).get("L", [])),
+    )

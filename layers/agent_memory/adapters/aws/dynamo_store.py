@@ -1,0 +1,499 @@
+"""DynamoDB single-table store: memories, uniqueness, history, settings, API keys and idempotency records.
+
+Every write that must be atomic is one TransactWriteItems call; every check that protects data is a condition on that
+call (no read-then-write races). boto errors become domain errors here and nowhere else.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator, Sequence
+from datetime import datetime, timedelta
+from functools import cached_property
+from typing import Any
+
+import numpy as np
+
+from agent_memory.adapters.aws import dynamo_items as items
+from agent_memory.adapters.aws.dynamo_items import Item, n, s
+from agent_memory.adapters.aws.errors import ConditionFailed, TransactionCancelled, call
+from agent_memory.domain.clock import from_micros, to_micros
+from agent_memory.domain.errors import DuplicateMemory, NotFound, VersionConflict
+from agent_memory.domain.filtering import admits, is_live
+from agent_memory.domain.limits import IDEMPOTENCY_TTL_SECONDS
+from agent_memory.domain.models import (
+    ApiKeyRecord,
+    HistoryEntry,
+    Memory,
+    MemoryFilter,
+    MemoryStats,
+    Owner,
+    Scope,
+    StoredResponse,
+    TenantSettings,
+)
+from agent_memory.domain.text import content_key
+from agent_memory.ports import Position, StoredPage
+
+BATCH_GET_LIMIT = 100
+BATCH_WRITE_LIMIT = 25
+
+
+def table_definition(name: str) -> dict[str, Any]:
+    """The table as CreateTable arguments: the CDK stack declares the same keys, index, stream and TTL."""
+    return {
+        "TableName": name,
+        "BillingMode": "PAY_PER_REQUEST",
+        "AttributeDefinitions": [
+            {"AttributeName": attribute, "AttributeType": "S"} for attribute in ("pk", "sk", "gsi1pk", "gsi1sk")
+        ],
+        "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}],
+        "GlobalSecondaryIndexes": [
+            {
+                "IndexName": items.GSI1,
+                "KeySchema": [
+                    {"AttributeName": "gsi1pk", "KeyType": "HASH"},
+                    {"AttributeName": "gsi1sk", "KeyType": "RANGE"},
+                ],
+                "Projection": {"ProjectionType": "ALL"},
+            }
+        ],
+        "StreamSpecification": {"StreamEnabled": True, "StreamViewType": "NEW_AND_OLD_IMAGES"},
+    }
+
+
+class DynamoStore:
+    """Implements MemoryStore, SettingsStore, KeyStore and IdempotencyStore on one DynamoDB table."""
+
+    def __init__(self, table_name: str, client_factory: Callable[[], Any]) -> None:
+        self._table = table_name
+        self._client_factory = client_factory
+
+    @cached_property
+    def _client(self) -> Any:
+        return self._client_factory()
+
+    def _call(self, operation: str, **kwargs: Any) -> Any:
+        if operation not in {"batch_get_item", "batch_write_item", "transact_write_items"}:
+            kwargs.setdefault("TableName", self._table)
+        return call(self._client, operation, self._table, **kwargs)
+
+    def _transact(self, actions: list[dict[str, Any]]) -> None:
+        for action in actions:
+            next(iter(action.values()))["TableName"] = self._table
+        self._call("transact_write_items", TransactItems=actions)
+
+    # -- memories -------------------------------------------------------------------------------
+
+    def _put_memory_actions(self, memory: Memory, history: HistoryEntry, vector: np.ndarray | None) -> list[Any]:
+        now = n(to_micros(memory.updated_at))
+        return [
+            {"Put": {"Item": items.memory_item(memory, vector), "ConditionExpression": "attribute_not_exists(pk)"}},
+            {
+                "Put": {
+                    "Item": items.unique_item(memory),
+                    # A uniqueness item of an expired memory no longer reserves its content.
+                    "ConditionExpression": "attribute_not_exists(pk) OR expires_at <= :now",
+                    "ExpressionAttributeValues": {":now": now},
+                    "ReturnValuesOnConditionCheckFailure": "ALL_OLD",
+                }
+            },
+            {"Put": {"Item": items.history_item(memory.owner, history)}},
+        ]
+
+    def _existing_owner_of(self, memory: Memory, cancelled: TransactionCancelled, position: int) -> str:
+        reason = cancelled.failed(position) or {}
+        existing = reason.get("Item", {}).get("memory_id", {}).get("S")
+        if existing is None:
+            found = self._call("get_item", Key=items.unique_key(memory.owner, memory.content), ConsistentRead=True).get(
+                "Item"
+            )
+            existing = "" if found is None else found["memory_id"]["S"]
+        return str(existing)
+
+    def insert(self, memory: Memory, history: HistoryEntry, vector: np.ndarray | None = None) -> Memory:
+        try:
+            self._transact(self._put_memory_actions(memory, history, vector))
+        except TransactionCancelled as cancelled:
+            if cancelled.failed(1) is not None:
+                raise DuplicateMemory(self._existing_owner_of(memory, cancelled, 1)) from None
+            raise VersionConflict(f"Memory {memory.id} already exists.") from None
+        return memory
+
+    def insert_many(
+        self, entries: Sequence[tuple[Memory, HistoryEntry, np.ndarray | None]]
+    ) -> list[Memory | Exception]:
+        # One transaction per memory: a batch of 100 would need 300 items, over DynamoDB's limit of 100.
+        results: list[Memory | Exception] = []
+        for memory, history, vector in entries:
+            try:
+                results.append(self.insert(memory, history, vector))
+            except DuplicateMemory as exc:
+                results.append(exc)
+        return results
+
+    def _get_item(self, owner: Owner, memory_id: str) -> Item | None:
+        found: Item | None = self._call("get_item", Key=items.memory_key(owner, memory_id), ConsistentRead=True).get(
+            "Item"
+        )
+        return found
+
+    def get(self, owner: Owner, memory_id: str, now: datetime) -> Memory | None:
+        found = self._get_item(owner, memory_id)
+        if found is None:
+            return None
+        memory = items.memory_from_item(found)
+        return memory if is_live(memory, now) else None
+
+    def get_many(self, owner: Owner, memory_ids: Sequence[str], now: datetime) -> dict[str, Memory]:
+        result: dict[str, Memory] = {}
+        unique_ids = list(dict.fromkeys(memory_ids))
+        for start in range(0, len(unique_ids), BATCH_GET_LIMIT):
+            request: dict[str, Any] = {
+                self._table: {
+                    "Keys": [items.memory_key(owner, i) for i in unique_ids[start : start + BATCH_GET_LIMIT]],
+                    "ConsistentRead": True,
+                }
+            }
+            while request:
+                answer = self._call("batch_get_item", RequestItems=request)
+                for found in answer.get("Responses", {}).get(self._table, []):
+                    memory = items.memory_from_item(found)
+                    if is_live(memory, now):
+                        result[memory.id] = memory
+                request = answer.get("UnprocessedKeys") or {}
+        return result
+
+    def _query(self, **kwargs: Any) -> Iterator[Item]:
+        while True:
+            answer = self._call("query", **kwargs)
+            yield from answer.get("Items", [])
+            if "LastEvaluatedKey" not in answer:
+                return
+            kwargs["ExclusiveStartKey"] = answer["LastEvaluatedKey"]
+
+    def _memory_items(self, owner: Owner) -> Iterator[Item]:
+        return self._query(
+            KeyConditionExpression="pk = :pk AND begins_with(sk, :prefix)",
+            ExpressionAttributeValues={":pk": s(items.user_pk(owner)), ":prefix": s(items.MEMORY_PREFIX)},
+            ScanIndexForward=False,
+            ConsistentRead=True,
+        )
+
+    def memories_of(self, owner: Owner) -> Iterator[tuple[Memory, np.ndarray | None]]:
+        """Every memory of one user with its vector, newest first (for index rebuilds and fresh-write merges)."""
+        for found in self._memory_items(owner):
+            yield items.memory_from_item(found), items.vector_from_item(found)
+
+    def list_memories(
+        self,
+        owner: Owner,
+        filters: MemoryFilter,
+        now: datetime,
+        limit: int,
+        position: Position | None,
+        offset: int,
+    ) -> StoredPage:
+        # DynamoDB filters after reading anyway, so the filter runs here, on the same rule as everywhere else; one
+        # pass gives both the total and the page.
+        before = None if position is None else position.get("before_id")
+        if position is not None and not isinstance(before, str):
+            raise ValueError("position needs before_id")
+        total = 0
+        page: list[Memory] = []
+        skipped = 0
+        for found in self._memory_items(owner):
+            memory = items.memory_from_item(found)
+            if not admits(filters, memory, now):
+                continue
+            total += 1
+            if before is not None and not memory.id < before:
+                continue
+            if skipped < offset:
+                skipped += 1
+                continue
+            if len(page) <= limit:
+                page.append(memory)
+        next_position = {"before_id": page[limit - 1].id} if len(page) > limit else None
+        return StoredPage(items=page[:limit], total=total, next_position=next_position)
+
+    def update(
+        self, memory: Memory, expected_version: int, history: HistoryEntry, vector: np.ndarray | None = None
+    ) -> Memory:
+        current = self._get_item(memory.owner, memory.id)
+        if current is None:
+            raise NotFound(f"Memory {memory.id} was not found for this user.")
+        stored = items.memory_from_item(current)
+        if stored.version != expected_version:
+            raise VersionConflict(
+                f"Memory {memory.id} is at version {stored.version}, not {expected_version}; read it again and retry."
+            )
+        kept_vector = vector if vector is not None else items.vector_from_item(current)
+        now = n(to_micros(memory.updated_at))
+        actions: list[dict[str, Any]] = [
+            {
+                "Put": {
+                    "Item": items.memory_item(memory, kept_vector),
+                    "ConditionExpression": "version = :expected",
+                    "ExpressionAttributeValues": {":expected": n(expected_version)},
+                }
+            },
+            {
+                "Put": {
+                    "Item": items.unique_item(memory),
+                    "ConditionExpression": "attribute_not_exists(pk) OR memory_id = :id OR expires_at <= :now",
+                    "ExpressionAttributeValues": {":id": s(memory.id), ":now": now},
+                    "ReturnValuesOnConditionCheckFailure": "ALL_OLD",
+                }
+            },
+            {"Put": {"Item": items.history_item(memory.owner, history)}},
+        ]
+        if content_key(stored.content) != content_key(memory.content):
+            actions.append(
+                {
+                    "Delete": {
+                        "Key": items.unique_key(memory.owner, stored.content),
+                        "ConditionExpression": "attribute_not_exists(pk) OR memory_id = :id",
+                        "ExpressionAttributeValues": {":id": s(memory.id)},
+                    }
+                }
+            )
+        try:
+            self._transact(actions)
+        except TransactionCancelled as cancelled:
+            if cancelled.failed(1) is not None:
+                raise DuplicateMemory(self._existing_owner_of(memory, cancelled, 1)) from None
+            raise VersionConflict(
+                f"Memory {memory.id} changed while it was being updated; read it again and retry."
+            ) from None
+        return memory
+
+    def _history_keys(self, owner: Owner, memory_id: str) -> list[Item]:
+        return [
+            {"pk": found["pk"], "sk": found["sk"]}
+            for found in self._query(
+                KeyConditionExpression="pk = :pk AND begins_with(sk, :prefix)",
+                ExpressionAttributeValues={
+                    ":pk": s(items.user_pk(owner)),
+                    ":prefix": s(f"{items.HISTORY_PREFIX}{memory_id}#"),
+                },
+                ProjectionExpression="pk, sk",
+            )
+        ]
+
+    def _batch_delete(self, keys: list[Item]) -> None:
+        for start in range(0, len(keys), BATCH_WRITE_LIMIT):
+            request: dict[str, Any] = {
+                self._table: [{"DeleteRequest": {"Key": key}} for key in keys[start : start + BATCH_WRITE_LIMIT]]
+            }
+            while request:
+                request = self._call("batch_write_item", RequestItems=request).get("UnprocessedItems") or {}
+
+    def delete(self, owner: Owner, memory_ids: Sequence[str]) -> list[str]:
+        deleted: list[str] = []
+        for memory_id in dict.fromkeys(memory_ids):
+            current = self._get_item(owner, memory_id)
+            if current is None:
+                continue
+            content = items.memory_from_item(current).content
+            try:
+                # The record and its uniqueness item go together; its history follows in batches (a memory's
+                # history can outgrow one transaction).
+                self._transact(
+                    [
+                        {"Delete": {"Key": items.memory_key(owner, memory_id)}},
+                        {
+                            "Delete": {
+                                "Key": items.unique_key(owner, content),
+                                "ConditionExpression": "attribute_not_exists(pk) OR memory_id = :id",
+                                "ExpressionAttributeValues": {":id": s(memory_id)},
+                            }
+                        },
+                    ]
+                )
+            except TransactionCancelled:
+                raise VersionConflict(f"Memory {memory_id} changed while it was being deleted; retry.") from None
+            self._batch_delete(self._history_keys(owner, memory_id))
+            deleted.append(memory_id)
+        return deleted
+
+    def history(self, owner: Owner, memory_id: str) -> list[HistoryEntry]:
+        found = self._query(
+            KeyConditionExpression="pk = :pk AND begins_with(sk, :prefix)",
+            ExpressionAttributeValues={
+                ":pk": s(items.user_pk(owner)),
+                ":prefix": s(f"{items.HISTORY_PREFIX}{memory_id}#"),
+            },
+            ConsistentRead=True,
+        )
+        return [items.history_from_item(item) for item in found]
+
+    def record_access(self, owner: Owner, memory_ids: Sequence[str]) -> None:
+        for memory_id in dict.fromkeys(memory_ids):
+            try:
+                self._call(
+                    "update_item",
+                    Key=items.memory_key(owner, memory_id),
+                    UpdateExpression="ADD access_count :one",
+                    ConditionExpression="attribute_exists(pk)",
+                    ExpressionAttributeValues={":one": n(1)},
+                )
+            except ConditionFailed:
+                continue  # deleted meanwhile: nothing to count
+
+    def stats(self, tenant: str, user_id: str | None, now: datetime) -> MemoryStats:
+        if user_id is not None:
+            found: Iterator[Item] = self._memory_items(Owner(tenant, user_id))
+        else:
+            found = self._query(
+                IndexName=items.GSI1,
+                KeyConditionExpression="gsi1pk = :pk AND begins_with(gsi1sk, :prefix)",
+                ExpressionAttributeValues={":pk": s(items.tenant_pk(tenant)), ":prefix": s(items.MEMORY_PREFIX)},
+            )
+        live = [m for m in map(items.memory_from_item, found) if admits(MemoryFilter(), m, now)]
+        return summarise(live)
+
+    # -- settings -------------------------------------------------------------------------------
+
+    def _settings_key(self, tenant: str) -> Item:
+        return {"pk": s(items.tenant_pk(tenant)), "sk": s(items.SETTINGS_SK)}
+
+    def get_settings(self, tenant: str) -> TenantSettings:
+        found = self._call("get_item", Key=self._settings_key(tenant), ConsistentRead=True).get("Item")
+        return TenantSettings() if found is None else TenantSettings(**json.loads(found["data"]["S"]))
+
+    def put_settings(self, tenant: str, settings: TenantSettings) -> TenantSettings:
+        data = {"max_content_chars": settings.max_content_chars, "default_memory_mode": settings.default_memory_mode}
+        self._call("put_item", Item={**self._settings_key(tenant), "data": s(json.dumps(data))})
+        return settings
+
+    # -- API keys -------------------------------------------------------------------------------
+
+    def add_key(self, record: ApiKeyRecord, key_hash: str) -> None:
+        item: Item = {
+            "pk": s(f"K#{key_hash}"),
+            "sk": s(items.KEY_SK),
+            "gsi1pk": s(items.KEYS_INDEX_PK),
+            "gsi1sk": s(record.key_id),
+            "key_id": s(record.key_id),
+            "tenant": s(record.tenant),
+            "scopes": {"L": [s(scope.value) for scope in sorted(record.scopes)]},
+            "created_at": n(to_micros(record.created_at)),
+        }
+        if record.name is not None:
+            item["name"] = s(record.name)
+        self._call("put_item", Item=item, ConditionExpression="attribute_not_exists(pk)")
+
+    @staticmethod
+    def _key_record(item: Item) -> ApiKeyRecord:
+        revoked = items.integer(item, "revoked_at")
+        return ApiKeyRecord(
+            key_id=item["key_id"]["S"],
+            tenant=item["tenant"]["S"],
+            scopes=frozenset(Scope(value["S"]) for value in item["scopes"]["L"]),
+            created_at=from_micros(int(item["created_at"]["N"])),
+            name=items.text(item, "name"),
+            revoked_at=None if revoked is None else from_micros(revoked),
+        )
+
+    def find_key(self, key_hash: str) -> ApiKeyRecord | None:
+        found = self._call("get_item", Key={"pk": s(f"K#{key_hash}"), "sk": s(items.KEY_SK)}, ConsistentRead=True).get(
+            "Item"
+        )
+        return None if found is None else self._key_record(found)
+
+    def _key_items(self, key_id: str | None = None) -> list[Item]:
+        condition = "gsi1pk = :pk" + ("" if key_id is None else " AND gsi1sk = :id")
+        values: Item = {":pk": s(items.KEYS_INDEX_PK)}
+        if key_id is not None:
+            values[":id"] = s(key_id)
+        return list(
+            self._query(IndexName=items.GSI1, KeyConditionExpression=condition, ExpressionAttributeValues=values)
+        )
+
+    def list_keys(self, tenant: str | None) -> list[ApiKeyRecord]:
+        records = [self._key_record(item) for item in self._key_items()]
+        return sorted(
+            (r for r in records if tenant is None or r.tenant == tenant), key=lambda r: (r.created_at, r.key_id)
+        )
+
+    def revoke_key(self, key_id: str, at: datetime) -> bool:
+        for found in self._key_items(key_id):
+            try:
+                self._call(
+                    "update_item",
+                    Key={"pk": found["pk"], "sk": found["sk"]},
+                    UpdateExpression="SET revoked_at = :at",
+                    ConditionExpression="attribute_exists(pk) AND attribute_not_exists(revoked_at)",
+                    ExpressionAttributeValues={":at": n(to_micros(at))},
+                )
+                return True
+            except ConditionFailed:
+                return False
+        return False
+
+    # -- idempotency ----------------------------------------------------------------------------
+
+    def _idempotency_key(self, tenant: str, key: str) -> Item:
+        return {"pk": s(items.tenant_pk(tenant)), "sk": s(items.IDEMPOTENCY_PREFIX + key)}
+
+    def reserve(self, tenant: str, key: str, fingerprint: str, now: datetime) -> StoredResponse | None:
+        stale = to_micros(now - timedelta(seconds=IDEMPOTENCY_TTL_SECONDS))
+        try:
+            self._call(
+                "put_item",
+                Item={
+                    **self._idempotency_key(tenant, key),
+                    "fingerprint": s(fingerprint),
+                    "created_at": n(to_micros(now)),
+                    "ttl": n(items.epoch_seconds(now) + IDEMPOTENCY_TTL_SECONDS),
+                },
+                ConditionExpression="attribute_not_exists(pk) OR created_at < :stale",
+                ExpressionAttributeValues={":stale": n(stale)},
+            )
+            return None
+        except ConditionFailed:
+            found = self._call("get_item", Key=self._idempotency_key(tenant, key), ConsistentRead=True)["Item"]
+            return StoredResponse(
+                fingerprint=found["fingerprint"]["S"],
+                status=items.integer(found, "status"),
+                body=bytes(found["body"]["B"]) if "body" in found else b"",
+                created_at=from_micros(int(found["created_at"]["N"])),
+            )
+
+    def complete(self, tenant: str, key: str, status: int, body: bytes) -> None:
+        self._call(
+            "update_item",
+            Key=self._idempotency_key(tenant, key),
+            UpdateExpression="SET #status = :status, body = :body",
+            ExpressionAttributeNames={"#status": "status"},
+            ExpressionAttributeValues={":status": n(status), ":body": {"B": body}},
+        )
+
+    def release(self, tenant: str, key: str) -> None:
+        self._call("delete_item", Key=self._idempotency_key(tenant, key))
+
+
+def summarise(memories: list[Memory]) -> MemoryStats:
+    histogram = [0] * 10
+    by_source: dict[str, int] = {}
+    by_agent: dict[str, int] = {}
+    by_topic: dict[str, int] = {}
+    for memory in memories:
+        histogram[min(int(memory.importance * 10), 9)] += 1
+        by_source[memory.source.value] = by_source.get(memory.source.value, 0) + 1
+        agent = memory.agent_id or ""
+        by_agent[agent] = by_agent.get(agent, 0) + 1
+        for topic in memory.topics:
+            by_topic[topic] = by_topic.get(topic, 0) + 1
+    count = len(memories)
+    return MemoryStats(
+        total=count,
+        content_chars=sum(len(m.content) for m in memories),
+        average_importance=sum(m.importance for m in memories) / count if count else None,
+        average_valence=sum(m.valence for m in memories) / count if count else None,
+        importance_histogram=histogram,
+        by_source=by_source,
+        by_agent=by_agent,
+        by_topic=by_topic,
+    )
