@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from agent_memory.adapters.aws.opensearch_index import OpenSearchIndex, client_for
+from agent_memory.adapters.aws.stream_indexer import StreamIndexer
 from agent_memory.adapters.local.embedders import HashingEmbedder
 from agent_memory.adapters.local.search_index import SqliteSearchIndex
 from agent_memory.adapters.local.sqlite_store import SqliteStore
 from agent_memory.domain.errors import EmbeddingMismatch
 from agent_memory.domain.ids import UlidGenerator
 from agent_memory.domain.models import HistoryEntry, HistoryEvent, Memory, MemoryFilter, Owner, Source
+from tests.aws_support import REGION, TABLE, StreamPump, dynamo_table
+from tests.opensearch_server import LoopbackOpenSearch
 
 T0 = datetime(2026, 1, 1, tzinfo=UTC)
 ALICE = Owner("acme", "alice")
@@ -21,17 +27,51 @@ EMBEDDER = HashingEmbedder()
 _ids = UlidGenerator()
 
 
-def _sqlite(tmp_path: Path) -> tuple[SqliteStore, SqliteSearchIndex]:
+@contextmanager
+def _sqlite(tmp_path: Path) -> Iterator[tuple[Any, Any]]:
     store = SqliteStore(tmp_path / "index.db")
-    return store, SqliteSearchIndex(store, EMBEDDER.model_id, EMBEDDER.dimension)
+    yield store, SqliteSearchIndex(store, EMBEDDER.model_id, EMBEDDER.dimension)
+    store.close()
 
 
-INDEXES: dict[str, Callable[[Path], tuple[SqliteStore, SqliteSearchIndex]]] = {"sqlite": _sqlite}
+class _StreamFedIndex:
+    """The OpenSearch adapter as production feeds it: every query first drains the table's stream into it."""
+
+    def __init__(self, index: OpenSearchIndex, pump: StreamPump) -> None:
+        self._index = index
+        self._pump = pump
+
+    def __getattr__(self, name: str) -> Any:
+        self._pump.drain()
+        return getattr(self._index, name)
+
+
+@contextmanager
+def _opensearch(_: Path) -> Iterator[tuple[Any, Any]]:
+    with dynamo_table() as store, LoopbackOpenSearch() as server:
+        index = OpenSearchIndex(
+            lambda: client_for(server.url, REGION), "memories", EMBEDDER.model_id, EMBEDDER.dimension
+        )
+        index.ensure_index()
+        yield store, _StreamFedIndex(index, StreamPump(TABLE, StreamIndexer(index).apply))
+
+
+INDEXES: dict[str, Callable[[Path], AbstractContextManager[tuple[Any, Any]]]] = {
+    "sqlite": _sqlite,
+    "opensearch": _opensearch,
+}
 
 
 @pytest.fixture(params=sorted(INDEXES))
 def pair(request, tmp_path):
-    return INDEXES[request.param](tmp_path)
+    with INDEXES[request.param](tmp_path) as implementation:
+        yield implementation
+
+
+@pytest.fixture
+def sqlite_pair(tmp_path):
+    with _sqlite(tmp_path) as implementation:
+        yield implementation
 
 
 def add(store, content: str, owner: Owner = ALICE, model: str = EMBEDDER.model_id, **fields) -> Memory:
@@ -105,8 +145,8 @@ def test_updates_and_deletes_are_seen_at_once(pair) -> None:
     assert keyword_ids(index, "Berlin") == [] and semantic_ids(index, "Berlin") == []
 
 
-def test_writes_from_another_store_instance_are_seen(pair, tmp_path) -> None:
-    store, index = pair
+def test_writes_from_another_store_instance_are_seen(sqlite_pair, tmp_path) -> None:
+    store, index = sqlite_pair
     add(store, "first fact")
     semantic_ids(index, "first")  # cache the scope
     other_process_store = SqliteStore(tmp_path / "index.db")
@@ -173,8 +213,8 @@ def test_a_query_vector_of_the_wrong_dimension_is_a_clear_error(pair) -> None:
         index.semantic(ALICE, HashingEmbedder(64).embed(["fact"])[0], MemoryFilter(), T0, 5)
 
 
-def test_a_crash_mid_write_leaves_index_and_store_agreeing(pair, monkeypatch) -> None:
-    store, index = pair
+def test_a_crash_mid_write_leaves_index_and_store_agreeing(sqlite_pair, monkeypatch) -> None:
+    store, index = sqlite_pair
     kept = add(store, "kept fact about tea")
 
     def crash(*args, **kwargs):

@@ -6,6 +6,7 @@ and the stream indexer share one decoder. Key design (docs/architecture.md):
 | item            | pk                         | sk                            | GSI1 (gsi1pk / gsi1sk)          |
 |-----------------|----------------------------|-------------------------------|---------------------------------|
 | memory          | `U#{tenant}#{user}`        | `M#{memory id}`               | `T#{tenant}` / `M#{user}#{id}`  |
+|   (LSI1)        | `U#{tenant}#{user}`        | lsi1sk `R#{updated_at µs}`    |                                 |
 | uniqueness      | `U#{tenant}#{user}`        | `C#{sha256(content key)}`     |                                 |
 | history entry   | `U#{tenant}#{user}`        | `H#{memory id}#{version:08d}` |                                 |
 | settings        | `T#{tenant}`               | `SETTINGS`                    |                                 |
@@ -15,6 +16,7 @@ and the stream indexer share one decoder. Key design (docs/architecture.md):
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
 from datetime import datetime
@@ -37,6 +39,8 @@ SETTINGS_SK = "SETTINGS"
 KEY_SK = "KEY"
 KEYS_INDEX_PK = "KEYS"
 GSI1 = "gsi1"
+LSI1 = "lsi1"
+RECENT_PREFIX = "R#"
 
 
 def _part(value: str) -> str:
@@ -63,6 +67,11 @@ def unique_key(owner: Owner, content: str) -> Item:
 
 def history_key(owner: Owner, memory_id: str, version: int) -> Item:
     return {"pk": {"S": user_pk(owner)}, "sk": {"S": f"{HISTORY_PREFIX}{memory_id}#{version:08d}"}}
+
+
+def recent_key(moment: datetime) -> str:
+    """LSI1 sort key: a user's memories by last write, read with strong consistency for fresh-write merges."""
+    return f"{RECENT_PREFIX}{to_micros(moment):020d}"
 
 
 def epoch_seconds(moment: datetime) -> int:
@@ -109,6 +118,7 @@ def memory_item(memory: Memory, vector: np.ndarray | None) -> Item:
         **memory_key(owner, memory.id),
         "gsi1pk": s(tenant_pk(memory.tenant)),
         "gsi1sk": s(f"{MEMORY_PREFIX}{_part(memory.user_id)}#{memory.id}"),
+        "lsi1sk": s(recent_key(memory.updated_at)),
         "kind": s("memory"),
         "id": s(memory.id),
         "tenant": s(memory.tenant),
@@ -187,7 +197,11 @@ def memory_from_item(item: Item) -> Memory:
 
 def vector_from_item(item: Item) -> np.ndarray | None:
     blob = item.get("vector", {}).get("B")
-    return None if blob is None else np.frombuffer(bytes(blob), dtype=np.float32)
+    if blob is None:
+        return None
+    # boto3 hands binary values over as bytes; Lambda's stream events carry them base64-encoded.
+    raw = base64.b64decode(blob) if isinstance(blob, str) else bytes(blob)
+    return np.frombuffer(raw, dtype=np.float32)
 
 
 def unique_item(memory: Memory) -> Item:

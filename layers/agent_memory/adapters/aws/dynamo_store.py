@@ -45,7 +45,8 @@ def table_definition(name: str) -> dict[str, Any]:
         "TableName": name,
         "BillingMode": "PAY_PER_REQUEST",
         "AttributeDefinitions": [
-            {"AttributeName": attribute, "AttributeType": "S"} for attribute in ("pk", "sk", "gsi1pk", "gsi1sk")
+            {"AttributeName": attribute, "AttributeType": "S"}
+            for attribute in ("pk", "sk", "gsi1pk", "gsi1sk", "lsi1sk")
         ],
         "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}],
         "GlobalSecondaryIndexes": [
@@ -54,6 +55,16 @@ def table_definition(name: str) -> dict[str, Any]:
                 "KeySchema": [
                     {"AttributeName": "gsi1pk", "KeyType": "HASH"},
                     {"AttributeName": "gsi1sk", "KeyType": "RANGE"},
+                ],
+                "Projection": {"ProjectionType": "ALL"},
+            }
+        ],
+        "LocalSecondaryIndexes": [
+            {
+                "IndexName": items.LSI1,
+                "KeySchema": [
+                    {"AttributeName": "pk", "KeyType": "HASH"},
+                    {"AttributeName": "lsi1sk", "KeyType": "RANGE"},
                 ],
                 "Projection": {"ProjectionType": "ALL"},
             }
@@ -184,6 +195,23 @@ class DynamoStore:
         """Every memory of one user with its vector, newest first (for index rebuilds and fresh-write merges)."""
         for found in self._memory_items(owner):
             yield items.memory_from_item(found), items.vector_from_item(found)
+
+    def changed_since(self, owner: Owner, since: datetime) -> list[tuple[Memory, np.ndarray | None]]:
+        """Memories of one user written after `since`, read with strong consistency (the index may lag them)."""
+        found = self._query(
+            IndexName=items.LSI1,
+            KeyConditionExpression="pk = :pk AND lsi1sk > :since",
+            ExpressionAttributeValues={":pk": s(items.user_pk(owner)), ":since": s(items.recent_key(since))},
+            ConsistentRead=True,
+        )
+        return [(items.memory_from_item(item), items.vector_from_item(item)) for item in found]
+
+    def vector_of(self, owner: Owner, memory_id: str) -> tuple[str, np.ndarray] | None:
+        found = self._get_item(owner, memory_id)
+        vector = None if found is None else items.vector_from_item(found)
+        if found is None or vector is None:
+            return None
+        return str(items.text(found, "embedding_model")), vector
 
     def list_memories(
         self,

@@ -1,0 +1,87 @@
+"""The OpenSearch projection, merged with what DynamoDB holds that the index may not show yet.
+
+A collection makes writes searchable only after its refresh (up to 60 s on Classic collections) and the stream
+delivers them a moment later still. So every query also reads the user's memories written within that window from
+the table (strongly consistent, through LSI1) and lets them replace or join the index's hits. Deletes need nothing
+here: search hydrates every hit from the table, so a deleted memory never comes back.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import numpy as np
+
+from agent_memory.adapters.aws.dynamo_store import DynamoStore
+from agent_memory.adapters.aws.opensearch_index import OpenSearchIndex
+from agent_memory.domain.filtering import admits
+from agent_memory.domain.models import Memory, MemoryFilter, Owner
+from agent_memory.domain.text import query_terms, stem, tokens
+
+
+def _terms(text: str) -> set[str]:
+    return {stem(token) for token in tokens(text)}
+
+
+class FreshIndex:
+    """Implements SearchIndex: OpenSearch results with the refresh window filled in from DynamoDB."""
+
+    def __init__(self, index: OpenSearchIndex, store: DynamoStore, model_id: str, window_seconds: float) -> None:
+        self._index = index
+        self._store = store
+        self._model_id = model_id
+        self._window = timedelta(seconds=window_seconds)
+
+    def _recent(self, owner: Owner, filters: MemoryFilter, now: datetime) -> list[tuple[Memory, np.ndarray | None]]:
+        if not self._window:
+            return []
+        return self._store.changed_since(owner, now - self._window)
+
+    @staticmethod
+    def _merge(
+        hits: list[tuple[str, float]], fresh: list[tuple[str, float]], recent_ids: set[str], limit: int
+    ) -> list[tuple[str, float]]:
+        merged = [hit for hit in hits if hit[0] not in recent_ids] + fresh
+        return sorted(merged, key=lambda hit: -hit[1])[:limit]
+
+    def keyword(
+        self, owner: Owner, query: str, filters: MemoryFilter, now: datetime, limit: int
+    ) -> list[tuple[str, float]]:
+        hits = self._index.keyword(owner, query, filters, now, limit)
+        recent = self._recent(owner, filters, now)
+        if not recent:
+            return hits
+        wanted = {stem(term) for term in query_terms(query)}
+        # BM25 needs collection statistics the table does not have: a fresh memory scores the share of query terms
+        # it holds, on the scale of the index's best hit, until the index takes over its scoring.
+        top = max((score for _, score in hits), default=1.0)
+        fresh = []
+        for memory, _ in recent:
+            if wanted and admits(filters, memory, now):
+                held = len(wanted & _terms(f"{memory.content} {memory.summary or ''}")) / len(wanted)
+                if held:
+                    fresh.append((memory.id, top * held))
+        return self._merge(hits, fresh, {memory.id for memory, _ in recent}, limit)
+
+    def semantic(
+        self, owner: Owner, vector: np.ndarray, filters: MemoryFilter, now: datetime, limit: int
+    ) -> list[tuple[str, float]]:
+        hits = self._index.semantic(owner, vector, filters, now, limit)
+        recent = self._recent(owner, filters, now)
+        if not recent:
+            return hits
+        fresh = [
+            (memory.id, float(stored @ vector))
+            for memory, stored in recent
+            if stored is not None
+            and memory.embedding_model == self._model_id
+            and stored.shape == vector.shape
+            and admits(filters, memory, now)
+        ]
+        return self._merge(hits, fresh, {memory.id for memory, _ in recent}, limit)
+
+    def vector_of(self, owner: Owner, memory_id: str) -> np.ndarray | None:
+        stored = self._store.vector_of(owner, memory_id)
+        if stored is None or stored[0] != self._model_id:
+            return None
+        return stored[1]
