@@ -1,0 +1,72 @@
+"""The language tasks Bedrock performs, each as a forced tool call whose answer pydantic validates.
+
+Facts extracted from a conversation, the decision for two near-duplicate memories, and a topic label. The rule-based
+local implementations answer the same questions with the same shapes.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+from agent_memory.adapters.aws.bedrock import ConverseClient
+from agent_memory.domain import limits
+
+
+class ExtractedEntity(BaseModel):
+    name: str = Field(min_length=1, max_length=100)
+    type: Literal["person", "place", "organization", "product", "event", "other"]
+
+
+class ExtractedFact(BaseModel):
+    content: str = Field(min_length=1, max_length=limits.MAX_CONTENT_CHARS_CEILING)
+    importance: float = Field(ge=0, le=1)
+    valence: float = Field(ge=-1, le=1)
+    topics: list[str] = Field(default_factory=list, max_length=limits.MAX_TOPICS)
+    entities: list[ExtractedEntity] = Field(default_factory=list)
+    source_messages: list[int] = Field(min_length=1, description="indexes of the messages the fact comes from")
+
+
+class ExtractedFacts(BaseModel):
+    facts: list[ExtractedFact]
+
+
+class MergeDecision(BaseModel):
+    action: Literal["keep_both", "merge", "supersede"]
+    merged_content: str | None = Field(default=None, max_length=limits.MAX_CONTENT_CHARS_CEILING)
+    reason: str = Field(max_length=500)
+
+
+class TopicLabel(BaseModel):
+    label: str = Field(min_length=1, max_length=limits.MAX_TOPIC_CHARS)
+
+
+EXTRACT_SYSTEM = (
+    "You keep long-term memory for an assistant. From the conversation, record only durable facts about the user: "
+    "facts, preferences, plans, relationships and corrections, each in one third-person sentence. Never record "
+    "questions, greetings, or system and tool text. Cite the indexes of the messages each fact comes from."
+)
+MERGE_SYSTEM = (
+    "Two memories about the same user may say the same thing or contradict each other. Answer keep_both when they "
+    "are different facts, merge (with the merged sentence) when they say the same thing, supersede when the newer "
+    "one replaces the older."
+)
+TOPIC_SYSTEM = "Name the common topic of these memories in one to three lowercase words."
+
+
+def extract_facts(client: ConverseClient, messages: Sequence[dict[str, str]]) -> ExtractedFacts:
+    numbered = "\n".join(f"[{i}] {m.get('role', 'user')}: {m.get('content', '')}" for i, m in enumerate(messages))
+    return client.ask(EXTRACT_SYSTEM, numbered, "record_facts", "Record durable facts about the user.", ExtractedFacts)
+
+
+def decide_merge(client: ConverseClient, older: str, newer: str) -> MergeDecision:
+    prompt = json.dumps({"older": older, "newer": newer}, ensure_ascii=False)
+    return client.ask(MERGE_SYSTEM, prompt, "decide_merge", "Decide how two memories relate.", MergeDecision)
+
+
+def label_topic(client: ConverseClient, samples: Sequence[str]) -> TopicLabel:
+    prompt = "\n".join(f"- {sample}" for sample in samples)
+    return client.ask(TOPIC_SYSTEM, prompt, "label_topic", "Label the topic of a group of memories.", TopicLabel)
