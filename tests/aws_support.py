@@ -3,20 +3,24 @@
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
 import boto3
-from botocore.config import Config
+from botocore.config import Config as BotoConfig
 from moto import mock_aws
 
 from agent_memory.adapters.aws.dynamo_store import DynamoStore, table_definition
+from agent_memory.config import Config
+from agent_memory.runtime import Runtime
+from tests.opensearch_server import LoopbackOpenSearch
 
 REGION = "us-east-1"
 TABLE = "agent-memory-test"
 # moto's stream endpoints need the account id out of the endpoint.
-CLIENT_CONFIG = Config(account_id_endpoint_mode="disabled", retries={"mode": "standard", "max_attempts": 2})
+CLIENT_CONFIG = BotoConfig(account_id_endpoint_mode="disabled", retries={"mode": "standard", "max_attempts": 2})
 
 
 def fake_credentials() -> None:
@@ -29,6 +33,27 @@ def fake_credentials() -> None:
         os.environ[name] = value
 
 
+class SerializedClient:
+    """moto's in-memory backend is not thread-safe: one call at a time, so concurrent writers still interleave
+    between calls and the transaction conditions (not moto's locking) decide who wins."""
+
+    _lock = threading.Lock()
+
+    def __init__(self, client: Any) -> None:
+        self._client = client
+
+    def __getattr__(self, name: str) -> Any:
+        attribute = getattr(self._client, name)
+        if not callable(attribute):
+            return attribute
+
+        def serialized(*args: Any, **kwargs: Any) -> Any:
+            with self._lock:
+                return attribute(*args, **kwargs)
+
+        return serialized
+
+
 def dynamodb_client() -> Any:
     return boto3.client("dynamodb", region_name=REGION, config=CLIENT_CONFIG)
 
@@ -39,7 +64,7 @@ def dynamo_table(name: str = TABLE) -> Iterator[DynamoStore]:
     fake_credentials()
     with mock_aws():
         dynamodb_client().create_table(**table_definition(name))
-        yield DynamoStore(name, dynamodb_client)
+        yield DynamoStore(name, lambda: SerializedClient(dynamodb_client()))
 
 
 def streams_client() -> Any:
@@ -73,3 +98,35 @@ class StreamPump:
                     self._handle(record)
                     delivered.append(record)
         return delivered
+
+
+class StreamFedIndex:
+    """An index as production feeds it: every use first drains the table's stream through the indexer."""
+
+    def __init__(self, index: Any, pump: StreamPump) -> None:
+        self._index = index
+        self._pump = pump
+
+    def __getattr__(self, name: str) -> Any:
+        self._pump.drain()
+        return getattr(self._index, name)
+
+
+@contextmanager
+def aws_runtime(**overrides: Any) -> Iterator[tuple[Runtime, LoopbackOpenSearch]]:
+    """A Runtime on the aws backend: DynamoDB under moto, OpenSearch on loopback, the stream applied before search."""
+    with dynamo_table(), LoopbackOpenSearch() as server:
+        settings: dict[str, Any] = {
+            "backend": "aws",
+            "table_name": TABLE,
+            "opensearch_endpoint": server.url,
+            "region": REGION,
+            "embedder": "hashing",
+            "cursor_secret": "test-cursor-secret",
+            **overrides,
+        }
+        runtime = Runtime(Config(**settings))
+        runtime.__dict__["store"] = DynamoStore(TABLE, lambda: SerializedClient(dynamodb_client()))
+        runtime.opensearch.ensure_index()
+        runtime.__dict__["index"] = StreamFedIndex(runtime.index, StreamPump(TABLE, runtime.stream_indexer.apply))
+        yield runtime, server

@@ -19,11 +19,18 @@ from agent_memory.runtime import Runtime
 os.environ.setdefault("AGENT_MEMORY_EMBEDDER", "hashing")
 
 
-@pytest.fixture
-def runtime(tmp_path: Path) -> Iterator[Runtime]:
+@pytest.fixture(params=["local", "aws"])
+def runtime(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Runtime]:
+    """Every service-level test runs on both backends: SQLite, and DynamoDB (moto) + OpenSearch (loopback)."""
+    if request.param == "aws":
+        from tests.aws_support import aws_runtime
+
+        with aws_runtime() as (rt, _):
+            yield rt
+        return
     rt = Runtime(Config(data_dir=tmp_path / "data", embedder="hashing"))
     yield rt
-    rt.store.close()
+    rt.close()
 
 
 @dataclass

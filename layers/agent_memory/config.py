@@ -14,10 +14,30 @@ class Config(BaseSettings):
 
     backend: Literal["local", "aws"] = "local"
     data_dir: Path = Field(default=Path(".agent-memory"))
+    # Signs pagination cursors. Local: generated into data_dir when unset. AWS: required (all functions share it).
     cursor_secret: SecretStr | None = None
-    # The real model by default; tests and engine benchmarks use the deterministic hashing embedder.
-    embedder: Literal["minilm", "hashing"] = "minilm"
+    # Unset: the real local model on `local`, Titan v2 on `aws`. Tests use the deterministic hashing embedder.
+    embedder: Literal["minilm", "hashing", "titan"] | None = None
     log_level: str = "INFO"
+
+    # -- the aws backend ------------------------------------------------------------------------
+    region: str | None = None  # falls back to AWS_REGION / AWS_DEFAULT_REGION
+    table_name: str = "agent-memory"
+    opensearch_endpoint: str | None = None  # https://<collection id>.<region>.aoss.amazonaws.com
+    index_name: str = "memories"
+    # Classic vector collections refuse custom document ids; collections that accept them can say so here.
+    opensearch_custom_ids: bool = False
+    # How long a write may take to show in the index (refresh + stream delay): merged from the table meanwhile.
+    index_refresh_seconds: float = Field(default=60.0, ge=0, le=600)
+    titan_dimensions: Literal[256, 512, 1024] = 1024
+    bedrock_embedding_concurrency: int = Field(default=4, ge=1, le=32)
+    converse_model: str = "anthropic.claude-3-haiku-20240307-v1:0"
+
+    @property
+    def embedder_name(self) -> str:
+        if self.embedder is not None:
+            return self.embedder
+        return "titan" if self.backend == "aws" else "minilm"
 
     @property
     def database_path(self) -> Path:

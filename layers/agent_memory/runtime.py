@@ -10,6 +10,7 @@ import secrets
 import threading
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from agent_memory.adapters.local.embedders import build_embedder
 from agent_memory.adapters.local.events import InProcessEventPublisher
@@ -17,13 +18,18 @@ from agent_memory.adapters.local.search_index import SqliteSearchIndex
 from agent_memory.adapters.local.sqlite_store import SqliteStore
 from agent_memory.config import Config
 from agent_memory.domain.cursor import CursorCodec
-from agent_memory.domain.errors import InvalidInput
-from agent_memory.ports import Embedder
+from agent_memory.domain.errors import ConfigurationError
+from agent_memory.ports import Embedder, SearchIndex
 from agent_memory.services.idempotency import IdempotencyService
 from agent_memory.services.keys import KeyService
 from agent_memory.services.memories import MemoryService
 from agent_memory.services.search import SearchService
 from agent_memory.services.settings import SettingsService
+
+if TYPE_CHECKING:
+    from agent_memory.adapters.aws.dynamo_store import DynamoStore
+    from agent_memory.adapters.aws.opensearch_index import OpenSearchIndex
+    from agent_memory.adapters.aws.stream_indexer import StreamIndexer
 
 DEV_KEY_FILE = "dev-api-key"
 CURSOR_SECRET_FILE = "cursor-secret"
@@ -41,12 +47,26 @@ def write_private_file(path: Path, text: str) -> None:
 class Runtime:
     def __init__(self, config: Config | None = None) -> None:
         self.config = config or Config()
-        if self.config.backend != "local":
-            raise InvalidInput(f"backend {self.config.backend!r} is not available in this build.")
         self._lock = threading.Lock()
 
+    @property
+    def is_aws(self) -> bool:
+        return self.config.backend == "aws"
+
+    def aws_client(self, service: str) -> Any:
+        """A boto3 client for the configured region with standard retries (throttling backs off before failing)."""
+        import boto3
+        from botocore.config import Config as BotoConfig
+
+        retries = BotoConfig(retries={"mode": "standard", "max_attempts": 4})
+        return boto3.client(service, region_name=self.config.region, config=retries)  # type: ignore[call-overload]
+
     @cached_property
-    def store(self) -> SqliteStore:
+    def store(self) -> SqliteStore | DynamoStore:
+        if self.is_aws:
+            from agent_memory.adapters.aws.dynamo_store import DynamoStore
+
+            return DynamoStore(self.config.table_name, lambda: self.aws_client("dynamodb"))
         return SqliteStore(self.config.database_path)
 
     @cached_property
@@ -56,6 +76,8 @@ class Runtime:
     def _cursor_secret(self) -> bytes:
         if self.config.cursor_secret is not None:
             return self.config.cursor_secret.get_secret_value().encode()
+        if self.is_aws:
+            raise ConfigurationError("Set AGENT_MEMORY_CURSOR_SECRET: every function must sign cursors alike.")
         path = self.config.data_dir / CURSOR_SECRET_FILE
         with self._lock:
             if not path.exists():
@@ -72,10 +94,50 @@ class Runtime:
 
     @cached_property
     def embedder(self) -> Embedder:
-        return build_embedder(self.config.embedder)
+        if self.config.embedder_name == "titan":
+            from agent_memory.adapters.aws.bedrock import TitanEmbedder
+
+            return TitanEmbedder(
+                lambda: self.aws_client("bedrock-runtime"),
+                dimension=self.config.titan_dimensions,
+                max_concurrency=self.config.bedrock_embedding_concurrency,
+            )
+        return build_embedder(self.config.embedder_name)
 
     @cached_property
-    def index(self) -> SqliteSearchIndex:
+    def opensearch(self) -> OpenSearchIndex:
+        """The OpenSearch projection itself (the stream indexer and reindex write to it)."""
+        from agent_memory.adapters.aws.opensearch_index import OpenSearchIndex, client_for
+
+        endpoint = self.config.opensearch_endpoint
+        if not endpoint:
+            raise ConfigurationError("Set AGENT_MEMORY_OPENSEARCH_ENDPOINT to the collection's endpoint.")
+        region = self.config.region or os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION")
+        if not region:
+            raise ConfigurationError("Set AGENT_MEMORY_REGION (or AWS_REGION) for SigV4 signing.")
+        return OpenSearchIndex(
+            lambda: client_for(endpoint, region),
+            self.config.index_name,
+            self.embedder.model_id,
+            self.embedder.dimension,
+            custom_ids=self.config.opensearch_custom_ids,
+        )
+
+    @cached_property
+    def stream_indexer(self) -> StreamIndexer:
+        from agent_memory.adapters.aws.stream_indexer import StreamIndexer
+
+        return StreamIndexer(self.opensearch)
+
+    @cached_property
+    def index(self) -> SearchIndex:
+        if self.is_aws:
+            from agent_memory.adapters.aws.dynamo_store import DynamoStore
+            from agent_memory.adapters.aws.fresh_index import FreshIndex
+
+            assert isinstance(self.store, DynamoStore)
+            return FreshIndex(self.opensearch, self.store, self.embedder.model_id, self.config.index_refresh_seconds)
+        assert isinstance(self.store, SqliteStore)
         return SqliteSearchIndex(self.store, self.embedder.model_id, self.embedder.dimension)
 
     @cached_property
@@ -97,3 +159,8 @@ class Runtime:
     @property
     def dev_key_path(self) -> Path:
         return self.config.data_dir / DEV_KEY_FILE
+
+    def close(self) -> None:
+        store = self.__dict__.get("store")
+        if isinstance(store, SqliteStore):
+            store.close()

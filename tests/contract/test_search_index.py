@@ -18,7 +18,7 @@ from agent_memory.adapters.local.sqlite_store import SqliteStore
 from agent_memory.domain.errors import EmbeddingMismatch
 from agent_memory.domain.ids import UlidGenerator
 from agent_memory.domain.models import HistoryEntry, HistoryEvent, Memory, MemoryFilter, Owner, Source
-from tests.aws_support import REGION, TABLE, StreamPump, dynamo_table
+from tests.aws_support import REGION, TABLE, StreamFedIndex, StreamPump, dynamo_table
 from tests.opensearch_server import LoopbackOpenSearch
 
 T0 = datetime(2026, 1, 1, tzinfo=UTC)
@@ -34,18 +34,6 @@ def _sqlite(tmp_path: Path) -> Iterator[tuple[Any, Any]]:
     store.close()
 
 
-class _StreamFedIndex:
-    """The OpenSearch adapter as production feeds it: every query first drains the table's stream into it."""
-
-    def __init__(self, index: OpenSearchIndex, pump: StreamPump) -> None:
-        self._index = index
-        self._pump = pump
-
-    def __getattr__(self, name: str) -> Any:
-        self._pump.drain()
-        return getattr(self._index, name)
-
-
 @contextmanager
 def _opensearch(_: Path) -> Iterator[tuple[Any, Any]]:
     with dynamo_table() as store, LoopbackOpenSearch() as server:
@@ -53,7 +41,7 @@ def _opensearch(_: Path) -> Iterator[tuple[Any, Any]]:
             lambda: client_for(server.url, REGION), "memories", EMBEDDER.model_id, EMBEDDER.dimension
         )
         index.ensure_index()
-        yield store, _StreamFedIndex(index, StreamPump(TABLE, StreamIndexer(index).apply))
+        yield store, StreamFedIndex(index, StreamPump(TABLE, StreamIndexer(index).apply))
 
 
 INDEXES: dict[str, Callable[[Path], AbstractContextManager[tuple[Any, Any]]]] = {

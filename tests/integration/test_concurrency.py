@@ -17,10 +17,11 @@ from agent_memory.domain.models import MemoryFilter, NewMemory, Owner
 
 def test_given_many_threads_when_they_write_then_nothing_is_lost_and_duplicates_win_once(runtime) -> None:
     service = runtime.memories
+    rounds = 8 if runtime.is_aws else 25  # moto is slow; the races are the same
 
     def write(worker: int) -> tuple[int, int]:
         created = duplicates = 0
-        for i in range(25):
+        for i in range(rounds):
             for content in (f"worker {worker} fact {i}", f"shared fact {i}"):
                 try:
                     service.create("acme", NewMemory(user_id="alice", content=content))
@@ -32,8 +33,8 @@ def test_given_many_threads_when_they_write_then_nothing_is_lost_and_duplicates_
     with ThreadPoolExecutor(max_workers=8) as pool:
         results = list(pool.map(write, range(8)))
     created = sum(c for c, _ in results)
-    assert created == 8 * 25 + 25
-    assert sum(d for _, d in results) == 7 * 25
+    assert created == 8 * rounds + rounds
+    assert sum(d for _, d in results) == 7 * rounds
     page = service.list_memories(Owner("acme", "alice"), MemoryFilter(), limit=1)
     assert page.total == created
 

@@ -8,11 +8,12 @@ import boto3
 import pytest
 from botocore.stub import Stubber
 
+from agent_memory.adapters.aws.dynamo_items import history_item
 from agent_memory.adapters.aws.dynamo_store import DynamoStore
 from agent_memory.domain.errors import ConfigurationError, StoreUnavailable, VersionConflict
 from agent_memory.domain.ids import UlidGenerator
 from agent_memory.domain.models import HistoryEntry, HistoryEvent, Memory, MemoryFilter, Owner, Source
-from tests.aws_support import REGION, dynamo_table, fake_credentials
+from tests.aws_support import REGION, TABLE, dynamo_table, fake_credentials
 
 T0 = datetime(2026, 1, 1, tzinfo=UTC)
 _ids = UlidGenerator()
@@ -94,15 +95,21 @@ def test_deleting_a_memory_with_a_long_history_removes_all_of_it() -> None:
         owner = Owner("acme", "alice")
         current = memory("version 1")
         store.insert(current, created(current))
-        for version in range(2, 103):  # more history items than one transaction can hold
-            changed = current.with_changes(content=f"version {version}", version=version)
-            entry = HistoryEntry(current.id, version, HistoryEvent.UPDATED, T0, changed.content, current.content, ())
-            current = store.update(changed, version - 1, entry)
-        assert len(store.history(owner, current.id)) == 102
+        # Given more history entries than one transaction could hold (written directly: updating 150 times is slow)
+        entries = [
+            history_item(owner, HistoryEntry(current.id, v, HistoryEvent.UPDATED, T0, f"v{v}", None, ()))
+            for v in range(2, 152)
+        ]
+        for start in range(0, len(entries), 25):
+            store._call(
+                "batch_write_item",
+                RequestItems={TABLE: [{"PutRequest": {"Item": item}} for item in entries[start : start + 25]]},
+            )
+        assert len(store.history(owner, current.id)) == 151
+        # When it is deleted, then all of it goes, and its content is free again
         assert store.delete(owner, [current.id]) == [current.id]
         assert store.history(owner, current.id) == []
-        # The content of every version is free again
-        fresh = memory("version 102")
+        fresh = memory("version 1")
         store.insert(fresh, created(fresh))
 
 

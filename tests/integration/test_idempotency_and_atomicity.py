@@ -6,6 +6,7 @@ import sqlite3
 
 import pytest
 
+from agent_memory.adapters.aws.dynamo_store import DynamoStore
 from agent_memory.adapters.local.sqlite_store import SqliteStore
 
 PATH = "/v1/memories"
@@ -52,49 +53,57 @@ def test_batch_is_idempotent(api) -> None:
     assert again.json() == first.json() and first.json()["created"] == 3
 
 
-def test_a_server_failure_releases_the_key_so_a_retry_can_succeed(api, monkeypatch) -> None:
-    original = SqliteStore.insert
+@pytest.fixture
+def break_writes(runtime, monkeypatch):
+    """Make the store's n-th low-level write fail in the middle of an operation, on whichever backend runs."""
 
-    def broken(self, memory, history):
-        raise RuntimeError("disk on fire")
+    def arm(on_call: int = 1, message: str = "simulated crash"):
+        calls = {"n": 0}
+        if isinstance(runtime.store, SqliteStore):
+            target, name = SqliteStore, "_add_history"  # between the memory row and its history row
+        else:
+            target, name = DynamoStore, "_transact"  # the memory's transaction
+        original = getattr(target, name)
 
-    monkeypatch.setattr(SqliteStore, "insert", broken)
+        def failing(*args, **kwargs):
+            calls["n"] += 1
+            if calls["n"] == on_call:
+                raise sqlite3.OperationalError(message)
+            return original(*args, **kwargs)
+
+        monkeypatch.setattr(target, name, failing)
+        return monkeypatch.undo
+
+    return arm
+
+
+def test_a_server_failure_releases_the_key_so_a_retry_can_succeed(api, break_writes) -> None:
+    repair = break_writes(message="disk on fire")
     headers = {"Idempotency-Key": "retry-me"}
     failed = api.post(PATH, json={"user_id": "alice", "content": "Likes tea"}, headers=headers)
     assert failed.status_code == 500
     assert "disk on fire" not in failed.text and "Traceback" not in failed.text
-    monkeypatch.setattr(SqliteStore, "insert", original)
+    repair()
     retried = api.post(PATH, json={"user_id": "alice", "content": "Likes tea"}, headers=headers)
     assert retried.status_code == 201
 
 
-def test_a_failure_while_writing_history_leaves_no_memory_behind(api, monkeypatch) -> None:
-    def broken_history(self, conn, memory, entry):
-        raise sqlite3.OperationalError("simulated crash between the two writes")
-
-    monkeypatch.setattr(SqliteStore, "_add_history", broken_history)
+def test_a_failure_while_writing_history_leaves_no_memory_behind(api, break_writes) -> None:
+    repair = break_writes()
     response = api.post(PATH, json={"user_id": "alice", "content": "half written?"})
     assert response.status_code >= 500
-    monkeypatch.undo()
+    repair()
     assert api.get(PATH, params={"user_id": "alice"}).json()["total"] == 0
     api.remember("alice", "half written?")  # no stale uniqueness claim either
 
 
-def test_a_failure_mid_batch_rolls_back_the_whole_batch(api, monkeypatch) -> None:
-    calls = {"n": 0}
-    original = SqliteStore._add_history
-
-    def fail_on_third(self, conn, memory, entry):
-        calls["n"] += 1
-        if calls["n"] == 3:
-            raise sqlite3.OperationalError("simulated crash")
-        return original(self, conn, memory, entry)
-
-    monkeypatch.setattr(SqliteStore, "_add_history", fail_on_third)
+def test_a_failure_mid_batch_rolls_back_the_whole_batch(api, break_writes) -> None:
+    repair = break_writes(on_call=3)
     body = {"items": [{"user_id": "alice", "content": f"c{i}"} for i in range(5)]}
     assert api.post(f"{PATH}/batch", json=body).status_code == 500
-    monkeypatch.undo()
+    repair()
     assert api.get(PATH, params={"user_id": "alice"}).json()["total"] == 0
+    assert api.post(f"{PATH}/batch", json=body).status_code == 200  # nothing of it blocks a retry
 
 
 @pytest.mark.parametrize("field", [{"content": "x" * 301}, {"importance": 7}, {"content": " "}])

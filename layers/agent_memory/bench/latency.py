@@ -99,7 +99,7 @@ def run(
     with tempfile.TemporaryDirectory(prefix="latency-") as scratch:
         runtime = Runtime(Config(data_dir=data_dir or Path(scratch), embedder=embedder))
         results = [run_size(runtime, size, queries) for size in sorted(sizes)]
-        runtime.store.close()
+        runtime.close()
     return {"embedder": runtime.embedder.model_id, "queries_per_mode": queries, "results": results}
 
 

@@ -134,7 +134,7 @@ def run(
                     recall = len(evidence & found) / len(evidence)
                     recalls[k].append(recall)
                     by_category[category][k].append(recall)
-        runtime.store.close()
+        runtime.close()
 
     def mean(values: list[float]) -> float:
         return round(statistics.fmean(values), 4) if values else 0.0

@@ -134,13 +134,21 @@ class DynamoStore:
     def insert_many(
         self, entries: Sequence[tuple[Memory, HistoryEntry, np.ndarray | None]]
     ) -> list[Memory | Exception]:
-        # One transaction per memory: a batch of 100 would need 300 items, over DynamoDB's limit of 100.
+        # One transaction per memory (a batch of 100 would need 300 items; DynamoDB allows 100). If a write fails
+        # for any reason but a duplicate, the memories this batch already wrote are deleted again before the error
+        # propagates, so a failed batch leaves nothing behind (short of the process dying mid-way).
         results: list[Memory | Exception] = []
-        for memory, history, vector in entries:
-            try:
-                results.append(self.insert(memory, history, vector))
-            except DuplicateMemory as exc:
-                results.append(exc)
+        try:
+            for memory, history, vector in entries:
+                try:
+                    results.append(self.insert(memory, history, vector))
+                except DuplicateMemory as exc:
+                    results.append(exc)
+        except BaseException:
+            written = [result for result in results if isinstance(result, Memory)]
+            for memory in written:
+                self.delete(memory.owner, [memory.id])
+            raise
         return results
 
     def _get_item(self, owner: Owner, memory_id: str) -> Item | None:
