@@ -113,9 +113,10 @@ class StreamFedIndex:
 
 
 @contextmanager
-def aws_runtime(**overrides: Any) -> Iterator[tuple[Runtime, LoopbackOpenSearch]]:
+def aws_runtime(refresh_on_write: bool = True, **overrides: Any) -> Iterator[tuple[Runtime, LoopbackOpenSearch]]:
     """A Runtime on the aws backend: DynamoDB under moto, OpenSearch on loopback, the stream applied before search."""
-    with dynamo_table(), LoopbackOpenSearch() as server:
+    custom_ids = bool(overrides.get("opensearch_custom_ids", False))
+    with dynamo_table(), LoopbackOpenSearch(custom_ids=custom_ids, refresh_on_write=refresh_on_write) as server:
         settings: dict[str, Any] = {
             "backend": "aws",
             "table_name": TABLE,

@@ -34,19 +34,27 @@ def _sqlite(tmp_path: Path) -> Iterator[tuple[Any, Any]]:
     store.close()
 
 
-@contextmanager
-def _opensearch(_: Path) -> Iterator[tuple[Any, Any]]:
-    with dynamo_table() as store, LoopbackOpenSearch() as server:
-        index = OpenSearchIndex(
-            lambda: client_for(server.url, REGION), "memories", EMBEDDER.model_id, EMBEDDER.dimension
-        )
-        index.ensure_index()
-        yield store, StreamFedIndex(index, StreamPump(TABLE, StreamIndexer(index).apply))
+def _opensearch(custom_ids: bool) -> Callable[[Path], AbstractContextManager[tuple[Any, Any]]]:
+    @contextmanager
+    def pair(_: Path) -> Iterator[tuple[Any, Any]]:
+        with dynamo_table() as store, LoopbackOpenSearch(custom_ids=custom_ids) as server:
+            index = OpenSearchIndex(
+                lambda: client_for(server.url, REGION),
+                "memories",
+                EMBEDDER.model_id,
+                EMBEDDER.dimension,
+                custom_ids=custom_ids,
+            )
+            index.ensure_index()
+            yield store, StreamFedIndex(index, StreamPump(TABLE, StreamIndexer(index).apply))
+
+    return pair
 
 
 INDEXES: dict[str, Callable[[Path], AbstractContextManager[tuple[Any, Any]]]] = {
     "sqlite": _sqlite,
-    "opensearch": _opensearch,
+    "opensearch": _opensearch(custom_ids=False),  # Classic vector collections: no custom document ids
+    "opensearch-custom-ids": _opensearch(custom_ids=True),
 }
 
 

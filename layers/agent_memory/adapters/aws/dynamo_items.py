@@ -162,10 +162,10 @@ def is_memory_item(item: Item) -> bool:
 def memory_from_item(item: Item) -> Memory:
     expires = integer(item, "expires_at")
     return Memory(
-        id=str(text(item, "id")),
-        tenant=str(text(item, "tenant")),
-        user_id=str(text(item, "user_id")),
-        content=str(text(item, "content")),
+        id=str(item["id"]["S"]),
+        tenant=str(item["tenant"]["S"]),
+        user_id=str(item["user_id"]["S"]),
+        content=str(item["content"]["S"]),
         source=Source(item["source"]["S"]),
         created_at=from_micros(int(item["created_at"]["N"])),
         updated_at=from_micros(int(item["updated_at"]["N"])),
