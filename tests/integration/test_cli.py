@@ -68,3 +68,26 @@ def test_duplicate_and_too_long_content_exit_2_with_a_message(run) -> None:
     assert code == 2 and "duplicate_memory" in err
     code, _, err = run("add", "--user-id", "alice", "x" * 301)
     assert code == 2 and "max_content_chars=300" in err
+
+
+def test_the_cli_works_unchanged_on_the_aws_backend(monkeypatch, capsys) -> None:
+    # Given the aws backend selected by environment only (DynamoDB under moto, OpenSearch on loopback)
+    from tests.aws_support import REGION, TABLE, aws_runtime
+
+    with aws_runtime() as (_, server):
+        for name, value in {
+            "BACKEND": "aws",
+            "TABLE_NAME": TABLE,
+            "OPENSEARCH_ENDPOINT": server.url,
+            "REGION": REGION,
+            "EMBEDDER": "hashing",
+            "CURSOR_SECRET": "cli-secret",
+        }.items():
+            monkeypatch.setenv(f"AGENT_MEMORY_{name}", value)
+        # When memories are added and searched through the command
+        assert main(["add", "--tenant", "acme", "--user-id", "alice", "Alice plays the cello"]) == 0
+        added = json.loads(capsys.readouterr().out)
+        assert main(["search", "--tenant", "acme", "--user-id", "alice", "cello"]) == 0
+        found = json.loads(capsys.readouterr().out)
+        # Then the fresh write is found at once, from the table, before the index has it
+        assert [hit["memory"]["id"] for hit in found["results"]] == [added["id"]]
