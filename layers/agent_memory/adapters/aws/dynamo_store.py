@@ -112,7 +112,7 @@ class DynamoStore:
             {"Put": {"Item": items.history_item(memory.owner, history)}},
         ]
 
-    def _existing_owner_of(self, memory: Memory, cancelled: TransactionCancelled, position: int) -> str:
+    def _existing_id(self, memory: Memory, cancelled: TransactionCancelled, position: int) -> str:
         reason = cancelled.failed(position) or {}
         existing = reason.get("Item", {}).get("memory_id", {}).get("S")
         if existing is None:
@@ -127,7 +127,7 @@ class DynamoStore:
             self._transact(self._put_memory_actions(memory, history, vector))
         except TransactionCancelled as cancelled:
             if cancelled.failed(1) is not None:
-                raise DuplicateMemory(self._existing_owner_of(memory, cancelled, 1)) from None
+                raise DuplicateMemory(self._existing_id(memory, cancelled, 1)) from None
             raise VersionConflict(f"Memory {memory.id} already exists.") from None
         return memory
 
@@ -298,7 +298,7 @@ class DynamoStore:
             self._transact(actions)
         except TransactionCancelled as cancelled:
             if cancelled.failed(1) is not None:
-                raise DuplicateMemory(self._existing_owner_of(memory, cancelled, 1)) from None
+                raise DuplicateMemory(self._existing_id(memory, cancelled, 1)) from None
             raise VersionConflict(
                 f"Memory {memory.id} changed while it was being updated; read it again and retry."
             ) from None

@@ -48,7 +48,7 @@ class FreshIndex:
         self, owner: Owner, query: str, filters: MemoryFilter, now: datetime, limit: int
     ) -> list[tuple[str, float]]:
         hits = self._index.keyword(owner, query, filters, now, limit)
-        recent = self._recent(owner, filters, now)
+        recent = self._recent(owner, now)
         if not recent:
             return hits
         wanted = {stem(term) for term in query_terms(query)}
@@ -67,7 +67,7 @@ class FreshIndex:
         self, owner: Owner, vector: np.ndarray, filters: MemoryFilter, now: datetime, limit: int
     ) -> list[tuple[str, float]]:
         hits = self._index.semantic(owner, vector, filters, now, limit)
-        recent = self._recent(owner, filters, now)
+        recent = self._recent(owner, now)
         if not recent:
             return hits
         fresh = [
