@@ -32,7 +32,7 @@ class FreshIndex:
         self._model_id = model_id
         self._window = timedelta(seconds=window_seconds)
 
-    def _recent(self, owner: Owner, filters: MemoryFilter, now: datetime) -> list[tuple[Memory, np.ndarray | None]]:
+    def _recent(self, owner: Owner, now: datetime) -> list[tuple[Memory, np.ndarray | None]]:
         if not self._window:
             return []
         return self._store.changed_since(owner, now - self._window)
