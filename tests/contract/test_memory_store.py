@@ -186,3 +186,21 @@ def test_insert_many_reports_each_item_including_duplicates_within_the_batch(sto
     assert results[2] == batch[2][0]
     assert isinstance(results[3], DuplicateMemory) and results[3].existing_id == batch[0][0].id
     assert store.list_memories(ALICE, MemoryFilter(), T0, 10, None, 0).total == 3
+
+
+def test_given_recalled_memories_when_access_is_recorded_then_each_count_grows_once_per_recall(store) -> None:
+    # Given three memories of alice and one of bob
+    mine = [make(f"fact {n}") for n in range(3)]
+    for memory, entry in mine:
+        store.insert(memory, entry)
+    bobs, entry = make("bob's fact", owner=Owner("acme", "bob"))
+    store.insert(bobs, entry)
+    ids = [memory.id for memory, _ in mine]
+    # When recalls are recorded (twice for the first, with a missing id and bob's id mixed in)
+    store.record_access(ALICE, [ids[0], ids[1], "missing", bobs.id, ids[0]])
+    store.record_access(ALICE, [ids[0]])
+    # Then counts grew per distinct recall, only for alice's existing memories, and nothing else changed
+    found = store.get_many(ALICE, ids, T0)
+    assert [found[i].access_count for i in ids] == [2, 1, 0]
+    assert found[ids[0]].version == 1
+    assert store.get(Owner("acme", "bob"), bobs.id, T0).access_count == 0

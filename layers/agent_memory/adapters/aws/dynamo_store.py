@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
 from functools import cached_property
 from typing import Any
@@ -37,6 +38,7 @@ from agent_memory.ports import Position, StoredPage
 
 BATCH_GET_LIMIT = 100
 BATCH_WRITE_LIMIT = 25
+ACCESS_COUNT_CONCURRENCY = 8
 
 
 def table_definition(name: str) -> dict[str, Any]:
@@ -364,18 +366,27 @@ class DynamoStore:
         )
         return [items.history_from_item(item) for item in found]
 
+    def _count_access(self, owner: Owner, memory_id: str) -> None:
+        try:
+            self._call(
+                "update_item",
+                Key=items.memory_key(owner, memory_id),
+                UpdateExpression="ADD access_count :one",
+                ConditionExpression="attribute_exists(pk)",
+                ExpressionAttributeValues={":one": n(1)},
+            )
+        except ConditionFailed:
+            return  # deleted meanwhile: nothing to count
+
     def record_access(self, owner: Owner, memory_ids: Sequence[str]) -> None:
-        for memory_id in dict.fromkeys(memory_ids):
-            try:
-                self._call(
-                    "update_item",
-                    Key=items.memory_key(owner, memory_id),
-                    UpdateExpression="ADD access_count :one",
-                    ConditionExpression="attribute_exists(pk)",
-                    ExpressionAttributeValues={":one": n(1)},
-                )
-            except ConditionFailed:
-                continue  # deleted meanwhile: nothing to count
+        # DynamoDB has no batch update: the increments run side by side so a page of hits costs one round trip.
+        unique = list(dict.fromkeys(memory_ids))
+        if len(unique) <= 1:
+            for memory_id in unique:
+                self._count_access(owner, memory_id)
+            return
+        with ThreadPoolExecutor(max_workers=min(ACCESS_COUNT_CONCURRENCY, len(unique))) as pool:
+            list(pool.map(lambda memory_id: self._count_access(owner, memory_id), unique))
 
     def stats(self, tenant: str, user_id: str | None, now: datetime) -> MemoryStats:
         if user_id is not None:
