@@ -130,3 +130,13 @@ def test_an_index_that_is_down_is_a_503_with_retry_after_while_writes_still_work
         assert client.get("/v1/memories/search", params={"user_id": "alice", "q": "tea"}, headers=headers).json()[
             "results"
         ]
+
+
+def test_a_hybrid_search_reads_the_refresh_window_from_the_table_once(unrefreshed, monkeypatch) -> None:
+    runtime, _ = unrefreshed
+    runtime.memories.create("acme", NewMemory(user_id="alice", content="Alice plays the cello"))
+    reads = []
+    original = runtime.store.changed_since
+    monkeypatch.setattr(runtime.store, "changed_since", lambda *args: reads.append(args) or original(*args))
+    assert runtime.search.search(ALICE, "cello", record_access=False).hits
+    assert len(reads) == 1

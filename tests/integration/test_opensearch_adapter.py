@@ -110,3 +110,16 @@ def test_live_collection_round_trip() -> None:
     vector = np.array([0.5, 0.5, 0.5, 0.5], dtype=np.float32)
     assert index.semantic(ALICE, vector, MemoryFilter(), NOW, 5)[0][0] == "live-1"
     assert not index.delete(["live-1"]).failed
+
+
+def test_a_missing_index_finds_nothing_and_the_first_write_creates_it_with_the_mapping() -> None:
+    # Given a collection without the index
+    with LoopbackOpenSearch() as server:
+        index = _index(server.url)
+        # Then queries find nothing instead of failing
+        assert index.keyword(ALICE, "tea", MemoryFilter(), NOW, 10) == []
+        assert "memories" not in server.collection.indexes
+        # And the first write creates it, with the k-NN mapping rather than a dynamic one
+        assert not index.upsert([(_memory("m1", "tea"), np.array([1, 0, 0, 0], dtype=np.float32))]).failed
+        assert server.collection.indexes["memories"]["mappings"] == index_body(4)["mappings"]
+        assert index.keyword(ALICE, "tea", MemoryFilter(), NOW, 10)[0][0] == "m1"

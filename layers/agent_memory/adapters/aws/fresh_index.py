@@ -8,6 +8,7 @@ here: search hydrates every hit from the table, so a deleted memory never comes 
 
 from __future__ import annotations
 
+import threading
 from datetime import datetime, timedelta
 
 import numpy as np
@@ -31,11 +32,18 @@ class FreshIndex:
         self._store = store
         self._model_id = model_id
         self._window = timedelta(seconds=window_seconds)
+        self._last = threading.local()
 
     def _recent(self, owner: Owner, now: datetime) -> list[tuple[Memory, np.ndarray | None]]:
         if not self._window:
             return []
-        return self._store.changed_since(owner, now - self._window)
+        # A hybrid search asks for keyword and semantic hits with the same owner and instant: read the table once.
+        last = getattr(self._last, "value", None)
+        if last is not None and last[0] == (owner, now):
+            return list(last[1])
+        recent = self._store.changed_since(owner, now - self._window)
+        self._last.value = ((owner, now), recent)
+        return list(recent)
 
     @staticmethod
     def _merge(

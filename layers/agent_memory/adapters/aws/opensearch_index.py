@@ -171,6 +171,7 @@ class OpenSearchIndex:
         self._model_id = model_id
         self._dimension = dimension
         self._custom_ids = custom_ids
+        self._ensured = False
 
     @cached_property
     def _client(self) -> Any:
@@ -206,10 +207,22 @@ class OpenSearchIndex:
             raise
         return True
 
+    def _ensure_once(self) -> None:
+        # The deployment creates the index; a collection without it (a new stack, a new index name) gets it on the
+        # first write of this process instead of failing every write until someone creates it by hand.
+        if not self._ensured:
+            self.ensure_index()
+            self._ensured = True
+
     # -- queries --------------------------------------------------------------------------------
 
     def _search(self, body: dict[str, Any]) -> list[dict[str, Any]]:
-        answer = self._request(lambda: self._client.search(index=self._index, body=body))
+        from opensearchpy.exceptions import NotFoundError
+
+        try:
+            answer = self._request(lambda: self._client.search(index=self._index, body=body))
+        except NotFoundError:
+            return []  # no index yet: nothing has been indexed, and search merges fresh writes from the table
         hits: list[dict[str, Any]] = answer.get("hits", {}).get("hits", [])
         return hits
 
@@ -318,6 +331,7 @@ class OpenSearchIndex:
         """Send bulk actions; `owners` names the memory id of each action, for per-item error reporting."""
         if not lines:
             return BulkOutcome([], {})
+        self._ensure_once()
         answer = self._request(lambda: self._client.bulk(body=lines))
         failed: dict[str, str] = {}
         for memory_id, result in zip(owners, answer.get("items", []), strict=False):
