@@ -28,7 +28,7 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	touch $@
 
 $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e '.[dev,aws,local-model]'
+	$(BIN)/python -m pip install --quiet -e '.[dev,aws,cdk,local-model]'
 	touch $@
 
 install: $(VENV)/.installed

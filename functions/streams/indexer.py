@@ -7,19 +7,20 @@ from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, pro
 from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import DynamoDBRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from agent_memory.entrypoints import shared_runtime
-from agent_memory.observability import logger, metrics
+from agent_memory import entrypoints
+from agent_memory.observability import lambda_entry, metrics
 
 processor = BatchProcessor(event_type=EventType.DynamoDBStreams)
 
 
 def index_record(record: DynamoDBRecord) -> None:
-    outcome = shared_runtime().stream_indexer.apply(record.raw_event)
+    outcome = entrypoints.shared_runtime().stream_indexer.apply(record.raw_event)
     metrics.add_metric(name=f"StreamRecords{outcome.title()}", unit=MetricUnit.Count, value=1)
 
 
-@logger.inject_lambda_context
-@metrics.log_metrics
-def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+def index_batch(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     answer = process_partial_response(event=event, record_handler=index_record, processor=processor, context=context)
     return dict(answer)
+
+
+handler = lambda_entry(index_batch)

@@ -206,6 +206,25 @@ def cmd_stats(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_invoke(args: argparse.Namespace) -> int:
+    import contextlib
+    import os
+
+    from agent_memory import entrypoints
+    from agent_memory.invoke import invoke, project_root, read_event
+
+    if args.data_dir is not None:
+        os.environ["AGENT_MEMORY_DATA_DIR"] = str(args.data_dir)
+    entrypoints.shared_runtime.cache_clear()  # handlers build their runtime from the settings as they are now
+    root = Path(args.project).resolve() if args.project else project_root(Path.cwd().resolve())
+    event = read_event(Path(args.event))
+    # Handlers log and emit metrics on stdout (as on Lambda); here those go to stderr so stdout is the response.
+    with contextlib.redirect_stdout(sys.stderr):
+        response = invoke(args.function, event, root)
+    _print_json(response)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="agent-memory", description=__doc__)
     common = argparse.ArgumentParser(add_help=False)
@@ -287,6 +306,12 @@ def build_parser() -> argparse.ArgumentParser:
     latency.add_argument("--queries", type=int, default=100)
     latency.add_argument("--json", action="store_true")
     latency.set_defaults(func=cmd_bench_latency)
+
+    invoke = sub.add_parser("invoke", parents=[common], help="run a Lambda function from functions/ with an event")
+    invoke.add_argument("function", help="e.g. api/create_memory, auth/authorizer, streams/indexer")
+    invoke.add_argument("event", help="a JSON event file, e.g. events/api/create_memory.json")
+    invoke.add_argument("--project", help="the folder that holds functions/ (default: found from here upwards)")
+    invoke.set_defaults(func=cmd_invoke)
 
     delete = sub.add_parser("delete", parents=[scoped], help="forget one memory")
     delete.add_argument("memory_id")

@@ -99,6 +99,14 @@ class KeyStore(Protocol):
     def revoke_key(self, key_id: str, at: datetime) -> bool: ...
 
 
+class UsageKeyRegistry(Protocol):
+    """Where the gateway meters keys (API Gateway usage plans). It never holds a key in clear."""
+
+    def register(self, record: ApiKeyRecord, key_hash: str) -> None: ...
+
+    def disable(self, key_id: str) -> None: ...
+
+
 class IdempotencyStore(Protocol):
     def reserve(self, tenant: str, key: str, fingerprint: str, now: datetime) -> StoredResponse | None:
         """Claim the key for a new request (returns None), or return what an earlier request with it holds."""

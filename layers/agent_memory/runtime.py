@@ -12,24 +12,23 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from agent_memory.adapters.local.embedders import build_embedder
-from agent_memory.adapters.local.events import InProcessEventPublisher
-from agent_memory.adapters.local.search_index import SqliteSearchIndex
-from agent_memory.adapters.local.sqlite_store import SqliteStore
 from agent_memory.config import Config
-from agent_memory.domain.cursor import CursorCodec
 from agent_memory.domain.errors import ConfigurationError
-from agent_memory.ports import Embedder, SearchIndex
-from agent_memory.services.idempotency import IdempotencyService
-from agent_memory.services.keys import KeyService
-from agent_memory.services.memories import MemoryService
-from agent_memory.services.search import SearchService
-from agent_memory.services.settings import SettingsService
 
+# Adapters and services are imported where they are built: a Lambda function pays only for what it uses.
 if TYPE_CHECKING:
     from agent_memory.adapters.aws.dynamo_store import DynamoStore
     from agent_memory.adapters.aws.opensearch_index import OpenSearchIndex
     from agent_memory.adapters.aws.stream_indexer import StreamIndexer
+    from agent_memory.adapters.local.events import InProcessEventPublisher
+    from agent_memory.adapters.local.sqlite_store import SqliteStore
+    from agent_memory.domain.cursor import CursorCodec
+    from agent_memory.ports import Embedder, SearchIndex
+    from agent_memory.services.idempotency import IdempotencyService
+    from agent_memory.services.keys import KeyService
+    from agent_memory.services.memories import MemoryService
+    from agent_memory.services.search import SearchService
+    from agent_memory.services.settings import SettingsService
 
 DEV_KEY_FILE = "dev-api-key"
 CURSOR_SECRET_FILE = "cursor-secret"
@@ -67,10 +66,14 @@ class Runtime:
             from agent_memory.adapters.aws.dynamo_store import DynamoStore
 
             return DynamoStore(self.config.table_name, lambda: self.aws_client("dynamodb"))
+        from agent_memory.adapters.local.sqlite_store import SqliteStore
+
         return SqliteStore(self.config.database_path)
 
     @cached_property
     def events(self) -> InProcessEventPublisher:
+        from agent_memory.adapters.local.events import InProcessEventPublisher
+
         return InProcessEventPublisher()
 
     def _cursor_secret(self) -> bytes:
@@ -86,10 +89,14 @@ class Runtime:
 
     @cached_property
     def cursors(self) -> CursorCodec:
+        from agent_memory.domain.cursor import CursorCodec
+
         return CursorCodec(self._cursor_secret())
 
     @cached_property
     def settings(self) -> SettingsService:
+        from agent_memory.services.settings import SettingsService
+
         return SettingsService(self.store)
 
     @cached_property
@@ -102,6 +109,8 @@ class Runtime:
                 dimension=self.config.titan_dimensions,
                 max_concurrency=self.config.bedrock_embedding_concurrency,
             )
+        from agent_memory.adapters.local.embedders import build_embedder
+
         return build_embedder(self.config.embedder_name)
 
     @cached_property
@@ -137,23 +146,39 @@ class Runtime:
 
             assert isinstance(self.store, DynamoStore)
             return FreshIndex(self.opensearch, self.store, self.embedder.model_id, self.config.index_refresh_seconds)
+        from agent_memory.adapters.local.search_index import SqliteSearchIndex
+        from agent_memory.adapters.local.sqlite_store import SqliteStore
+
         assert isinstance(self.store, SqliteStore)
         return SqliteSearchIndex(self.store, self.embedder.model_id, self.embedder.dimension)
 
     @cached_property
     def memories(self) -> MemoryService:
+        from agent_memory.services.memories import MemoryService
+
         return MemoryService(self.store, self.store, self.events, self.cursors, self.embedder)
 
     @cached_property
     def search(self) -> SearchService:
+        from agent_memory.services.search import SearchService
+
         return SearchService(self.store, self.index, self.embedder)
 
     @cached_property
     def keys(self) -> KeyService:
+        from agent_memory.services.keys import KeyService
+
+        if self.is_aws and self.config.usage_plan_id:
+            from agent_memory.adapters.aws.usage_plans import UsagePlanKeys
+
+            registry = UsagePlanKeys(lambda: self.aws_client("apigateway"), self.config.usage_plan_id)
+            return KeyService(self.store, registry=registry)
         return KeyService(self.store)
 
     @cached_property
     def idempotency(self) -> IdempotencyService:
+        from agent_memory.services.idempotency import IdempotencyService
+
         return IdempotencyService(self.store)
 
     @property
@@ -162,5 +187,5 @@ class Runtime:
 
     def close(self) -> None:
         store = self.__dict__.get("store")
-        if isinstance(store, SqliteStore):
+        if store is not None and not self.is_aws:
             store.close()

@@ -14,7 +14,7 @@ from agent_memory.http.app import create_app
 from agent_memory.services.search import SearchMode
 from tests.aws_support import aws_runtime
 
-EVENTS = Path(__file__).resolve().parents[2] / "events"
+EVENTS = Path(__file__).resolve().parents[2] / "events" / "streams"
 ALICE = Owner("acme", "alice")
 
 
@@ -38,31 +38,33 @@ def stream_handler(monkeypatch):
     """The stream indexer Lambda, bound to an aws runtime on moto + loopback OpenSearch."""
     import functions.streams.indexer as module
 
+    from agent_memory import entrypoints
+
     with aws_runtime() as (runtime, server):
-        monkeypatch.setattr(module, "shared_runtime", lambda: runtime)
+        monkeypatch.setattr(entrypoints, "shared_runtime", lambda: runtime)
         yield module.handler, runtime, server
 
 
 def test_stream_records_are_indexed_and_removed(stream_handler) -> None:
     handler, runtime, server = stream_handler
     # Given the records of a write: the memory, its uniqueness item, and a recall that only bumps access_count
-    answer = handler(_event("dynamodb_stream_memory_written.json"), _Context())
+    answer = handler(_event("memory_written.json"), _Context())
     assert answer == {"batchItemFailures": []}
     assert _indexed_ids(runtime, "Berlin") == ["01JBX0TQ3M8W5N6Z2K4R7Y9C1D"]
     bulk_calls = [path for method, path in server.collection.requests if path.startswith("/_bulk")]
     assert len(bulk_calls) == 1  # the uniqueness item and the recall were skipped
     # When the same batch is delivered again, nothing changes (idempotent)
-    assert handler(_event("dynamodb_stream_memory_written.json"), _Context()) == {"batchItemFailures": []}
+    assert handler(_event("memory_written.json"), _Context()) == {"batchItemFailures": []}
     assert _indexed_ids(runtime, "Berlin") == ["01JBX0TQ3M8W5N6Z2K4R7Y9C1D"]
     # And a REMOVE takes it out of the index, twice without complaint
     for _ in range(2):
-        assert handler(_event("dynamodb_stream_memory_removed.json"), _Context()) == {"batchItemFailures": []}
+        assert handler(_event("memory_removed.json"), _Context()) == {"batchItemFailures": []}
     assert _indexed_ids(runtime, "Berlin") == []
 
 
 def test_a_poison_record_is_reported_alone_and_the_rest_of_the_batch_is_indexed(stream_handler) -> None:
     handler, runtime, _ = stream_handler
-    event = _event("dynamodb_stream_with_poison_record.json")
+    event = _event("with_poison_record.json")
     answer = handler(event, _Context())
     poison_sequence = event["Records"][0]["dynamodb"]["SequenceNumber"]
     assert answer == {"batchItemFailures": [{"itemIdentifier": poison_sequence}]}
@@ -72,7 +74,7 @@ def test_a_poison_record_is_reported_alone_and_the_rest_of_the_batch_is_indexed(
 def test_an_index_that_is_down_fails_the_batch_for_a_retry(stream_handler) -> None:
     handler, _, server = stream_handler
     server.collection.down = True
-    event = _event("dynamodb_stream_memory_written.json")
+    event = _event("memory_written.json")
     answer = handler(event, _Context())
     assert {"itemIdentifier": event["Records"][0]["dynamodb"]["SequenceNumber"]} in answer["batchItemFailures"]
 

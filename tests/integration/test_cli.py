@@ -91,3 +91,33 @@ def test_the_cli_works_unchanged_on_the_aws_backend(monkeypatch, capsys) -> None
         found = json.loads(capsys.readouterr().out)
         # Then the fresh write is found at once, from the table, before the index has it
         assert [hit["memory"]["id"] for hit in found["results"]] == [added["id"]]
+
+
+EVENTS = Path(__file__).resolve().parents[2] / "events"
+
+
+def test_invoke_runs_a_function_with_its_sample_event(run, tmp_path, monkeypatch) -> None:
+    # Given the local backend on a fresh folder
+    monkeypatch.setenv("AGENT_MEMORY_DATA_DIR", str(tmp_path / "data"))
+    # When the create and list functions are invoked with their sample events
+    code, out, err = run("invoke", "api/create_memory", str(EVENTS / "api" / "create_memory.json"))
+    assert code == 0, err
+    created = json.loads(out)
+    code, out, _ = run("invoke", "functions/api/list_memories.py", str(EVENTS / "api" / "list_memories.json"))
+    listed = json.loads(out)
+    # Then stdout holds exactly the Lambda responses (logs and metrics went to stderr)
+    assert created["statusCode"] == 201 and listed["statusCode"] == 200
+    assert [m["id"] for m in json.loads(listed["body"])["items"]] == [json.loads(created["body"])["id"]]
+    assert '"Namespace":"AgentMemory"' in err
+
+
+def test_invoke_explains_unknown_functions_and_unreadable_events(run, tmp_path) -> None:
+    code, _, err = run("invoke", "api/no_such_thing", str(EVENTS / "api" / "health.json"))
+    assert code == 2 and "api/create_memory" in err and "streams/indexer" in err
+    code, _, err = run("invoke", "api/health", str(tmp_path / "missing.json"))
+    assert code == 2 and "Cannot read the event" in err
+    (tmp_path / "bad.json").write_text("{nope")
+    code, _, err = run("invoke", "api/health", str(tmp_path / "bad.json"))
+    assert code == 2 and "not JSON" in err
+    code, _, err = run("invoke", "../etc/passwd", str(EVENTS / "api" / "health.json"))
+    assert code == 2 and "not a function name" in err

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
 from fastapi import APIRouter, FastAPI
 
@@ -10,23 +11,34 @@ from agent_memory import __version__
 from agent_memory.domain.limits import MAX_BODY_BYTES
 from agent_memory.http.body_limit import BodyLimitMiddleware
 from agent_memory.http.errors import install_error_handlers
-from agent_memory.runtime import Runtime
+
+if TYPE_CHECKING:
+    from agent_memory.runtime import Runtime
 
 
 def default_routers() -> list[APIRouter]:
     from agent_memory.http.routers import health, memories, search, settings
 
     # search first: its /v1/memories/search must win over /v1/memories/{memory_id}.
-    return [health.router, search.router, memories.router, settings.router]
+    return [health.router, *search.ROUTERS, *memories.ROUTERS, *settings.ROUTERS]
 
 
-def create_app(runtime: Runtime, routers: Sequence[APIRouter] | None = None) -> FastAPI:
+def create_app(
+    runtime: Runtime | Callable[[], Runtime],
+    routers: Sequence[APIRouter] | None = None,
+    *,
+    openapi: bool = True,
+) -> FastAPI:
+    """`runtime` may be a factory, called on the first request: a Lambda function builds nothing at import time."""
     app = FastAPI(
         title="agent-memory",
         version=__version__,
         description="Long-term memory for AI assistants and agents. Authenticate with the `X-API-Key` header.",
+        openapi_url="/openapi.json" if openapi else None,
+        docs_url="/docs" if openapi else None,
+        redoc_url="/redoc" if openapi else None,
     )
-    app.state.runtime = runtime
+    app.state.runtime_provider = runtime if callable(runtime) else (lambda: runtime)
     for router in routers if routers is not None else default_routers():
         app.include_router(router)
     install_error_handlers(app)

@@ -14,7 +14,7 @@ from agent_memory.runtime import Runtime
 
 
 def get_runtime(request: Request) -> Runtime:
-    runtime: Runtime = request.app.state.runtime
+    runtime: Runtime = request.app.state.runtime_provider()
     return runtime
 
 

@@ -12,7 +12,7 @@ from agent_memory.domain.clock import utcnow
 from agent_memory.domain.errors import InvalidInput, NotFound, Unauthenticated
 from agent_memory.domain.ids import new_ulid
 from agent_memory.domain.models import ApiKeyRecord, Principal, Scope
-from agent_memory.ports import KeyStore
+from agent_memory.ports import KeyStore, UsageKeyRegistry
 
 KEY_PREFIX = "am_"
 MAX_KEY_LENGTH = 256
@@ -34,9 +34,12 @@ def parse_scopes(values: Iterable[str]) -> frozenset[Scope]:
 
 
 class KeyService:
-    def __init__(self, store: KeyStore, clock: Callable[[], datetime] = utcnow) -> None:
+    def __init__(
+        self, store: KeyStore, clock: Callable[[], datetime] = utcnow, registry: UsageKeyRegistry | None = None
+    ) -> None:
         self._store = store
         self._clock = clock
+        self._registry = registry
 
     def create(self, tenant: str, scopes: frozenset[Scope], name: str | None = None) -> tuple[str, ApiKeyRecord]:
         """Returns the key in clear (shown once) and its stored record."""
@@ -45,7 +48,17 @@ class KeyService:
             raise InvalidInput("A key needs at least one scope.")
         plaintext = KEY_PREFIX + secrets.token_urlsafe(32)
         record = ApiKeyRecord(key_id=new_ulid(), tenant=tenant, scopes=scopes, created_at=self._clock(), name=name)
-        self._store.add_key(record, hash_key(plaintext))
+        key_hash = hash_key(plaintext)
+        if self._registry is None:
+            self._store.add_key(record, key_hash)
+            return plaintext, record
+        # Metered first: a stored key that the gateway does not know would be refused by every usage plan.
+        self._registry.register(record, key_hash)
+        try:
+            self._store.add_key(record, key_hash)
+        except Exception:
+            self._registry.disable(record.key_id)
+            raise
         return plaintext, record
 
     def authenticate(self, plaintext: str | None) -> Principal:
@@ -62,3 +75,5 @@ class KeyService:
     def revoke(self, key_id: str) -> None:
         if not self._store.revoke_key(key_id, self._clock()):
             raise NotFound(f"No active key with id {key_id}.")
+        if self._registry is not None:
+            self._registry.disable(key_id)

@@ -28,7 +28,20 @@ from agent_memory.http.schemas import (
     UpdateMemoryRequest,
 )
 
-router = APIRouter(prefix="/v1/memories", tags=["memories"])
+
+def _operation() -> APIRouter:
+    return APIRouter(prefix="/v1/memories", tags=["memories"])
+
+
+# One router per operation: a Lambda function mounts only its own; the local server mounts them all (ROUTERS).
+create = _operation()
+create_batch = _operation()
+listing = _operation()
+bulk_delete = _operation()
+get_one = _operation()
+update = _operation()
+delete = _operation()
+history = _operation()
 
 UserId = Annotated[str, Query(min_length=1, max_length=limits.MAX_ID_CHARS, description="The end-user.")]
 IdempotencyKey = Annotated[
@@ -40,7 +53,7 @@ ERRORS: dict[int | str, dict[str, object]] = {
 }
 
 
-@router.post("", status_code=201, response_model=MemoryOut, responses=ERRORS)
+@create.post("", status_code=201, response_model=MemoryOut, responses=ERRORS)
 def create_memory(
     body: CreateMemoryRequest, principal: Writer, runtime: RuntimeDep, idempotency_key: IdempotencyKey = None
 ) -> Response:
@@ -56,7 +69,7 @@ def create_memory(
     )
 
 
-@router.post("/batch", response_model=BatchCreateResponse, responses=ERRORS)
+@create_batch.post("/batch", response_model=BatchCreateResponse, responses=ERRORS)
 def create_memories(
     body: BatchCreateRequest, principal: Writer, runtime: RuntimeDep, idempotency_key: IdempotencyKey = None
 ) -> Response:
@@ -76,7 +89,7 @@ def create_memories(
     return idempotent_response(runtime, principal, idempotency_key, "POST /v1/memories/batch", body, 200, handle)
 
 
-@router.get("", response_model=MemoryPage, responses=ERRORS)
+@listing.get("", response_model=MemoryPage, responses=ERRORS)
 def list_memories(
     principal: Reader,
     runtime: RuntimeDep,
@@ -102,19 +115,19 @@ def list_memories(
     )
 
 
-@router.post("/delete", status_code=204, responses=ERRORS)
+@bulk_delete.post("/delete", status_code=204, responses=ERRORS)
 def delete_memories(body: BulkDeleteRequest, principal: Writer, runtime: RuntimeDep) -> Response:
     """Forget several memories of one user. Ids that do not exist are ignored."""
     runtime.memories.delete_many(Owner(principal.tenant, body.user_id), body.ids)
     return Response(status_code=204)
 
 
-@router.get("/{memory_id}", response_model=MemoryOut, responses=ERRORS)
+@get_one.get("/{memory_id}", response_model=MemoryOut, responses=ERRORS)
 def get_memory(memory_id: str, principal: Reader, runtime: RuntimeDep, user_id: UserId) -> MemoryOut:
     return MemoryOut.of(runtime.memories.get(Owner(principal.tenant, user_id), memory_id))
 
 
-@router.patch("/{memory_id}", response_model=MemoryOut, responses=ERRORS)
+@update.patch("/{memory_id}", response_model=MemoryOut, responses=ERRORS)
 def update_memory(memory_id: str, body: UpdateMemoryRequest, principal: Writer, runtime: RuntimeDep) -> MemoryOut:
     """Change a memory. A content change is checked for duplicates and recorded in its history."""
     patch = MemoryPatch(
@@ -131,13 +144,16 @@ def update_memory(memory_id: str, body: UpdateMemoryRequest, principal: Writer, 
     return MemoryOut.of(runtime.memories.update(Owner(principal.tenant, body.user_id), memory_id, patch))
 
 
-@router.delete("/{memory_id}", status_code=204, responses=ERRORS)
+@delete.delete("/{memory_id}", status_code=204, responses=ERRORS)
 def delete_memory(memory_id: str, principal: Writer, runtime: RuntimeDep, user_id: UserId) -> Response:
     runtime.memories.delete(Owner(principal.tenant, user_id), memory_id)
     return Response(status_code=204)
 
 
-@router.get("/{memory_id}/history", response_model=HistoryResponse, responses=ERRORS)
+@history.get("/{memory_id}/history", response_model=HistoryResponse, responses=ERRORS)
 def memory_history(memory_id: str, principal: Reader, runtime: RuntimeDep, user_id: UserId) -> HistoryResponse:
     entries = runtime.memories.history(Owner(principal.tenant, user_id), memory_id)
     return HistoryResponse(memory_id=memory_id, entries=[HistoryEntryOut.of(e) for e in entries])
+
+
+ROUTERS = [create, create_batch, listing, bulk_delete, get_one, update, delete, history]

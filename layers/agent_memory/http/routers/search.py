@@ -15,7 +15,10 @@ from agent_memory.http.filters import memory_filter
 from agent_memory.http.schemas import MemoryOut, RelatedResponse, SearchHitOut, SearchResponse, StatsResponse
 from agent_memory.services.search import MAX_QUERY_CHARS, Hit, Ranking, SearchMode
 
-router = APIRouter(tags=["search"])
+# One router per operation (see memories.py).
+search = APIRouter(tags=["search"])
+related = APIRouter(tags=["search"])
+stats = APIRouter(tags=["search"])
 
 UserId = Annotated[str, Query(min_length=1, max_length=limits.MAX_ID_CHARS, description="The end-user.")]
 
@@ -24,7 +27,7 @@ def _hits(hits: list[Hit]) -> list[SearchHitOut]:
     return [SearchHitOut(memory=MemoryOut.of(h.memory), score=h.score, highlights=h.highlights) for h in hits]
 
 
-@router.get("/v1/memories/search", response_model=SearchResponse)
+@search.get("/v1/memories/search", response_model=SearchResponse)
 def search_memories(
     principal: Reader,
     runtime: RuntimeDep,
@@ -54,7 +57,7 @@ def search_memories(
     )
 
 
-@router.get("/v1/memories/{memory_id}/related", response_model=RelatedResponse)
+@related.get("/v1/memories/{memory_id}/related", response_model=RelatedResponse)
 def related_memories(
     memory_id: str,
     principal: Reader,
@@ -67,7 +70,7 @@ def related_memories(
     return RelatedResponse(memory_id=memory_id, results=_hits(hits))
 
 
-@router.get("/v1/stats", response_model=StatsResponse)
+@stats.get("/v1/stats", response_model=StatsResponse)
 def memory_stats(
     principal: Reader,
     runtime: RuntimeDep,
@@ -89,3 +92,6 @@ def memory_stats(
         by_agent=s.by_agent,
         by_topic=s.by_topic,
     )
+
+
+ROUTERS = [search, related, stats]

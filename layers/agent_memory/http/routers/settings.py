@@ -7,16 +7,21 @@ from fastapi import APIRouter
 from agent_memory.http.deps import Admin, Reader, RuntimeDep
 from agent_memory.http.schemas import MemorySettingsOut, MemorySettingsUpdate
 
-router = APIRouter(prefix="/v1/settings", tags=["settings"])
+# One router per operation (see memories.py).
+read = APIRouter(prefix="/v1/settings", tags=["settings"])
+write = APIRouter(prefix="/v1/settings", tags=["settings"])
 
 
-@router.get("/memory", response_model=MemorySettingsOut)
+@read.get("/memory", response_model=MemorySettingsOut)
 def get_memory_settings(principal: Reader, runtime: RuntimeDep) -> MemorySettingsOut:
     return MemorySettingsOut.of(runtime.settings.get(principal.tenant))
 
 
-@router.put("/memory", response_model=MemorySettingsOut)
+@write.put("/memory", response_model=MemorySettingsOut)
 def put_memory_settings(body: MemorySettingsUpdate, principal: Admin, runtime: RuntimeDep) -> MemorySettingsOut:
     """Change the tenant's settings (admin scope). Fields left out keep their value."""
     updated = runtime.settings.update(principal.tenant, body.max_content_chars, body.default_memory_mode)
     return MemorySettingsOut.of(updated)
+
+
+ROUTERS = [read, write]

@@ -1,0 +1,43 @@
+"""Every Lambda function behind the API: its route and what it may touch (its IAM role is built from this)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class ApiFunction:
+    name: str  # functions/api/<name>.py, events/api/<name>.json
+    method: str
+    path: str
+    writes: bool = False  # changes the table (read-only functions get no write action at all)
+    embeds: bool = False  # calls the embedding model
+    searches: bool = False  # reads the OpenSearch collection
+    counts_recalls: bool = False  # may bump `access_count` on what it returns, and nothing else
+    public: bool = False  # no API key (liveness only)
+
+    @property
+    def module(self) -> str:
+        return f"functions/api/{self.name}.py"
+
+    @property
+    def read_only(self) -> bool:
+        return not self.writes
+
+
+API_FUNCTIONS: tuple[ApiFunction, ...] = (
+    ApiFunction("health", "GET", "/healthz", public=True),
+    ApiFunction("create_memory", "POST", "/v1/memories", writes=True, embeds=True),
+    ApiFunction("create_memories", "POST", "/v1/memories/batch", writes=True, embeds=True),
+    ApiFunction("list_memories", "GET", "/v1/memories"),
+    ApiFunction("get_memory", "GET", "/v1/memories/{memory_id}"),
+    ApiFunction("update_memory", "PATCH", "/v1/memories/{memory_id}", writes=True, embeds=True),
+    ApiFunction("delete_memory", "DELETE", "/v1/memories/{memory_id}", writes=True),
+    ApiFunction("delete_memories", "POST", "/v1/memories/delete", writes=True),
+    ApiFunction("memory_history", "GET", "/v1/memories/{memory_id}/history"),
+    ApiFunction("search_memories", "GET", "/v1/memories/search", embeds=True, searches=True, counts_recalls=True),
+    ApiFunction("related_memories", "GET", "/v1/memories/{memory_id}/related", embeds=True, searches=True),
+    ApiFunction("memory_stats", "GET", "/v1/stats"),
+    ApiFunction("get_memory_settings", "GET", "/v1/settings/memory"),
+    ApiFunction("put_memory_settings", "PUT", "/v1/settings/memory", writes=True),
+)

@@ -1,0 +1,51 @@
+"""API Gateway REQUEST authorizer: the `X-API-Key` header in, an IAM policy with the tenant and scopes out.
+
+The policy covers every route of the stage so API Gateway can cache it per key (the identity source). A bad key is a
+Deny with the reason in the context (the gateway response turns it into a 401 problem+json), never a function error.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aws_lambda_powertools.utilities.data_classes.api_gateway_authorizer_event import (
+    APIGatewayAuthorizerRequestEvent,
+    APIGatewayAuthorizerResponse,
+)
+
+from agent_memory.domain.errors import Unauthenticated
+from agent_memory.services.keys import KeyService, hash_key
+
+API_KEY_HEADER = "X-API-Key"
+ANONYMOUS = "anonymous"
+
+
+def authorize(event: dict[str, Any], keys: KeyService) -> dict[str, Any]:
+    request = APIGatewayAuthorizerRequestEvent(event)
+    arn = request.parsed_arn
+    presented = request.headers.get(API_KEY_HEADER)  # case-insensitive
+
+    def response(principal_id: str, context: dict[str, str], usage_key: str | None) -> APIGatewayAuthorizerResponse:
+        return APIGatewayAuthorizerResponse(
+            principal_id=principal_id,
+            region=arn.region,
+            aws_account_id=arn.aws_account_id,
+            api_id=arn.api_id,
+            stage=arn.stage,
+            context=context,
+            usage_identifier_key=usage_key,
+            partition=arn.partition,
+        )
+
+    try:
+        principal = keys.authenticate(presented)
+    except Unauthenticated as exc:
+        denied = response(ANONYMOUS, {"reason": exc.detail}, None)
+        denied.deny_all_routes()
+        return denied.asdict()
+    assert presented is not None  # authenticate() refuses a missing key
+    scopes = ",".join(sorted(scope.value for scope in principal.scopes))
+    context = {"tenant": principal.tenant, "scopes": scopes, "keyId": principal.key_id}
+    allowed = response(principal.key_id, context, hash_key(presented))
+    allowed.allow_all_routes()
+    return allowed.asdict()
