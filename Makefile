@@ -9,14 +9,18 @@ DATA_DIR ?= .agent-memory
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 
 LOCOMO ?= ../shared/benchmarks/locomo/locomo-dev.json
+STAGE ?= dev
+CDK ?= npx --yes aws-cdk@2
 
-.PHONY: help install install-dev run test lint format bench clean
+.PHONY: help install install-dev install-cdk run test lint format bench synth diff deploy clean
 
 help:
 	@echo "make run    - install (first time) and serve the API on http://$(HOST):$(PORT)"
 	@echo "make test   - install dev tools (first time) and run the test suite"
 	@echo "make lint   - ruff and mypy"
 	@echo "make bench  - LoCoMo retrieval and latency benchmarks (see docs/benchmarks.md)"
+	@echo "make synth  - CloudFormation for STAGE=dev|prod into cdk.out (offline: no AWS account needed), cfn-lint"
+	@echo "make deploy - cdk deploy STAGE=dev|prod (needs AWS credentials; see docs/operations.md)"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -31,7 +35,13 @@ $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[dev,aws,cdk,local-model]'
 	touch $@
 
+$(VENV)/.installed-cdk: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[aws,cdk]'
+	touch $@
+
 install: $(VENV)/.installed
+
+install-cdk: $(VENV)/.installed-cdk
 
 install-dev: $(VENV)/.installed-dev
 
@@ -42,17 +52,29 @@ test: install-dev
 	$(BIN)/python -m pytest -q
 
 lint: install-dev
-	$(BIN)/ruff check layers functions tests
-	$(BIN)/ruff format --check layers functions tests
+	$(BIN)/ruff check layers functions tests infra
+	$(BIN)/ruff format --check layers functions tests infra
 	$(BIN)/mypy layers functions
 
 format: install-dev
-	$(BIN)/ruff check --fix layers functions tests
-	$(BIN)/ruff format layers functions tests
+	$(BIN)/ruff check --fix layers functions tests infra
+	$(BIN)/ruff format layers functions tests infra
 
 bench: install
 	$(BIN)/agent-memory bench locomo --data $(LOCOMO)
 	$(BIN)/agent-memory bench latency
 
+# Synthesis runs the CDK app directly: the layers are built locally with pip (arm64 wheels), no Docker, no AWS.
+synth: install-cdk
+	rm -rf cdk.out
+	CDK_CONTEXT_JSON='{"stage": "$(STAGE)"}' $(BIN)/python -m infra.app
+	$(BIN)/cfn-lint cdk.out/*.template.json
+
+diff: install-cdk
+	PATH="$(abspath $(BIN)):$$PATH" $(CDK) diff -c stage=$(STAGE)
+
+deploy: install-cdk
+	PATH="$(abspath $(BIN)):$$PATH" $(CDK) deploy -c stage=$(STAGE)
+
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache cdk.out

@@ -14,6 +14,7 @@ class ApiFunction:
     embeds: bool = False  # calls the embedding model
     searches: bool = False  # reads the OpenSearch collection
     counts_recalls: bool = False  # may bump `access_count` on what it returns, and nothing else
+    signs_cursors: bool = False  # reads the cursor-signing secret
     public: bool = False  # no API key (liveness only)
 
     @property
@@ -29,7 +30,7 @@ API_FUNCTIONS: tuple[ApiFunction, ...] = (
     ApiFunction("health", "GET", "/healthz", public=True),
     ApiFunction("create_memory", "POST", "/v1/memories", writes=True, embeds=True),
     ApiFunction("create_memories", "POST", "/v1/memories/batch", writes=True, embeds=True),
-    ApiFunction("list_memories", "GET", "/v1/memories"),
+    ApiFunction("list_memories", "GET", "/v1/memories", signs_cursors=True),
     ApiFunction("get_memory", "GET", "/v1/memories/{memory_id}"),
     ApiFunction("update_memory", "PATCH", "/v1/memories/{memory_id}", writes=True, embeds=True),
     ApiFunction("delete_memory", "DELETE", "/v1/memories/{memory_id}", writes=True),

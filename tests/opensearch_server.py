@@ -35,6 +35,7 @@ class FakeCollection:
         self.indexes: dict[str, dict[str, Any]] = {}
         self.pending: dict[str, dict[str, dict[str, Any] | None]] = {}
         self.down = False
+        self.forbidden = False  # as a collection answers before its data access policy has propagated
         self.requests: list[tuple[str, str]] = []
         self._serial = 0
         self.lock = threading.Lock()
@@ -292,6 +293,8 @@ class _Handler(BaseHTTPRequestHandler):
         collection.requests.append((self.command, self.path))
         if collection.down:
             return self._error(503, "unavailable", "collection is down")
+        if collection.forbidden:
+            return self._error(403, "security_exception", "no permissions for [indices:admin/get]")
         if not self._signed(raw):
             return self._error(403, "security_exception", "missing or invalid SigV4 signature for aoss")
         path = self.path.split("?")[0].strip("/").split("/")

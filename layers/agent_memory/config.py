@@ -16,6 +16,8 @@ class Config(BaseSettings):
     data_dir: Path = Field(default=Path(".agent-memory"))
     # Signs pagination cursors. Local: generated into data_dir when unset. AWS: required (all functions share it).
     cursor_secret: SecretStr | None = None
+    # AWS: a Secrets Manager secret holding it instead (what the CDK stack sets), read on first use.
+    cursor_secret_arn: str | None = None
     # Unset: the real local model on `local`, Titan v2 on `aws`. Tests use the deterministic hashing embedder.
     embedder: Literal["minilm", "hashing", "titan"] | None = None
     log_level: str = "INFO"

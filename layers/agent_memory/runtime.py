@@ -79,8 +79,15 @@ class Runtime:
     def _cursor_secret(self) -> bytes:
         if self.config.cursor_secret is not None:
             return self.config.cursor_secret.get_secret_value().encode()
+        if self.is_aws and self.config.cursor_secret_arn:
+            secrets_manager = self.aws_client("secretsmanager")
+            return str(
+                secrets_manager.get_secret_value(SecretId=self.config.cursor_secret_arn)["SecretString"]
+            ).encode()
         if self.is_aws:
-            raise ConfigurationError("Set AGENT_MEMORY_CURSOR_SECRET: every function must sign cursors alike.")
+            raise ConfigurationError(
+                "Set AGENT_MEMORY_CURSOR_SECRET or AGENT_MEMORY_CURSOR_SECRET_ARN: all functions sign cursors alike."
+            )
         path = self.config.data_dir / CURSOR_SECRET_FILE
         with self._lock:
             if not path.exists():
@@ -91,7 +98,7 @@ class Runtime:
     def cursors(self) -> CursorCodec:
         from agent_memory.domain.cursor import CursorCodec
 
-        return CursorCodec(self._cursor_secret())
+        return CursorCodec(self._cursor_secret)
 
     @cached_property
     def settings(self) -> SettingsService:

@@ -7,6 +7,7 @@ import binascii
 import hashlib
 import hmac
 import json
+from collections.abc import Callable
 from typing import Any
 
 from agent_memory.domain.errors import InvalidCursor
@@ -25,10 +26,15 @@ class CursorCodec:
 
     MAX_LENGTH = 1024
 
-    def __init__(self, secret: bytes) -> None:
-        self._secret = secret
+    def __init__(self, secret: bytes | Callable[[], bytes]) -> None:
+        # A callable is read on first use: only requests that page with cursors need the secret.
+        self._source = secret
+        self._secret: bytes | None = secret if isinstance(secret, bytes) else None
 
     def _sign(self, payload: bytes) -> bytes:
+        if self._secret is None:
+            assert callable(self._source)
+            self._secret = self._source()
         return hmac.new(self._secret, payload, hashlib.sha256).digest()[:16]
 
     def encode(self, position: dict[str, Any], query_fingerprint: str) -> str:

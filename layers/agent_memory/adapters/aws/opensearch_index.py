@@ -193,6 +193,10 @@ class OpenSearchIndex:
 
     # -- the index itself -----------------------------------------------------------------------
 
+    @property
+    def name(self) -> str:
+        return self._index
+
     def ensure_index(self) -> bool:
         """Create the index with its mapping if it is missing; True when this call created it."""
         from opensearchpy.exceptions import RequestError

@@ -1,0 +1,34 @@
+"""The CDK app: `cdk deploy -c stage=dev|prod` (cdk.json runs `python3 -m infra.app`)."""
+
+from __future__ import annotations
+
+import os
+
+from aws_cdk import App, Environment, Validations
+from cdk_nag import AwsSolutionsChecks
+
+from infra.acknowledgments import acknowledge_findings
+from infra.config import stage_config
+from infra.stacks.memory_stack import MemoryStack
+
+
+def build(app: App) -> MemoryStack:
+    config = stage_config(app.node)
+    environment = Environment(
+        account=os.environ.get("CDK_DEFAULT_ACCOUNT"), region=os.environ.get("CDK_DEFAULT_REGION")
+    )
+    stack = MemoryStack(app, f"AgentMemory-{config.name}", config=config, env=environment)
+    acknowledge_findings(stack)
+    Validations.of(app).add_plugins(AwsSolutionsChecks(app))
+    return stack
+
+
+def main() -> None:
+    # Under the CDK CLI the output folder comes from it; `make synth` runs this module directly into cdk.out.
+    app = App(outdir=os.environ.get("CDK_OUTDIR", "cdk.out"))
+    build(app)
+    app.synth()
+
+
+if __name__ == "__main__":
+    main()

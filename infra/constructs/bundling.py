@@ -1,0 +1,71 @@
+"""Lambda assets built on this machine, without Docker: a copied source tree, and wheels for the Lambda platform."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import jsii
+from aws_cdk import BundlingOptions, DockerImage, ILocalBundling
+
+from infra.config import PYTHON_VERSION
+
+ROOT = Path(__file__).resolve().parents[2]
+# Only used if local bundling were to fail: the same steps in the SAM build image.
+FALLBACK_IMAGE = f"public.ecr.aws/sam/build-python{PYTHON_VERSION}:latest-arm64"
+IGNORED = shutil.ignore_patterns("__pycache__", "*.pyc", ".mypy_cache", ".ruff_cache")
+
+
+@jsii.implements(ILocalBundling)
+class CopyTree:
+    """Copies `source` to `<asset>/<target>`: e.g. layers/agent_memory → python/agent_memory for a layer."""
+
+    def __init__(self, source: Path, target: str) -> None:
+        self._source = source
+        self._target = target
+
+    def try_bundle(self, output_dir: str, options: Any) -> bool:
+        shutil.copytree(self._source, Path(output_dir) / self._target, ignore=IGNORED, dirs_exist_ok=True)
+        return True
+
+
+@jsii.implements(ILocalBundling)
+class PipInstall:
+    """Installs a requirements file into `<asset>/python` from wheels built for Lambda on arm64."""
+
+    def __init__(self, requirements: Path) -> None:
+        self._requirements = requirements
+
+    def try_bundle(self, output_dir: str, options: Any) -> bool:
+        command = [
+            sys.executable, "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
+            "--requirement", str(self._requirements),
+            "--target", str(Path(output_dir) / "python"),
+            # Lambda's Python runtimes run on Amazon Linux 2023 (glibc 2.34): these wheel tags all load there.
+            "--platform", "manylinux2014_aarch64",
+            "--platform", "manylinux_2_28_aarch64",
+            "--implementation", "cp",
+            "--python-version", PYTHON_VERSION,
+            "--only-binary=:all:",
+        ]  # fmt: skip
+        subprocess.run(command, check=True)
+        return True
+
+
+def copy_tree(source: Path, target: str) -> BundlingOptions:
+    return BundlingOptions(
+        image=DockerImage.from_registry(FALLBACK_IMAGE),
+        command=["bash", "-c", f"mkdir -p /asset-output/{target} && cp -r /asset-input/. /asset-output/{target}"],
+        local=CopyTree(source, target),
+    )
+
+
+def pip_install(requirements: Path) -> BundlingOptions:
+    return BundlingOptions(
+        image=DockerImage.from_registry(FALLBACK_IMAGE),
+        command=["bash", "-c", f"pip install -r /asset-input/{requirements.name} -t /asset-output/python"],
+        local=PipInstall(requirements),
+    )

@@ -1,0 +1,46 @@
+"""What every function runs: the function modules, the shared `agent_memory` layer, the dependency layer, and
+Powertools from its public layer (its ARN read from SSM at deploy time, so synthesis needs no AWS access)."""
+
+from __future__ import annotations
+
+from aws_cdk import aws_lambda as lambda_
+from aws_cdk import aws_ssm as ssm
+
+from constructs import Construct
+from infra.config import PYTHON_VERSION
+from infra.constructs.bundling import ROOT, copy_tree, pip_install
+
+RUNTIME = lambda_.Runtime(f"python{PYTHON_VERSION}", lambda_.RuntimeFamily.PYTHON, supports_snap_start=True)
+ARCHITECTURE = lambda_.Architecture.ARM_64
+POWERTOOLS_PARAMETER = f"/aws/service/powertools/python/arm64/python{PYTHON_VERSION}/latest"
+
+
+class FunctionCode(Construct):
+    def __init__(self, scope: Construct, construct_id: str) -> None:
+        super().__init__(scope, construct_id)
+        self.functions = lambda_.Code.from_asset(
+            str(ROOT / "functions"), bundling=copy_tree(ROOT / "functions", "functions")
+        )
+        shared = lambda_.LayerVersion(
+            self,
+            "SharedCode",
+            description="agent_memory: domain, services and adapters",
+            code=lambda_.Code.from_asset(
+                str(ROOT / "layers" / "agent_memory"),
+                bundling=copy_tree(ROOT / "layers" / "agent_memory", "python/agent_memory"),
+            ),
+            compatible_runtimes=[RUNTIME],
+            compatible_architectures=[ARCHITECTURE],
+        )
+        requirements = ROOT / "infra" / "dependencies" / "requirements.txt"
+        dependencies = lambda_.LayerVersion(
+            self,
+            "Dependencies",
+            description="third-party packages of agent-memory, built for arm64",
+            code=lambda_.Code.from_asset(str(requirements.parent), bundling=pip_install(requirements)),
+            compatible_runtimes=[RUNTIME],
+            compatible_architectures=[ARCHITECTURE],
+        )
+        powertools_arn = ssm.StringParameter.value_for_string_parameter(self, POWERTOOLS_PARAMETER)
+        powertools = lambda_.LayerVersion.from_layer_version_arn(self, "Powertools", powertools_arn)
+        self.layers: list[lambda_.ILayerVersion] = [powertools, dependencies, shared]

@@ -1,0 +1,140 @@
+"""Alarms (errors and throttles of every function, API 5xx and latency, stream dead letters) to one encrypted
+topic, and a dashboard of the whole service."""
+
+from __future__ import annotations
+
+from aws_cdk import Duration
+from aws_cdk import aws_apigateway as apigw
+from aws_cdk import aws_cloudwatch as cw
+from aws_cdk import aws_cloudwatch_actions as actions
+from aws_cdk import aws_dynamodb as dynamodb
+from aws_cdk import aws_kms as kms
+from aws_cdk import aws_sns as sns
+from aws_cdk import aws_sns_subscriptions as subscriptions
+from aws_cdk import aws_sqs as sqs
+
+from constructs import Construct
+from infra.config import StageConfig
+from infra.constructs.function import MemoryFunction
+
+FIVE_MINUTES = Duration.minutes(5)
+
+
+class Monitoring(Construct):
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        config: StageConfig,
+        key: kms.IKey,
+        functions: dict[str, MemoryFunction],
+        api: apigw.RestApi,
+        table: dynamodb.ITable,
+        dead_letters: sqs.IQueue,
+    ) -> None:
+        super().__init__(scope, construct_id)
+        self.topic = sns.Topic(self, "Alarms", display_name=f"agent-memory {config.name} alarms", master_key=key)
+        self.topic.add_to_resource_policy(_deny_insecure_transport(self.topic))
+        if config.alarm_email:
+            self.topic.add_subscription(subscriptions.EmailSubscription(config.alarm_email))
+        notify = actions.SnsAction(self.topic)
+        self.alarms: list[cw.Alarm] = []
+
+        def alarm(name: str, metric: cw.IMetric, threshold: float, description: str) -> None:
+            created = cw.Alarm(
+                self,
+                name,
+                metric=metric,
+                threshold=threshold,
+                evaluation_periods=1,
+                comparison_operator=cw.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+                treat_missing_data=cw.TreatMissingData.NOT_BREACHING,
+                alarm_description=description,
+            )
+            created.add_alarm_action(notify)
+            self.alarms.append(created)
+
+        for name, fn in functions.items():
+            alarm(f"{name}Errors", fn.function.metric_errors(period=FIVE_MINUTES), 1, f"{name}: invocations failed")
+            alarm(f"{name}Throttles", fn.function.metric_throttles(period=FIVE_MINUTES), 1, f"{name}: throttled")
+        alarm("Api5xx", api.metric_server_error(period=FIVE_MINUTES), 5, "API answered 5xx")
+        alarm(
+            "ApiLatencyP99",
+            api.metric_latency(period=FIVE_MINUTES, statistic="p99"),
+            3000,
+            "API p99 latency over 3 s",
+        )
+        alarm(
+            "StreamDeadLetters",
+            dead_letters.metric_approximate_number_of_messages_visible(period=FIVE_MINUTES),
+            1,
+            "Stream records the indexer gave up on: search is missing writes until a reindex or redrive",
+        )
+
+        self.dashboard = cw.Dashboard(self, "Dashboard", dashboard_name=f"agent-memory-{config.name}")
+        self.dashboard.add_widgets(
+            cw.GraphWidget(title="API requests", left=[api.metric_count(period=FIVE_MINUTES)], width=8),
+            cw.GraphWidget(
+                title="API errors",
+                left=[api.metric_client_error(period=FIVE_MINUTES), api.metric_server_error(period=FIVE_MINUTES)],
+                width=8,
+            ),
+            cw.GraphWidget(
+                title="API latency",
+                left=[api.metric_latency(statistic=s, period=FIVE_MINUTES) for s in ("p50", "p90", "p99")],
+                width=8,
+            ),
+        )
+        self.dashboard.add_widgets(
+            cw.GraphWidget(
+                title="Function errors",
+                left=[fn.function.metric_errors(period=FIVE_MINUTES, label=name) for name, fn in functions.items()],
+                width=8,
+            ),
+            cw.GraphWidget(
+                title="Function duration p90",
+                left=[
+                    fn.function.metric_duration(period=FIVE_MINUTES, statistic="p90", label=name)
+                    for name, fn in functions.items()
+                ],
+                width=8,
+            ),
+            cw.GraphWidget(
+                title="Keys and stream",
+                left=[
+                    cw.Metric(namespace="AgentMemory", metric_name=name, dimensions_map={"service": "agent-memory"},
+                              statistic="Sum", period=FIVE_MINUTES)
+                    for name in ("KeysAllowed", "KeysDenied", "StreamRecordsIndexed", "StreamRecordsDeleted")
+                ],
+                width=8,
+            ),
+        )  # fmt: skip
+        self.dashboard.add_widgets(
+            cw.GraphWidget(
+                title="DynamoDB",
+                left=[
+                    table.metric_consumed_read_capacity_units(period=FIVE_MINUTES),
+                    table.metric_consumed_write_capacity_units(period=FIVE_MINUTES),
+                ],
+                right=[table.metric_throttled_requests_for_operations(period=FIVE_MINUTES)],
+                width=12,
+            ),
+            cw.GraphWidget(
+                title="Stream dead letters",
+                left=[dead_letters.metric_approximate_number_of_messages_visible(period=FIVE_MINUTES)],
+                width=12,
+            ),
+        )
+
+
+def _deny_insecure_transport(topic: sns.ITopic) -> object:
+    from aws_cdk import aws_iam as iam
+
+    return iam.PolicyStatement(
+        effect=iam.Effect.DENY,
+        principals=[iam.AnyPrincipal()],
+        actions=["sns:Publish"],
+        resources=[topic.topic_arn],
+        conditions={"Bool": {"aws:SecureTransport": "false"}},
+    )

@@ -1,0 +1,61 @@
+"""The IAM statements a function may receive, each as narrow as the service allows."""
+
+from __future__ import annotations
+
+from aws_cdk import Stack
+from aws_cdk import aws_dynamodb as dynamodb
+from aws_cdk import aws_kms as kms
+from aws_cdk import aws_secretsmanager as secretsmanager
+
+from agent_memory.adapters.aws import dynamo_items as items
+from agent_memory.adapters.aws.bedrock import TITAN_V2
+from infra.constructs.function import MemoryFunction
+
+READ_ACTIONS = ["dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Query"]
+WRITE_ACTIONS = [
+    "dynamodb:PutItem",
+    "dynamodb:UpdateItem",
+    "dynamodb:DeleteItem",
+    "dynamodb:BatchWriteItem",
+    "dynamodb:ConditionCheckItem",  # transactions are authorised per contained action
+]
+# A recall bumps this attribute and nothing else (see DynamoStore.record_access).
+RECALL_ATTRIBUTES = ["pk", "sk", "access_count"]
+
+
+def _via(service: str, stack: Stack) -> dict[str, object]:
+    return {"StringEquals": {"kms:ViaService": f"{service}.{stack.region}.amazonaws.com"}}
+
+
+def read_table(fn: MemoryFunction, table: dynamodb.ITable, key: kms.IKey) -> None:
+    indexes = [f"{table.table_arn}/index/{name}" for name in (items.GSI1, items.LSI1)]
+    fn.allow(READ_ACTIONS, [table.table_arn, *indexes])
+    fn.allow(["kms:Decrypt", "kms:DescribeKey"], [key.key_arn], _via("dynamodb", Stack.of(fn)))
+
+
+def write_table(fn: MemoryFunction, table: dynamodb.ITable, key: kms.IKey) -> None:
+    fn.allow(WRITE_ACTIONS, [table.table_arn])
+    fn.allow(["kms:Encrypt", "kms:GenerateDataKey"], [key.key_arn], _via("dynamodb", Stack.of(fn)))
+
+
+def count_recalls(fn: MemoryFunction, table: dynamodb.ITable, key: kms.IKey) -> None:
+    """UpdateItem limited to `access_count`: a search function can count what it returned and change nothing else."""
+    fn.allow(
+        ["dynamodb:UpdateItem"],
+        [table.table_arn],
+        {
+            "ForAllValues:StringEquals": {"dynamodb:Attributes": RECALL_ATTRIBUTES},
+            "StringEqualsIfExists": {"dynamodb:ReturnValues": "NONE"},
+        },
+    )
+    fn.allow(["kms:Encrypt", "kms:GenerateDataKey"], [key.key_arn], _via("dynamodb", Stack.of(fn)))
+
+
+def embed(fn: MemoryFunction) -> None:
+    stack = Stack.of(fn)
+    fn.allow(["bedrock:InvokeModel"], [f"arn:{stack.partition}:bedrock:{stack.region}::foundation-model/{TITAN_V2}"])
+
+
+def read_secret(fn: MemoryFunction, secret: secretsmanager.ISecret, key: kms.IKey) -> None:
+    fn.allow(["secretsmanager:GetSecretValue"], [secret.secret_arn])
+    fn.allow(["kms:Decrypt"], [key.key_arn], _via("secretsmanager", Stack.of(fn)))

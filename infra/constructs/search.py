@@ -1,0 +1,103 @@
+"""The OpenSearch Serverless vector collection: encryption (the stack's key), network and data-access policies, and
+the index created at deploy time by a custom resource that uses the adapter's own mapping."""
+
+from __future__ import annotations
+
+import json
+
+from aws_cdk import CustomResource, Stack
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_kms as kms
+from aws_cdk import aws_lambda as lambda_
+from aws_cdk import aws_logs as logs
+from aws_cdk import aws_opensearchserverless as aoss
+from aws_cdk import custom_resources as cr
+
+from constructs import Construct
+from infra.config import StageConfig
+
+INDEX_NAME = "memories"
+READ_PERMISSIONS = ["aoss:DescribeIndex", "aoss:ReadDocument"]
+WRITE_PERMISSIONS = [*READ_PERMISSIONS, "aoss:WriteDocument", "aoss:UpdateIndex", "aoss:CreateIndex"]
+
+
+class SearchCollection(Construct):
+    def __init__(self, scope: Construct, construct_id: str, *, config: StageConfig, key: kms.IKey) -> None:
+        super().__init__(scope, construct_id)
+        self.name = f"agent-memory-{config.name}"
+        resource = [f"collection/{self.name}"]
+        encryption = aoss.CfnSecurityPolicy(
+            self,
+            "Encryption",
+            name=f"{self.name}-enc",
+            type="encryption",
+            policy=Stack.of(self).to_json_string(
+                {"Rules": [{"ResourceType": "collection", "Resource": resource}], "KmsARN": key.key_arn}
+            ),
+        )
+        # Public endpoint, but every request is SigV4-signed and checked against the data access policy below.
+        network = aoss.CfnSecurityPolicy(
+            self,
+            "Network",
+            name=f"{self.name}-net",
+            type="network",
+            policy=json.dumps(
+                [{"Rules": [{"ResourceType": "collection", "Resource": resource}], "AllowFromPublic": True}]
+            ),
+        )
+        self.collection = aoss.CfnCollection(
+            self,
+            "Collection",
+            name=self.name,
+            type="VECTORSEARCH",
+            description="agent-memory search projection (rebuildable from the table)",
+            standby_replicas="ENABLED" if config.search_standby_replicas else "DISABLED",
+        )
+        self.collection.add_resource_dependency(encryption)
+        self.collection.add_resource_dependency(network)
+        self.endpoint = self.collection.attr_collection_endpoint
+        self.arn = self.collection.attr_arn
+        self._readers: list[iam.IRole] = []
+        self._writers: list[iam.IRole] = []
+        self._access: aoss.CfnAccessPolicy | None = None
+
+    def grant(self, role: iam.IRole, *, write: bool) -> None:
+        """IAM lets the role call the collection; the data access policy decides what it may do with the index."""
+        role.add_to_principal_policy(iam.PolicyStatement(actions=["aoss:APIAccessAll"], resources=[self.arn]))
+        (self._writers if write else self._readers).append(role)
+
+    def seal_access(self) -> aoss.CfnAccessPolicy:
+        """The data access policy, written once every function has been granted what it needs."""
+
+        def rule(roles: list[iam.IRole], permissions: list[str]) -> dict[str, object]:
+            return {
+                "Rules": [{"ResourceType": "index", "Resource": [f"index/{self.name}/*"], "Permission": permissions}],
+                "Principal": [role.role_arn for role in roles],
+            }
+
+        rules = [
+            rule(roles, perms)
+            for roles, perms in ((self._readers, READ_PERMISSIONS), (self._writers, WRITE_PERMISSIONS))
+            if roles
+        ]
+        self._access = aoss.CfnAccessPolicy(
+            self, "DataAccess", name=f"{self.name}-data", type="data", policy=Stack.of(self).to_json_string(rules)
+        )
+        return self._access
+
+    def create_index_with(self, on_event: lambda_.IFunction, config: StageConfig, key: kms.IKey) -> CustomResource:
+        """Runs `on_event` (the deploy/search_index function) through the CDK Provider framework."""
+        provider_logs = logs.LogGroup(self, "ProviderLogs", encryption_key=key, retention=config.log_retention)
+        provider = cr.Provider(self, "IndexProvider", on_event_handler=on_event, log_group=provider_logs)
+        resource = CustomResource(
+            self,
+            "Index",
+            service_token=provider.service_token,
+            resource_type="Custom::OpenSearchIndex",
+            properties={"IndexName": INDEX_NAME, "Collection": self.name, "Dimensions": str(config.titan_dimensions)},
+        )
+        resource.node.add_dependency(self.collection)
+        assert self._access is not None, "seal_access() first: the index creator needs its data access"
+        resource.node.add_dependency(self._access)
+        self.provider = provider
+        return resource

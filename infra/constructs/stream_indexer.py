@@ -1,0 +1,67 @@
+"""The table's stream → the search index, with retries, bisection on error and a dead-letter queue."""
+
+from __future__ import annotations
+
+from aws_cdk import Duration
+from aws_cdk import aws_dynamodb as dynamodb
+from aws_cdk import aws_kms as kms
+from aws_cdk import aws_lambda as lambda_
+from aws_cdk import aws_lambda_event_sources as sources
+from aws_cdk import aws_sqs as sqs
+
+from constructs import Construct
+from infra.config import StageConfig
+from infra.constructs.code import FunctionCode
+from infra.constructs.function import MemoryFunction
+from infra.constructs.search import SearchCollection
+
+
+class StreamIndexer(Construct):
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        config: StageConfig,
+        code: FunctionCode,
+        key: kms.IKey,
+        table: dynamodb.ITable,
+        search: SearchCollection,
+        environment: dict[str, str],
+    ) -> None:
+        super().__init__(scope, construct_id)
+        # Records that still fail after the retries: their metadata waits here for a reindex or a redrive.
+        self.dead_letters = sqs.Queue(
+            self,
+            "DeadLetters",
+            encryption=sqs.QueueEncryption.KMS,
+            encryption_master_key=key,
+            enforce_ssl=True,
+            retention_period=Duration.days(14),
+        )
+        self.function = MemoryFunction(
+            self,
+            "Indexer",
+            config=config,
+            code=code,
+            key=key,
+            handler="functions.streams.indexer.handler",
+            description="DynamoDB stream to the OpenSearch index",
+            environment=environment,
+            timeout=Duration.minutes(2),
+        )
+        # The event source mapping grants the stream reads and the dead-letter sends it performs with this role.
+        search.grant(self.function.role, write=True)
+        self.function.function.add_event_source(
+            sources.DynamoEventSource(
+                table,
+                starting_position=lambda_.StartingPosition.TRIM_HORIZON,
+                batch_size=100,
+                max_batching_window=Duration.seconds(1),
+                bisect_batch_on_error=True,
+                retry_attempts=8,
+                max_record_age=Duration.days(1),
+                report_batch_item_failures=True,
+                on_failure=sources.SqsDlq(self.dead_letters),
+            )
+        )
