@@ -1,0 +1,53 @@
+"""Synthesizes the stack once per stage, offline: asset bundling is skipped (the layers are built by `make synth`)."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+
+os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
+
+NO_BUNDLING = {"aws:cdk:bundling-stacks": []}
+
+
+@dataclass
+class Synthesized:
+    stack: Any
+    template: Any  # aws_cdk.assertions.Template
+
+    @property
+    def resources(self) -> dict[str, dict[str, Any]]:
+        resources: dict[str, dict[str, Any]] = self.template.to_json()["Resources"]
+        return resources
+
+    def of_type(self, kind: str) -> dict[str, dict[str, Any]]:
+        return {name: r for name, r in self.resources.items() if r["Type"] == kind}
+
+    def logical_id(self, construct: Any) -> str:
+        from aws_cdk import Stack
+
+        return str(Stack.of(construct).get_logical_id(construct.node.default_child))
+
+
+def synthesize(stage: str, tmp_path_factory: pytest.TempPathFactory, **context: Any) -> Synthesized:
+    from aws_cdk import App
+    from aws_cdk.assertions import Template
+    from infra.app import build
+
+    outdir = tmp_path_factory.mktemp(f"cdk-{stage}")
+    app = App(context={**NO_BUNDLING, "stage": stage, **context}, outdir=str(outdir))
+    stack = build(app)
+    return Synthesized(stack, Template.from_stack(stack))
+
+
+@pytest.fixture(scope="session")
+def dev(tmp_path_factory: pytest.TempPathFactory) -> Synthesized:
+    return synthesize("dev", tmp_path_factory)
+
+
+@pytest.fixture(scope="session")
+def prod(tmp_path_factory: pytest.TempPathFactory) -> Synthesized:
+    return synthesize("prod", tmp_path_factory, alarm_email="oncall@example.com")
