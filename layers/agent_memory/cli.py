@@ -161,6 +161,16 @@ def cmd_bench_latency(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_bench_cold_start(args: argparse.Namespace) -> int:
+    from agent_memory.bench import cold_start
+    from agent_memory.invoke import project_root
+
+    root = Path(args.project).resolve() if args.project else project_root(Path.cwd().resolve())
+    reference, rows = cold_start.measure(root, repeats=args.repeats, modules=args.module or None)
+    print(json.dumps(cold_start.as_json(reference, rows)) if args.json else cold_start.render(reference, rows))
+    return 0
+
+
 def cmd_search(args: argparse.Namespace) -> int:
     from agent_memory.services.search import SearchMode
 
@@ -306,6 +316,12 @@ def build_parser() -> argparse.ArgumentParser:
     latency.add_argument("--queries", type=int, default=100)
     latency.add_argument("--json", action="store_true")
     latency.set_defaults(func=cmd_bench_latency)
+    cold = bench.add_parser("cold-start", help="init time of every Lambda handler beside a bare Powertools resolver")
+    cold.add_argument("--repeats", type=int, default=9, help="fresh processes per handler")
+    cold.add_argument("--module", action="append", help="only these, e.g. functions.api.search_memories")
+    cold.add_argument("--project", help="the folder that holds functions/ (default: found from here upwards)")
+    cold.add_argument("--json", action="store_true")
+    cold.set_defaults(func=cmd_bench_cold_start)
 
     invoke = sub.add_parser("invoke", parents=[common], help="run a Lambda function from functions/ with an event")
     invoke.add_argument("function", help="e.g. api/create_memory, auth/authorizer, streams/indexer")

@@ -5,9 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Protocol
-
-import numpy as np
+from typing import TYPE_CHECKING, Any, Protocol, TypeAlias
 
 from agent_memory.domain.models import (
     ApiKeyRecord,
@@ -20,7 +18,10 @@ from agent_memory.domain.models import (
     TenantSettings,
 )
 
-Vector = np.ndarray
+if TYPE_CHECKING:  # numpy costs ~35 ms to import: modules that only name the type do not pay for it
+    import numpy as np
+
+Vector: TypeAlias = "np.ndarray"
 """float32 vectors: one row per text from an Embedder, a single row where one vector is meant."""
 
 Position = dict[str, Any]

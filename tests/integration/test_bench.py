@@ -117,3 +117,19 @@ def test_cli_related_and_stats(tmp_path: Path, capsys) -> None:
     assert main(["stats", "--data-dir", data_dir]) == 0
     assert json.loads(capsys.readouterr().out)["total_memories"] == 3
     assert main(["related", "--user-id", "bob", first["id"], "--data-dir", data_dir]) == 2
+
+
+def test_bench_cold_start_measures_handlers_beside_the_reference(capsys) -> None:
+    # Given two handlers, one fresh process each (the benchmark's smallest run)
+    args = ["bench", "cold-start", "--repeats", "1", "--json"]
+    args += ["--module", "functions.api.health", "--module", "functions.streams.indexer"]
+    # When measured from the project folder
+    assert main([*args, "--project", str(Path(__file__).resolve().parents[2])]) == 0
+    result = json.loads(capsys.readouterr().out)
+    # Then each has an init time and a ratio to the reference resolver measured in the same run
+    assert result["reference"]["module"] == "benchmarks.cold_start.reference_handler"
+    assert result["reference"]["median_ms"] > 0
+    assert [f["module"] for f in result["functions"]] == ["functions.api.health", "functions.streams.indexer"]
+    for row in result["functions"]:
+        assert row["median_ms"] > 0
+        assert row["ratio"] == round(row["median_ms"] / result["reference"]["median_ms"], 2)

@@ -14,6 +14,7 @@ from fastapi import APIRouter, Request
 from mangum import Mangum
 from mangum.adapter import DEFAULT_TEXT_MIME_TYPES
 
+import agent_memory.http.lean_imports  # noqa: F401  (before any route is built)
 from agent_memory import entrypoints
 from agent_memory.domain.errors import Unauthenticated
 from agent_memory.domain.models import Principal
