@@ -87,9 +87,10 @@ def as_json(reference: InitTime, rows: list[InitTime]) -> dict[str, object]:
 
 def render(reference: InitTime, rows: list[InitTime]) -> str:
     lines = [
-        "| handler | init median (ms) | p90 (ms) | × reference |",
+        "| handler | init median (ms) | p90 (ms) | ratio to reference |",
         "|---|---:|---:|---:|",
-        f"| Powertools `APIGatewayRestResolver` (reference) | {reference.median_ms:.0f} | {reference.p90_ms:.0f} | 1.00 |",
+        "| Powertools `APIGatewayRestResolver` (reference) "
+        f"| {reference.median_ms:.0f} | {reference.p90_ms:.0f} | 1.00 |",
     ]
     lines += [
         f"| `{r.module}` | {r.median_ms:.0f} | {r.p90_ms:.0f} | {r.ratio(reference):.2f} |"
