@@ -5,6 +5,7 @@ from __future__ import annotations
 from aws_cdk import Duration, RemovalPolicy, Stack
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
+from aws_cdk import aws_logs as logs
 
 from constructs import Construct
 from infra.config import StageConfig
@@ -46,3 +47,14 @@ class DataKey(Construct):
                 conditions={"StringEquals": {"aws:SourceAccount": stack.account}},
             )
         )
+
+
+def encrypted_log_group(scope: Construct, construct_id: str, *, config: StageConfig, key: kms.IKey) -> logs.LogGroup:
+    """Every log group of the stack: encrypted with the stack's key, the stage's retention, kept with prod data."""
+    return logs.LogGroup(
+        scope,
+        construct_id,
+        encryption_key=key,
+        retention=config.log_retention,
+        removal_policy=RemovalPolicy.RETAIN if config.retain_data else RemovalPolicy.DESTROY,
+    )

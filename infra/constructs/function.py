@@ -3,15 +3,15 @@ group, and (where SnapStart is on) a `live` alias on a published version."""
 
 from __future__ import annotations
 
-from aws_cdk import Duration, RemovalPolicy, Stack
+from aws_cdk import Duration, Stack
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_lambda as lambda_
-from aws_cdk import aws_logs as logs
 
 from constructs import Construct
 from infra.config import StageConfig
 from infra.constructs.code import ARCHITECTURE, RUNTIME, FunctionCode
+from infra.constructs.encryption import encrypted_log_group
 
 
 class MemoryFunction(Construct):
@@ -31,13 +31,7 @@ class MemoryFunction(Construct):
     ) -> None:
         super().__init__(scope, construct_id)
         stack = Stack.of(self)
-        self.log_group = logs.LogGroup(
-            self,
-            "Logs",
-            encryption_key=key,
-            retention=config.log_retention,
-            removal_policy=RemovalPolicy.RETAIN if config.retain_data else RemovalPolicy.DESTROY,
-        )
+        self.log_group = encrypted_log_group(self, "Logs", config=config, key=key)
         self.role = iam.Role(
             self,
             "Role",

@@ -6,11 +6,11 @@ from __future__ import annotations
 from aws_cdk import Duration, RemovalPolicy
 from aws_cdk import aws_apigateway as apigw
 from aws_cdk import aws_kms as kms
-from aws_cdk import aws_logs as logs
 
 from constructs import Construct
 from infra.catalog import ApiFunction
 from infra.config import StageConfig
+from infra.constructs.encryption import encrypted_log_group
 from infra.constructs.function import MemoryFunction
 
 API_KEY_HEADER = "X-API-Key"
@@ -67,13 +67,7 @@ class RestApi(Construct):
         functions: dict[ApiFunction, MemoryFunction],
     ) -> None:
         super().__init__(scope, construct_id)
-        self.access_logs = logs.LogGroup(
-            self,
-            "AccessLogs",
-            encryption_key=key,
-            retention=config.log_retention,
-            removal_policy=RemovalPolicy.RETAIN if config.retain_data else RemovalPolicy.DESTROY,
-        )
+        self.access_logs = encrypted_log_group(self, "AccessLogs", config=config, key=key)
         self.api = apigw.RestApi(
             self,
             "Api",

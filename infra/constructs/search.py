@@ -9,12 +9,12 @@ from aws_cdk import CustomResource, Stack
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_lambda as lambda_
-from aws_cdk import aws_logs as logs
 from aws_cdk import aws_opensearchserverless as aoss
 from aws_cdk import custom_resources as cr
 
 from constructs import Construct
 from infra.config import StageConfig
+from infra.constructs.encryption import encrypted_log_group
 
 INDEX_NAME = "memories"
 READ_PERMISSIONS = ["aoss:DescribeIndex", "aoss:ReadDocument"]
@@ -87,7 +87,7 @@ class SearchCollection(Construct):
 
     def create_index_with(self, on_event: lambda_.IFunction, config: StageConfig, key: kms.IKey) -> CustomResource:
         """Runs `on_event` (the deploy/search_index function) through the CDK Provider framework."""
-        provider_logs = logs.LogGroup(self, "ProviderLogs", encryption_key=key, retention=config.log_retention)
+        provider_logs = encrypted_log_group(self, "ProviderLogs", config=config, key=key)
         provider = cr.Provider(self, "IndexProvider", on_event_handler=on_event, log_group=provider_logs)
         resource = CustomResource(
             self,

@@ -80,10 +80,7 @@ class Runtime:
         if self.config.cursor_secret is not None:
             return self.config.cursor_secret.get_secret_value().encode()
         if self.is_aws and self.config.cursor_secret_arn:
-            secrets_manager = self.aws_client("secretsmanager")
-            return str(
-                secrets_manager.get_secret_value(SecretId=self.config.cursor_secret_arn)["SecretString"]
-            ).encode()
+            return self._secret_from_secrets_manager(self.config.cursor_secret_arn)
         if self.is_aws:
             raise ConfigurationError(
                 "Set AGENT_MEMORY_CURSOR_SECRET or AGENT_MEMORY_CURSOR_SECRET_ARN: all functions sign cursors alike."
@@ -93,6 +90,22 @@ class Runtime:
             if not path.exists():
                 write_private_file(path, secrets.token_hex(32))
             return path.read_text(encoding="utf-8").strip().encode()
+
+    def _secret_from_secrets_manager(self, arn: str) -> bytes:
+        from botocore.exceptions import BotoCoreError, ClientError
+
+        from agent_memory.domain.errors import StoreUnavailable
+
+        try:
+            answer = self.aws_client("secretsmanager").get_secret_value(SecretId=arn)
+        except ClientError as exc:
+            code = exc.response.get("Error", {}).get("Code", "")
+            if code in {"ThrottlingException", "InternalServiceError"}:
+                raise StoreUnavailable("Secrets Manager is unavailable; retry shortly.") from None
+            raise ConfigurationError(f"The cursor secret cannot be read ({code}).") from None
+        except BotoCoreError as exc:
+            raise StoreUnavailable(f"Secrets Manager could not be reached ({type(exc).__name__}).") from None
+        return str(answer["SecretString"]).encode()
 
     @cached_property
     def cursors(self) -> CursorCodec:
