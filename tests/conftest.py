@@ -17,6 +17,8 @@ from agent_memory.runtime import Runtime
 
 # Tests (and the servers they start) use the deterministic hashing embedder unless a test asks for the real model.
 os.environ.setdefault("AGENT_MEMORY_EMBEDDER", "hashing")
+# ...and the offline rules extractor, also on the aws backend (whose default is Bedrock).
+os.environ.setdefault("AGENT_MEMORY_EXTRACTOR", "rules")
 
 
 @pytest.fixture(params=["local", "aws"])

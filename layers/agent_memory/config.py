@@ -21,6 +21,8 @@ class Config(BaseSettings):
     # Unset: the real local model on `local`, Titan v2 on `aws`. Tests use the deterministic hashing embedder.
     embedder: Literal["minilm", "hashing", "titan"] | None = None
     log_level: str = "INFO"
+    # Fact extraction from conversations. Unset: the offline rules locally, the Bedrock model (CONVERSE_MODEL) on aws.
+    extractor: Literal["rules", "bedrock"] | None = None
 
     # -- the aws backend ------------------------------------------------------------------------
     region: str | None = None  # falls back to AWS_REGION / AWS_DEFAULT_REGION
@@ -42,6 +44,12 @@ class Config(BaseSettings):
         if self.embedder is not None:
             return self.embedder
         return "titan" if self.backend == "aws" else "minilm"
+
+    @property
+    def extractor_name(self) -> str:
+        if self.extractor is not None:
+            return self.extractor
+        return "bedrock" if self.backend == "aws" else "rules"
 
     @property
     def database_path(self) -> Path:

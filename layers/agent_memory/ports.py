@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Protocol, TypeAlias
 
+from agent_memory.domain.conversation import ExtractedFact, Message
 from agent_memory.domain.models import (
     ApiKeyRecord,
     HistoryEntry,
@@ -118,6 +119,16 @@ class IdempotencyStore(Protocol):
     def release(self, tenant: str, key: str) -> None: ...
 
 
+class Extractor(Protocol):
+    """Turns conversation messages into durable facts about the user. `name` and `version` are recorded on every
+    memory it produces, so memories can be re-extracted when a better extractor arrives."""
+
+    name: str
+    version: str
+
+    def extract(self, messages: Sequence[Message]) -> list[ExtractedFact]: ...
+
+
 class Embedder(Protocol):
     """Turns text into L2-normalised vectors: a (len(texts), dimension) float32 matrix."""
 
@@ -153,15 +164,6 @@ class SearchIndex(Protocol):
     def vector_of(self, owner: Owner, memory_id: str) -> Vector | None:
         """The stored vector of one memory, if it was made by the current model."""
         ...
-
-
-class Extractor(Protocol):
-    """Finds what is worth remembering in conversation messages."""
-
-    @property
-    def name(self) -> str: ...
-
-    def extract(self, messages: Sequence[dict[str, str]]) -> list[dict[str, Any]]: ...
 
 
 class JobRunner(Protocol):

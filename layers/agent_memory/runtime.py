@@ -23,7 +23,8 @@ if TYPE_CHECKING:
     from agent_memory.adapters.local.events import InProcessEventPublisher
     from agent_memory.adapters.local.sqlite_store import SqliteStore
     from agent_memory.domain.cursor import CursorCodec
-    from agent_memory.ports import Embedder, SearchIndex
+    from agent_memory.ports import Embedder, Extractor, SearchIndex
+    from agent_memory.services.conversations import ConversationService
     from agent_memory.services.idempotency import IdempotencyService
     from agent_memory.services.keys import KeyService
     from agent_memory.services.memories import MemoryService
@@ -183,6 +184,25 @@ class Runtime:
         from agent_memory.services.search import SearchService
 
         return SearchService(self.store, self.index, self.embedder)
+
+    @cached_property
+    def extractor(self) -> Extractor:
+        if self.config.extractor_name == "bedrock":
+            from agent_memory.adapters.aws.bedrock import ConverseClient
+            from agent_memory.adapters.aws.bedrock_extractor import BedrockExtractor
+
+            return BedrockExtractor(
+                ConverseClient(lambda: self.aws_client("bedrock-runtime"), self.config.converse_model)
+            )
+        from agent_memory.adapters.local.rules_extractor import RulesExtractor
+
+        return RulesExtractor()
+
+    @cached_property
+    def conversations(self) -> ConversationService:
+        from agent_memory.services.conversations import ConversationService
+
+        return ConversationService(self.memories, self.search, self.settings, self.extractor)
 
     @cached_property
     def keys(self) -> KeyService:

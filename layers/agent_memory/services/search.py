@@ -178,6 +178,12 @@ class SearchService:
             blended.append((memory, final))
         return sorted(blended, key=lambda item: -item[1])
 
+    def closest(self, owner: Owner, text: str) -> tuple[str, float] | None:
+        """The stored memory nearest in meaning to `text`, with its cosine similarity."""
+        vector = self._embedder.embed([text])[0]
+        hits = self._index.semantic(owner, vector, MemoryFilter(), self._clock(), 1)
+        return hits[0] if hits else None
+
     def related(self, owner: Owner, memory_id: str, limit: int = 10) -> list[Hit]:
         validation.identifier("user_id", owner.user_id)
         if not 1 <= limit <= limits.MAX_PAGE_SIZE:

@@ -1,0 +1,110 @@
+"""Conversation turns and what extraction makes of them: plain models, no I/O."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+
+MAX_MESSAGES_PER_TURN = 100
+MAX_MESSAGE_CHARS = 8_000
+DEFAULT_RECALL_LIMIT = 5
+MAX_RECALL_LIMIT = 20
+
+
+class Role(StrEnum):
+    USER = "user"
+    ASSISTANT = "assistant"
+    SYSTEM = "system"
+    TOOL = "tool"
+
+
+class MemoryMode(StrEnum):
+    OFF = "off"  # nothing stored, nothing recalled
+    ON = "on"  # every extracted fact stored; recall
+    AUTO = "auto"  # only facts worth keeping and not already known; recall
+    READONLY = "readonly"  # recall only
+
+
+class FactKind(StrEnum):
+    FACT = "fact"
+    PREFERENCE = "preference"
+    PLAN = "plan"
+    RELATIONSHIP = "relationship"
+    CORRECTION = "correction"
+
+
+@dataclass(frozen=True, slots=True)
+class Message:
+    role: Role
+    content: str
+    ref: str | None = None  # the client's id for the message; else the service names it `turn:<turn id>#<index>`
+    ts: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class EntityMention:
+    name: str
+    type: str  # person, place, organization, product, event, other
+
+
+@dataclass(frozen=True, slots=True)
+class ExtractedFact:
+    """A durable fact about the user, in the third person, citing the messages (by position) it comes from."""
+
+    content: str
+    kind: FactKind
+    importance: float
+    valence: float = 0.0
+    topics: tuple[str, ...] = ()
+    entities: tuple[EntityMention, ...] = ()
+    source_messages: tuple[int, ...] = ()
+
+
+class SkipReason(StrEnum):
+    DUPLICATE = "duplicate"  # the same content is already stored
+    ALREADY_KNOWN = "already_known"  # a memory that says nearly the same is stored
+    LOW_SALIENCE = "low_salience"  # not worth keeping (auto mode)
+    INVALID = "invalid"  # the store refused it (e.g. longer than the tenant allows)
+
+
+@dataclass(frozen=True, slots=True)
+class SkippedFact:
+    content: str
+    reason: SkipReason
+    existing_id: str | None = None
+    detail: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Turn:
+    user_id: str
+    thread_id: str
+    messages: tuple[Message, ...]
+    agent_id: str | None = None
+    mode: MemoryMode | None = None  # None: the tenant's default
+    recall_limit: int = DEFAULT_RECALL_LIMIT
+
+
+@dataclass(frozen=True, slots=True)
+class Saved:
+    memory_id: str
+    content: str
+
+
+@dataclass(frozen=True, slots=True)
+class Recalled:
+    memory_id: str
+    content: str
+    score: float
+    matched_by: str  # "search" or "topic"
+
+
+@dataclass(frozen=True, slots=True)
+class TurnOutcome:
+    mode: MemoryMode
+    saved: list[Saved] = field(default_factory=list)
+    skipped: list[SkippedFact] = field(default_factory=list)
+    recalled: list[Recalled] = field(default_factory=list)
+    context: str = ""
+    extractor: str | None = None

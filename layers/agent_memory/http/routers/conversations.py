@@ -1,0 +1,34 @@
+"""/v1/conversations/{thread_id}/messages: one call per conversation turn."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Path
+
+from agent_memory.domain import limits
+from agent_memory.domain.conversation import MemoryMode
+from agent_memory.domain.errors import Forbidden
+from agent_memory.domain.models import Scope
+from agent_memory.http.conversation_schemas import ConversationTurnRequest, ConversationTurnResponse
+from agent_memory.http.deps import Reader, RuntimeDep
+
+# One router per operation (see memories.py).
+turn = APIRouter(prefix="/v1/conversations", tags=["conversations"])
+
+ThreadId = Annotated[str, Path(min_length=1, max_length=limits.MAX_ID_CHARS, description="The conversation.")]
+
+
+@turn.post("/{thread_id}/messages", response_model=ConversationTurnResponse)
+def conversation_turn(
+    thread_id: ThreadId, body: ConversationTurnRequest, principal: Reader, runtime: RuntimeDep
+) -> ConversationTurnResponse:
+    """Save what is worth remembering from these messages (per `memory`) and recall what is relevant to them."""
+    mode = body.memory or MemoryMode(runtime.settings.get(principal.tenant).default_memory_mode)
+    if mode in (MemoryMode.ON, MemoryMode.AUTO) and not principal.allows(Scope.WRITE):
+        raise Forbidden(f"memory '{mode.value}' stores facts: this API key lacks the 'write' scope.")
+    outcome = runtime.conversations.turn(principal.tenant, body.to_domain(thread_id))
+    return ConversationTurnResponse.of(thread_id, body.user_id, outcome)
+
+
+ROUTERS = [turn]

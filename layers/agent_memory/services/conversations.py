@@ -1,0 +1,146 @@
+"""One call per conversation turn: save what is worth keeping (per the memory mode), recall what is relevant, and
+hand back a context block ready to put in front of the model."""
+
+from __future__ import annotations
+
+from agent_memory.domain import validation
+from agent_memory.domain.conversation import (
+    MAX_MESSAGE_CHARS,
+    MAX_MESSAGES_PER_TURN,
+    MAX_RECALL_LIMIT,
+    ExtractedFact,
+    MemoryMode,
+    Recalled,
+    Role,
+    Saved,
+    SkippedFact,
+    SkipReason,
+    Turn,
+    TurnOutcome,
+)
+from agent_memory.domain.errors import DuplicateMemory, InvalidInput
+from agent_memory.domain.ids import new_ulid
+from agent_memory.domain.models import Entity, MemoryFilter, NewMemory, Owner, Source
+from agent_memory.domain.topics import topics_of
+from agent_memory.ports import Extractor
+from agent_memory.services.memories import MemoryService
+from agent_memory.services.search import MAX_QUERY_CHARS, SearchMode, SearchService
+from agent_memory.services.settings import SettingsService
+
+# auto mode: below this importance a fact is not worth keeping (greetings never get here; passing states do)
+AUTO_MIN_IMPORTANCE = 0.4
+# auto mode: a stored memory at least this similar (cosine) already says the same thing
+ALREADY_KNOWN_SIMILARITY = 0.9
+# memories found only through a shared topic rank below every search hit
+TOPIC_MATCH_SCORE = 0.0
+CONTEXT_HEADER = "What you know about this user from earlier conversations:"
+
+
+def render_context(recalled: list[Recalled]) -> str:
+    if not recalled:
+        return ""
+    return "\n".join([CONTEXT_HEADER, *(f"- {item.content}" for item in recalled)])
+
+
+class ConversationService:
+    def __init__(
+        self, memories: MemoryService, search: SearchService, settings: SettingsService, extractor: Extractor
+    ) -> None:
+        self._memories = memories
+        self._search = search
+        self._settings = settings
+        self._extractor = extractor
+
+    def turn(self, tenant: str, turn: Turn) -> TurnOutcome:
+        self._validate(turn)
+        mode = turn.mode or MemoryMode(self._settings.get(tenant).default_memory_mode)
+        if mode is MemoryMode.OFF:
+            return TurnOutcome(mode=mode)
+        owner = Owner(tenant, turn.user_id)
+        saved: list[Saved] = []
+        skipped: list[SkippedFact] = []
+        if mode in (MemoryMode.ON, MemoryMode.AUTO):
+            turn_id = new_ulid()
+            for fact in self._extractor.extract(turn.messages):
+                outcome = self._keep(tenant, owner, turn, fact, mode, turn_id)
+                if isinstance(outcome, SkippedFact):
+                    skipped.append(outcome)
+                else:
+                    saved.append(outcome)
+        recalled = self._recall(owner, turn, exclude={item.memory_id for item in saved})
+        return TurnOutcome(
+            mode=mode,
+            saved=saved,
+            skipped=skipped,
+            recalled=recalled,
+            context=render_context(recalled),
+            extractor=f"{self._extractor.name}/{self._extractor.version}",
+        )
+
+    @staticmethod
+    def _validate(turn: Turn) -> None:
+        validation.identifier("user_id", turn.user_id)
+        validation.identifier("thread_id", turn.thread_id)
+        if turn.agent_id is not None:
+            validation.identifier("agent_id", turn.agent_id)
+        if not 1 <= len(turn.messages) <= MAX_MESSAGES_PER_TURN:
+            raise InvalidInput(f"messages must hold 1 to {MAX_MESSAGES_PER_TURN} messages.")
+        if any(len(m.content) > MAX_MESSAGE_CHARS for m in turn.messages):
+            raise InvalidInput(f"a message's content is at most {MAX_MESSAGE_CHARS} characters.")
+        if not 1 <= turn.recall_limit <= MAX_RECALL_LIMIT:
+            raise InvalidInput(f"recall_limit must be between 1 and {MAX_RECALL_LIMIT}.")
+
+    def _keep(
+        self, tenant: str, owner: Owner, turn: Turn, fact: ExtractedFact, mode: MemoryMode, turn_id: str
+    ) -> Saved | SkippedFact:
+        if mode is MemoryMode.AUTO:
+            if fact.importance < AUTO_MIN_IMPORTANCE:
+                return SkippedFact(fact.content, SkipReason.LOW_SALIENCE)
+            closest = self._search.closest(owner, fact.content)
+            if closest is not None and closest[1] >= ALREADY_KNOWN_SIMILARITY:
+                return SkippedFact(fact.content, SkipReason.ALREADY_KNOWN, existing_id=closest[0])
+        cited = [i for i in fact.source_messages if 0 <= i < len(turn.messages)]
+        refs = tuple(turn.messages[i].ref or f"turn:{turn_id}#{i}" for i in cited) or (f"turn:{turn_id}",)
+        new = NewMemory(
+            user_id=turn.user_id,
+            content=fact.content,
+            agent_id=turn.agent_id,
+            thread_id=turn.thread_id,
+            source=Source.CONVERSATION,
+            importance=fact.importance,
+            valence=fact.valence,
+            topics=fact.topics,
+            entities=tuple(Entity(id=f"{e.type}:{e.name.casefold()}", name=e.name, type=e.type) for e in fact.entities),
+            metadata={
+                "extractor": self._extractor.name,
+                "extractor_version": self._extractor.version,
+                "fact_kind": fact.kind.value,
+                "turn_id": turn_id,
+            },
+            source_refs=refs,
+        )
+        try:
+            memory = self._memories.create(owner.tenant, new)
+            return Saved(memory.id, memory.content)
+        except DuplicateMemory as exc:
+            return SkippedFact(fact.content, SkipReason.DUPLICATE, existing_id=exc.existing_id)
+        except InvalidInput as exc:
+            return SkippedFact(fact.content, SkipReason.INVALID, detail=exc.detail)
+
+    def _recall(self, owner: Owner, turn: Turn, exclude: set[str]) -> list[Recalled]:
+        said = [m.content for m in turn.messages if m.role is Role.USER] or [turn.messages[-1].content]
+        query = " ".join(said[-2:])[-MAX_QUERY_CHARS:].strip()
+        if not query:
+            return []
+        found: dict[str, Recalled] = {}
+        result = self._search.search(owner, query, SearchMode.HYBRID, limit=turn.recall_limit)
+        for hit in result.hits:
+            if hit.memory.id not in exclude:
+                found[hit.memory.id] = Recalled(hit.memory.id, hit.memory.content, hit.score, "search")
+        # A question often shares no word with the fact that answers it: the topics it touches bridge the gap.
+        for topic in topics_of(query, limit=2):
+            page = self._memories.list_memories(owner, MemoryFilter(topic=topic), turn.recall_limit, None, 0)
+            for memory in page.items:
+                if memory.id not in exclude and memory.id not in found:
+                    found[memory.id] = Recalled(memory.id, memory.content, TOPIC_MATCH_SCORE, "topic")
+        return list(found.values())[: turn.recall_limit]
