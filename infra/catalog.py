@@ -15,6 +15,7 @@ class ApiFunction:
     searches: bool = False  # reads the OpenSearch collection
     counts_recalls: bool = False  # may bump `access_count` on what it returns, and nothing else
     signs_cursors: bool = False  # reads the cursor-signing secret
+    extracts: bool = False  # asks the Bedrock chat model for facts
     public: bool = False  # no API key (liveness only)
 
     @property
@@ -41,4 +42,13 @@ API_FUNCTIONS: tuple[ApiFunction, ...] = (
     ApiFunction("memory_stats", "GET", "/v1/stats"),
     ApiFunction("get_memory_settings", "GET", "/v1/settings/memory"),
     ApiFunction("put_memory_settings", "PUT", "/v1/settings/memory", writes=True),
+    ApiFunction(
+        "conversation_turn",
+        "POST",
+        "/v1/conversations/{thread_id}/messages",
+        writes=True,
+        embeds=True,
+        searches=True,
+        extracts=True,
+    ),
 )

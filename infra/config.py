@@ -26,6 +26,8 @@ class StageConfig:
     authorizer_cache_seconds: int
     titan_dimensions: int
     alarm_email: str | None = None
+    # The chat model that extracts facts from conversations (Bedrock Converse, on-demand).
+    converse_model: str = "anthropic.claude-3-haiku-20240307-v1:0"
 
 
 STAGES: dict[str, StageConfig] = {
@@ -59,7 +61,13 @@ STAGES: dict[str, StageConfig] = {
     ),
 }
 
-OVERRIDABLE = {"alarm_email": str, "throttle_rate": int, "throttle_burst": int, "quota_per_day": int}
+OVERRIDABLE = {
+    "alarm_email": str,
+    "converse_model": str,
+    "throttle_rate": int,
+    "throttle_burst": int,
+    "quota_per_day": int,
+}
 
 
 def stage_config(context: Any) -> StageConfig:

@@ -61,4 +61,6 @@ class ApiFunctions(Construct):
                 search.grant(fn.role, write=False)
             if operation.signs_cursors:
                 permissions.read_secret(fn, cursor_secret, key)
+            if operation.extracts:
+                permissions.converse(fn, config.converse_model)
             self.by_operation[operation] = fn

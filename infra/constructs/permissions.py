@@ -56,6 +56,11 @@ def embed(fn: MemoryFunction) -> None:
     fn.allow(["bedrock:InvokeModel"], [f"arn:{stack.partition}:bedrock:{stack.region}::foundation-model/{TITAN_V2}"])
 
 
+def converse(fn: MemoryFunction, model_id: str) -> None:
+    stack = Stack.of(fn)
+    fn.allow(["bedrock:InvokeModel"], [f"arn:{stack.partition}:bedrock:{stack.region}::foundation-model/{model_id}"])
+
+
 def read_secret(fn: MemoryFunction, secret: secretsmanager.ISecret, key: kms.IKey) -> None:
     fn.allow(["secretsmanager:GetSecretValue"], [secret.secret_arn])
     fn.allow(["kms:Decrypt"], [key.key_arn], _via("secretsmanager", Stack.of(fn)))

@@ -44,6 +44,7 @@ class MemoryStack(Stack):
             "AGENT_MEMORY_INDEX_NAME": INDEX_NAME,
             "AGENT_MEMORY_EMBEDDER": "titan",
             "AGENT_MEMORY_TITAN_DIMENSIONS": str(config.titan_dimensions),
+            "AGENT_MEMORY_CONVERSE_MODEL": config.converse_model,
             "AGENT_MEMORY_CURSOR_SECRET_ARN": cursor_secret.secret_arn,
         }
 

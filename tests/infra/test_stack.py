@@ -123,6 +123,14 @@ def test_each_permission_goes_only_to_the_functions_that_need_it(dev: Synthesize
         assert ("aoss:APIAccessAll" in granted) is operation.searches, operation.name
         assert ("secretsmanager:GetSecretValue" in granted) is operation.signs_cursors, operation.name
         assert ("dynamodb:Query" in granted) is not operation.public, operation.name
+        bedrock = json.dumps(
+            [
+                s["Resource"]
+                for s in statements(dev, dev.stack.functions[construct_id(operation.name)].role)
+                if s["Action"] == "bedrock:InvokeModel"
+            ]
+        )
+        assert ("anthropic.claude" in bedrock) is operation.extracts, operation.name
     bedrock = next(
         s for s in statements(dev, dev.stack.functions["CreateMemory"].role) if s["Action"] == "bedrock:InvokeModel"
     )

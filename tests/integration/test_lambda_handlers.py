@@ -102,6 +102,13 @@ def _alice():
         ("memory_stats", 200, lambda body, _: body["total_memories"] == 1 and body["user_id"] == "alice"),
         ("get_memory_settings", 200, lambda body, _: body["max_content_chars"] == 300),
         ("put_memory_settings", 200, lambda body, _: body["max_content_chars"] == 500),
+        (
+            "conversation_turn",
+            200,
+            lambda body, _: (
+                [s["content"] for s in body["saved"]] == ["Prefers Python over JavaScript for backend development"]
+            ),
+        ),
     ],
 )
 def test_each_function_answers_its_sample_event(runtime, seeded, function, status, check) -> None:
