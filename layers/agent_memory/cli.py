@@ -216,6 +216,20 @@ def cmd_stats(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_ingest(args: argparse.Namespace) -> int:
+    from dataclasses import asdict
+
+    from agent_memory.domain.conversation import MemoryMode
+    from agent_memory.local_ingest import LocalIngest
+
+    runtime = _runtime(args)
+    report = LocalIngest(runtime.ingestion, runtime.config.data_dir).run(
+        Path(args.path), args.tenant, MemoryMode(args.mode)
+    )
+    _print_json(asdict(report))
+    return 1 if report.rejected else 0
+
+
 def cmd_invoke(args: argparse.Namespace) -> int:
     import contextlib
     import os
@@ -322,6 +336,12 @@ def build_parser() -> argparse.ArgumentParser:
     cold.add_argument("--project", help="the folder that holds functions/ (default: found from here upwards)")
     cold.add_argument("--json", action="store_true")
     cold.set_defaults(func=cmd_bench_cold_start)
+
+    ingest = sub.add_parser("ingest", parents=[common], help="conversation logs (a file or a folder) into memories")
+    ingest.add_argument("path", help="a .jsonl/.json log, or a folder of <user_id>/<thread_id>.jsonl files")
+    ingest.add_argument("--tenant", default="default")
+    ingest.add_argument("--mode", default="auto", choices=["auto", "on"], help="which facts to keep (as in a turn)")
+    ingest.set_defaults(func=cmd_ingest)
 
     invoke = sub.add_parser("invoke", parents=[common], help="run a Lambda function from functions/ with an event")
     invoke.add_argument("function", help="e.g. api/create_memory, auth/authorizer, streams/indexer")

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from agent_memory.ports import Embedder, Extractor, SearchIndex
     from agent_memory.services.conversations import ConversationService
     from agent_memory.services.idempotency import IdempotencyService
+    from agent_memory.services.ingestion import IngestionService
     from agent_memory.services.keys import KeyService
     from agent_memory.services.memories import MemoryService
     from agent_memory.services.search import SearchService
@@ -203,6 +204,12 @@ class Runtime:
         from agent_memory.services.conversations import ConversationService
 
         return ConversationService(self.memories, self.search, self.settings, self.extractor)
+
+    @cached_property
+    def ingestion(self) -> IngestionService:
+        from agent_memory.services.ingestion import IngestionService
+
+        return IngestionService(self.conversations, self.idempotency)
 
     @cached_property
     def keys(self) -> KeyService:

@@ -57,16 +57,7 @@ class ConversationService:
         if mode is MemoryMode.OFF:
             return TurnOutcome(mode=mode)
         owner = Owner(tenant, turn.user_id)
-        saved: list[Saved] = []
-        skipped: list[SkippedFact] = []
-        if mode in (MemoryMode.ON, MemoryMode.AUTO):
-            turn_id = new_ulid()
-            for fact in self._extractor.extract(turn.messages):
-                outcome = self._keep(tenant, owner, turn, fact, mode, turn_id)
-                if isinstance(outcome, SkippedFact):
-                    skipped.append(outcome)
-                else:
-                    saved.append(outcome)
+        saved, skipped = self.remember(tenant, turn, mode) if mode in (MemoryMode.ON, MemoryMode.AUTO) else ([], [])
         recalled = self._recall(owner, turn, exclude={item.memory_id for item in saved})
         return TurnOutcome(
             mode=mode,
@@ -76,6 +67,21 @@ class ConversationService:
             context=render_context(recalled),
             extractor=f"{self._extractor.name}/{self._extractor.version}",
         )
+
+    def remember(self, tenant: str, turn: Turn, mode: MemoryMode) -> tuple[list[Saved], list[SkippedFact]]:
+        """Extract and store (per `mode`, on or auto) without recalling: also what log ingestion runs."""
+        self._validate(turn)
+        owner = Owner(tenant, turn.user_id)
+        saved: list[Saved] = []
+        skipped: list[SkippedFact] = []
+        turn_id = new_ulid()
+        for fact in self._extractor.extract(turn.messages):
+            outcome = self._keep(owner, turn, fact, mode, turn_id)
+            if isinstance(outcome, SkippedFact):
+                skipped.append(outcome)
+            else:
+                saved.append(outcome)
+        return saved, skipped
 
     @staticmethod
     def _validate(turn: Turn) -> None:
@@ -91,7 +97,7 @@ class ConversationService:
             raise InvalidInput(f"recall_limit must be between 1 and {MAX_RECALL_LIMIT}.")
 
     def _keep(
-        self, tenant: str, owner: Owner, turn: Turn, fact: ExtractedFact, mode: MemoryMode, turn_id: str
+        self, owner: Owner, turn: Turn, fact: ExtractedFact, mode: MemoryMode, turn_id: str
     ) -> Saved | SkippedFact:
         if mode is MemoryMode.AUTO:
             if fact.importance < AUTO_MIN_IMPORTANCE:
