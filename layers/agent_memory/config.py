@@ -36,6 +36,9 @@ class Config(BaseSettings):
     titan_dimensions: Literal[256, 512, 1024] = 1024
     bedrock_embedding_concurrency: int = Field(default=4, ge=1, le=32)
     converse_model: str = "anthropic.claude-3-haiku-20240307-v1:0"
+    # Conversation-log ingestion (S3 → SQS → Lambda): the queue (for continuations) and its dead-letter queue.
+    ingest_queue_url: str | None = None
+    ingest_dead_letter_url: str | None = None
     # API Gateway usage plan that new keys join (throttling and quotas per key); the stack outputs its id.
     usage_plan_id: str | None = None
 

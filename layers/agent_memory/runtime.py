@@ -18,6 +18,7 @@ from agent_memory.domain.errors import ConfigurationError
 # Adapters and services are imported where they are built: a Lambda function pays only for what it uses.
 if TYPE_CHECKING:
     from agent_memory.adapters.aws.dynamo_store import DynamoStore
+    from agent_memory.adapters.aws.log_ingest import S3LogIngest
     from agent_memory.adapters.aws.opensearch_index import OpenSearchIndex
     from agent_memory.adapters.aws.stream_indexer import StreamIndexer
     from agent_memory.adapters.local.events import InProcessEventPublisher
@@ -210,6 +211,18 @@ class Runtime:
         from agent_memory.services.ingestion import IngestionService
 
         return IngestionService(self.conversations, self.idempotency)
+
+    @cached_property
+    def log_ingest(self) -> S3LogIngest:
+        from agent_memory.adapters.aws.log_ingest import S3LogIngest
+
+        return S3LogIngest(
+            lambda: self.aws_client("s3"),
+            lambda: self.aws_client("sqs"),
+            self.config.ingest_queue_url,
+            self.config.ingest_dead_letter_url,
+            self.ingestion,
+        )
 
     @cached_property
     def keys(self) -> KeyService:
