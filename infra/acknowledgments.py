@@ -47,6 +47,22 @@ def acknowledge_findings(stack: MemoryStack) -> None:
         "listing) and is done by updating the secret value (docs/operations.md); no rotation Lambda is needed.",
     )
 
+    ingest_role = stack.functions["LogIngest"].role
+    bucket_id = stack.get_logical_id(stack.ingestion.bucket.node.default_child)  # type: ignore[arg-type]
+    acknowledge(
+        ingest_role,
+        f"AwsSolutions-IAM5[Resource::<{bucket_id}.Arn>/conversations/*]",
+        "The ingest function reads the conversation logs, whose keys are only known when they arrive; the grant is "
+        "GetObject on the conversations/ prefix of this one bucket.",
+    )
+    handler = next(c for c in stack.node.children if c.node.id.startswith("BucketNotificationsHandler"))
+    acknowledge(
+        handler,
+        "AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]",
+        "CDK's own deploy-time function that sets the bucket's event notifications; it only writes its logs and "
+        "puts this bucket's notification configuration.",
+    )
+
     provider = stack.search.provider
     framework = provider.node.find_child("framework-onEvent")
     acknowledge(

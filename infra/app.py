@@ -13,6 +13,8 @@ from infra.stacks.memory_stack import MemoryStack
 
 
 def build(app: App) -> MemoryStack:
+    # S3 server access logs are granted by bucket policy, not the legacy log-delivery ACL.
+    app.node.set_context("@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy", True)
     config = stage_config(app.node)
     environment = Environment(
         account=os.environ.get("CDK_DEFAULT_ACCOUNT"), region=os.environ.get("CDK_DEFAULT_REGION")

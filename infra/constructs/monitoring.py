@@ -18,6 +18,10 @@ from infra.config import StageConfig
 from infra.constructs.function import MemoryFunction
 
 FIVE_MINUTES = Duration.minutes(5)
+DEAD_LETTER_MEANING = {
+    "StreamDeadLetters": "Stream records the indexer gave up on: search is missing writes until a reindex or redrive",
+    "IngestDeadLetters": "Conversation logs rejected (reason in the message) or failing after retries",
+}
 
 
 class Monitoring(Construct):
@@ -31,7 +35,7 @@ class Monitoring(Construct):
         functions: dict[str, MemoryFunction],
         api: apigw.RestApi,
         table: dynamodb.ITable,
-        dead_letters: sqs.IQueue,
+        dead_letters: dict[str, sqs.IQueue],
     ) -> None:
         super().__init__(scope, construct_id)
         self.topic = sns.Topic(self, "Alarms", display_name=f"agent-memory {config.name} alarms", master_key=key)
@@ -65,12 +69,13 @@ class Monitoring(Construct):
             3000,
             "API p99 latency over 3 s",
         )
-        alarm(
-            "StreamDeadLetters",
-            dead_letters.metric_approximate_number_of_messages_visible(period=FIVE_MINUTES),
-            1,
-            "Stream records the indexer gave up on: search is missing writes until a reindex or redrive",
-        )
+        for name, queue in dead_letters.items():
+            alarm(
+                name,
+                queue.metric_approximate_number_of_messages_visible(period=FIVE_MINUTES),
+                1,
+                DEAD_LETTER_MEANING.get(name, "messages given up on"),
+            )
 
         self.dashboard = cw.Dashboard(self, "Dashboard", dashboard_name=f"agent-memory-{config.name}")
         self.dashboard.add_widgets(
@@ -105,7 +110,8 @@ class Monitoring(Construct):
                 left=[
                     cw.Metric(namespace="AgentMemory", metric_name=name, dimensions_map={"service": "agent-memory"},
                               statistic="Sum", period=FIVE_MINUTES)
-                    for name in ("KeysAllowed", "KeysDenied", "StreamRecordsIndexed", "StreamRecordsDeleted")
+                    for name in ("KeysAllowed", "KeysDenied", "StreamRecordsIndexed", "StreamRecordsDeleted",
+                                 "LogMessagesIngested", "LogMemoriesSaved", "LogLinesMalformed")
                 ],
                 width=8,
             ),
@@ -121,8 +127,11 @@ class Monitoring(Construct):
                 width=12,
             ),
             cw.GraphWidget(
-                title="Stream dead letters",
-                left=[dead_letters.metric_approximate_number_of_messages_visible(period=FIVE_MINUTES)],
+                title="Dead letters",
+                left=[
+                    queue.metric_approximate_number_of_messages_visible(period=FIVE_MINUTES, label=name)
+                    for name, queue in dead_letters.items()
+                ],
                 width=12,
             ),
         )

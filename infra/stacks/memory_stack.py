@@ -12,6 +12,7 @@ from infra.constructs.code import FunctionCode
 from infra.constructs.encryption import DataKey
 from infra.constructs.firewall import ApiFirewall
 from infra.constructs.function import MemoryFunction
+from infra.constructs.log_ingestion import LogIngestion
 from infra.constructs.monitoring import Monitoring
 from infra.constructs.permissions import read_table
 from infra.constructs.rest_api import RestApi
@@ -94,6 +95,9 @@ class MemoryStack(Stack):
             timeout=Duration.minutes(10),
         )
         search.grant(index_creator.role, write=True)
+        ingestion = LogIngestion(
+            self, "LogIngestion", config=config, code=code, key=key, table=table, search=search, environment=environment
+        )
         search.seal_access()
         search.create_index_with(index_creator.function, config, key)
 
@@ -102,7 +106,12 @@ class MemoryStack(Stack):
         )
         ApiFirewall(self, "Firewall", config=config, stage_arn=api.api.deployment_stage.stage_arn)
         functions = {construct_id(op.name): fn for op, fn in api_functions.by_operation.items()}
-        functions |= {"Authorizer": authorizer, "StreamIndexer": indexer.function, "SearchIndexCreator": index_creator}
+        functions |= {
+            "Authorizer": authorizer,
+            "StreamIndexer": indexer.function,
+            "SearchIndexCreator": index_creator,
+            "LogIngest": ingestion.function,
+        }
         monitoring = Monitoring(
             self,
             "Monitoring",
@@ -111,7 +120,7 @@ class MemoryStack(Stack):
             functions=functions,
             api=api.api,
             table=table,
-            dead_letters=indexer.dead_letters,
+            dead_letters={"StreamDeadLetters": indexer.dead_letters, "IngestDeadLetters": ingestion.dead_letters},
         )
 
         CfnOutput(self, "ApiUrl", value=api.api.url, description="Base URL of the API")
@@ -119,6 +128,7 @@ class MemoryStack(Stack):
         CfnOutput(self, "TableName", value=table.table_name, description="AGENT_MEMORY_TABLE_NAME")
         CfnOutput(self, "SearchEndpoint", value=search.endpoint, description="AGENT_MEMORY_OPENSEARCH_ENDPOINT")
         CfnOutput(self, "CursorSecretArn", value=cursor_secret.secret_arn, description="AGENT_MEMORY_CURSOR_SECRET_ARN")
+        CfnOutput(self, "ConversationBucket", value=ingestion.bucket.bucket_name, description="Drop logs here")
         CfnOutput(self, "AlarmTopicArn", value=monitoring.topic.topic_arn, description="Subscribe to get alarms")
         self.functions = functions
         self.table = table
@@ -126,3 +136,4 @@ class MemoryStack(Stack):
         self.search = search
         self.cursor_secret = cursor_secret
         self.dead_letters = indexer.dead_letters
+        self.ingestion = ingestion

@@ -168,8 +168,8 @@ def test_prod_protects_data_and_dev_stays_disposable(dev: Synthesized, prod: Syn
     assert prod_table["DeletionPolicy"] == "Retain"
     assert dev_table["Properties"].get("DeletionProtectionEnabled") is False
     assert dev_table["DeletionPolicy"] == "Delete"
-    (key,) = prod.of_type("AWS::KMS::Key").values()
-    assert key["Properties"]["EnableKeyRotation"] is True and key["DeletionPolicy"] == "Retain"
+    for key in prod.of_type("AWS::KMS::Key").values():
+        assert key["Properties"]["EnableKeyRotation"] is True and key["DeletionPolicy"] == "Retain"
 
 
 def test_search_collection_has_encryption_network_and_data_access_policies(dev: Synthesized) -> None:
@@ -194,13 +194,15 @@ def test_prod_search_keeps_standby_replicas(prod: Synthesized) -> None:
 
 
 def test_stream_indexer_retries_bisects_and_dead_letters(dev: Synthesized) -> None:
-    (mapping,) = dev.of_type("AWS::Lambda::EventSourceMapping").values()
+    fn_id = dev.logical_id(dev.stack.functions["StreamIndexer"].function)
+    (mapping,) = [m for m in dev.of_type("AWS::Lambda::EventSourceMapping").values()
+                  if m["Properties"]["FunctionName"] == {"Ref": fn_id}]  # fmt: skip
     props = mapping["Properties"]
     assert props["BisectBatchOnFunctionError"] is True
     assert props["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
     assert "OnFailure" in props["DestinationConfig"]
-    (queue,) = dev.of_type("AWS::SQS::Queue").values()
-    assert "KmsMasterKeyId" in queue["Properties"]
+    for queue in dev.of_type("AWS::SQS::Queue").values():
+        assert "KmsMasterKeyId" in queue["Properties"]
 
 
 # -- API -------------------------------------------------------------------------------------------------------------
@@ -309,3 +311,64 @@ def test_alarms_on_errors_and_throttles_of_every_function_and_a_dashboard(prod: 
 def test_outputs_name_what_the_operator_needs(dev: Synthesized) -> None:
     outputs = dev.template.to_json()["Outputs"]
     assert {"ApiUrl", "UsagePlanId", "TableName", "SearchEndpoint", "CursorSecretArn", "AlarmTopicArn"} <= set(outputs)
+
+
+# -- conversation-log ingestion ----------------------------------------------------------------------------------------
+
+
+def test_log_bucket_is_encrypted_versioned_tls_only_private_and_ages_raw_logs(dev: Synthesized) -> None:
+    bucket_id = dev.logical_id(dev.stack.ingestion.bucket)
+    props = dev.resources[bucket_id]["Properties"]
+    rule = props["BucketEncryption"]["ServerSideEncryptionConfiguration"][0]
+    assert rule["ServerSideEncryptionByDefault"]["SSEAlgorithm"] == "aws:kms" and rule["BucketKeyEnabled"] is True
+    assert props["VersioningConfiguration"] == {"Status": "Enabled"}
+    assert props["PublicAccessBlockConfiguration"] == {
+        "BlockPublicAcls": True, "BlockPublicPolicy": True, "IgnorePublicAcls": True, "RestrictPublicBuckets": True,
+    }  # fmt: skip
+    assert "LoggingConfiguration" in props
+    (lifecycle,) = props["LifecycleConfiguration"]["Rules"]
+    assert lifecycle["Prefix"] == "conversations/"
+    assert [t["StorageClass"] for t in lifecycle["Transitions"]] == ["STANDARD_IA", "GLACIER_IR"]
+    policies = [
+        p for p in dev.of_type("AWS::S3::BucketPolicy").values() if p["Properties"]["Bucket"] == {"Ref": bucket_id}
+    ]
+    statements_ = policies[0]["Properties"]["PolicyDocument"]["Statement"]
+    assert any(
+        s["Effect"] == "Deny" and s["Condition"] == {"Bool": {"aws:SecureTransport": "false"}} for s in statements_
+    )
+
+
+def test_logs_reach_the_ingest_function_through_a_queue_with_a_dead_letter_queue(dev: Synthesized) -> None:
+    ingestion = dev.stack.ingestion
+    queue = dev.resources[dev.logical_id(ingestion.queue)]["Properties"]
+    assert queue["RedrivePolicy"]["maxReceiveCount"] == 5
+    assert queue["RedrivePolicy"]["deadLetterTargetArn"] == {
+        "Fn::GetAtt": [dev.logical_id(ingestion.dead_letters), "Arn"]
+    }
+    assert "KmsMasterKeyId" in queue and queue["VisibilityTimeout"] == 1800
+    (notification,) = dev.of_type("Custom::S3BucketNotifications").values()
+    (config,) = notification["Properties"]["NotificationConfiguration"]["QueueConfigurations"]
+    assert config["Events"] == ["s3:ObjectCreated:*"]
+    assert config["Filter"]["Key"]["FilterRules"] == [{"Name": "prefix", "Value": "conversations/"}]
+    fn_id = dev.logical_id(dev.stack.functions["LogIngest"].function)
+    (mapping,) = [m for m in dev.of_type("AWS::Lambda::EventSourceMapping").values()
+                  if m["Properties"]["FunctionName"] == {"Ref": fn_id}]  # fmt: skip
+    assert mapping["Properties"]["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
+    # And the dead-letter queue alarms as soon as anything lands there
+    alarms = [a["Properties"] for a in dev.of_type("AWS::CloudWatch::Alarm").values()]
+    dlq_id = dev.logical_id(ingestion.dead_letters)
+    assert any(
+        a.get("MetricName") == "ApproximateNumberOfMessagesVisible"
+        and dlq_id in json.dumps(a["Dimensions"])
+        and a["Threshold"] == 1
+        for a in alarms
+    )
+
+
+def test_the_ingest_function_reads_logs_and_cannot_write_them(dev: Synthesized) -> None:
+    role = dev.stack.functions["LogIngest"].role
+    granted = actions(dev, role)
+    assert {"s3:GetObject", "dynamodb:PutItem", "bedrock:InvokeModel", "sqs:SendMessage"} <= granted
+    assert not {a for a in granted if a.startswith("s3:") and a not in {"s3:GetObject", "s3:GetObjectVersion"}}
+    s3_statement = next(s for s in statements(dev, role) if "s3:GetObject" in _as_list(s["Action"]))
+    assert "/conversations/*" in json.dumps(s3_statement["Resource"])
