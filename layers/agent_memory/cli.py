@@ -161,6 +161,14 @@ def cmd_bench_latency(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_bench_ingest(args: argparse.Namespace) -> int:
+    from agent_memory.bench import ingest
+
+    result = ingest.run(args.embedder, users=args.users, threads=args.threads, messages=args.messages)
+    print(json.dumps(result) if args.json else ingest.render(result))
+    return 0
+
+
 def cmd_bench_cold_start(args: argparse.Namespace) -> int:
     from agent_memory.bench import cold_start
     from agent_memory.invoke import project_root
@@ -330,6 +338,13 @@ def build_parser() -> argparse.ArgumentParser:
     latency.add_argument("--queries", type=int, default=100)
     latency.add_argument("--json", action="store_true")
     latency.set_defaults(func=cmd_bench_latency)
+    ingest_bench = bench.add_parser("ingest", help="conversation-log ingestion throughput (messages/s)")
+    ingest_bench.add_argument("--embedder", default="hashing", choices=["minilm", "hashing"])
+    ingest_bench.add_argument("--users", type=int, default=10)
+    ingest_bench.add_argument("--threads", type=int, default=5, help="logs per user")
+    ingest_bench.add_argument("--messages", type=int, default=100, help="messages per log")
+    ingest_bench.add_argument("--json", action="store_true")
+    ingest_bench.set_defaults(func=cmd_bench_ingest)
     cold = bench.add_parser("cold-start", help="init time of every Lambda handler beside a bare Powertools resolver")
     cold.add_argument("--repeats", type=int, default=9, help="fresh processes per handler")
     cold.add_argument("--module", action="append", help="only these, e.g. functions.api.search_memories")

@@ -133,3 +133,12 @@ def test_bench_cold_start_measures_handlers_beside_the_reference(capsys) -> None
     for row in result["functions"]:
         assert row["median_ms"] > 0
         assert row["ratio"] == round(row["median_ms"] / result["reference"]["median_ms"], 2)
+
+
+def test_bench_ingest_reports_throughput(capsys) -> None:
+    assert main(["bench", "ingest", "--users", "2", "--threads", "2", "--messages", "20", "--json"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    # 2 users x 2 logs x 20 messages, half of them the user's; facts were saved and the rate is derived from the time
+    assert result["files"] == 4 and result["messages"] == 80
+    assert 0 < result["memories_saved"] <= 40
+    assert result["messages_per_second"] == pytest.approx(80 / result["seconds"], rel=0.05)
