@@ -6,6 +6,7 @@ from aws_cdk import Duration, RemovalPolicy, Stack
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_logs as logs
+from aws_cdk import aws_sqs as sqs
 
 from constructs import Construct
 from infra.config import StageConfig
@@ -57,4 +58,16 @@ def encrypted_log_group(scope: Construct, construct_id: str, *, config: StageCon
         encryption_key=key,
         retention=config.log_retention,
         removal_policy=RemovalPolicy.RETAIN if config.retain_data else RemovalPolicy.DESTROY,
+    )
+
+
+def dead_letter_queue(scope: Construct, construct_id: str, key: kms.IKey) -> sqs.Queue:
+    """A dead-letter queue: KMS-encrypted, TLS-only, messages kept the longest SQS allows (14 days)."""
+    return sqs.Queue(
+        scope,
+        construct_id,
+        encryption=sqs.QueueEncryption.KMS,
+        encryption_master_key=key,
+        enforce_ssl=True,
+        retention_period=Duration.days(14),
     )

@@ -16,6 +16,7 @@ from constructs import Construct
 from infra.config import StageConfig
 from infra.constructs import permissions
 from infra.constructs.code import FunctionCode
+from infra.constructs.encryption import dead_letter_queue
 from infra.constructs.function import MemoryFunction
 from infra.constructs.search import SearchCollection
 
@@ -86,14 +87,7 @@ class LogIngestion(Construct):
             enable_key_rotation=True,
             removal_policy=removal,
         )
-        self.dead_letters = sqs.Queue(
-            self,
-            "DeadLetters",
-            encryption=sqs.QueueEncryption.KMS,
-            encryption_master_key=self.queue_key,
-            enforce_ssl=True,
-            retention_period=Duration.days(14),
-        )
+        self.dead_letters = dead_letter_queue(self, "DeadLetters", self.queue_key)
         self.queue = sqs.Queue(
             self,
             "Queue",

@@ -7,11 +7,11 @@ from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_lambda_event_sources as sources
-from aws_cdk import aws_sqs as sqs
 
 from constructs import Construct
 from infra.config import StageConfig
 from infra.constructs.code import FunctionCode
+from infra.constructs.encryption import dead_letter_queue
 from infra.constructs.function import MemoryFunction
 from infra.constructs.search import SearchCollection
 
@@ -31,14 +31,7 @@ class StreamIndexer(Construct):
     ) -> None:
         super().__init__(scope, construct_id)
         # Records that still fail after the retries: their metadata waits here for a reindex or a redrive.
-        self.dead_letters = sqs.Queue(
-            self,
-            "DeadLetters",
-            encryption=sqs.QueueEncryption.KMS,
-            encryption_master_key=key,
-            enforce_ssl=True,
-            retention_period=Duration.days(14),
-        )
+        self.dead_letters = dead_letter_queue(self, "DeadLetters", key)
         self.function = MemoryFunction(
             self,
             "Indexer",

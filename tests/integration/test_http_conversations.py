@@ -130,3 +130,32 @@ def test_memories_of_one_user_are_not_recalled_for_another(api, other_tenant) ->
 def test_bad_turns_are_422_problems(api, body) -> None:
     response = api.post("/v1/conversations/t1/messages", json=body)
     assert response.status_code == 422 and response.json()["code"] == "invalid_input"
+
+
+def test_auto_mode_embeds_each_kept_fact_once(runtime, monkeypatch) -> None:
+    from agent_memory.domain.conversation import MemoryMode, Message, Role, Turn
+
+    embedded: list[str] = []
+    real_embed = runtime.embedder.embed
+
+    def counting(texts):
+        embedded.extend(texts)
+        return real_embed(texts)
+
+    monkeypatch.setattr(runtime.embedder, "embed", counting)
+    turn_ = Turn("alice", "t1", (Message(Role.USER, "I live in Lisbon. I have two cats."),))
+    saved, _ = runtime.conversations.remember("acme", turn_, MemoryMode.AUTO)
+    # The already-known check's vector is the one stored: one embedding per fact, not two
+    assert sorted(s.content for s in saved) == ["Has two cats", "Lives in Lisbon"]
+    assert sorted(embedded) == ["Has two cats", "Lives in Lisbon"]
+
+
+def test_a_vector_for_other_words_is_never_stored(runtime) -> None:
+    from agent_memory.domain.models import NewMemory, Owner
+
+    # Given a caller that hands create() a vector computed for different text
+    wrong = runtime.embedder.embed(["something else entirely"])[0]
+    memory = runtime.memories.create("acme", NewMemory(user_id="alice", content="Lives in Lisbon"), ("other", wrong))
+    # Then the memory is embedded from its own words: it is its own nearest neighbour, at similarity 1
+    nearest = runtime.search.closest(Owner("acme", "alice"), "Lives in Lisbon")
+    assert nearest.memory_id == memory.id and nearest.similarity == pytest.approx(1.0, abs=1e-5)

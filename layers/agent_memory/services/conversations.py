@@ -57,7 +57,7 @@ class ConversationService:
         if mode is MemoryMode.OFF:
             return TurnOutcome(mode=mode)
         owner = Owner(tenant, turn.user_id)
-        saved, skipped = self.remember(tenant, turn, mode) if mode in (MemoryMode.ON, MemoryMode.AUTO) else ([], [])
+        saved, skipped = self._remember(tenant, turn, mode) if mode in (MemoryMode.ON, MemoryMode.AUTO) else ([], [])
         recalled = self._recall(owner, turn, exclude={item.memory_id for item in saved})
         return TurnOutcome(
             mode=mode,
@@ -71,6 +71,9 @@ class ConversationService:
     def remember(self, tenant: str, turn: Turn, mode: MemoryMode) -> tuple[list[Saved], list[SkippedFact]]:
         """Extract and store (per `mode`, on or auto) without recalling: also what log ingestion runs."""
         self._validate(turn)
+        return self._remember(tenant, turn, mode)
+
+    def _remember(self, tenant: str, turn: Turn, mode: MemoryMode) -> tuple[list[Saved], list[SkippedFact]]:
         owner = Owner(tenant, turn.user_id)
         saved: list[Saved] = []
         skipped: list[SkippedFact] = []
@@ -99,12 +102,14 @@ class ConversationService:
     def _keep(
         self, owner: Owner, turn: Turn, fact: ExtractedFact, mode: MemoryMode, turn_id: str
     ) -> Saved | SkippedFact:
+        embedded = None
         if mode is MemoryMode.AUTO:
             if fact.importance < AUTO_MIN_IMPORTANCE:
                 return SkippedFact(fact.content, SkipReason.LOW_SALIENCE)
-            closest = self._search.closest(owner, fact.content)
-            if closest is not None and closest[1] >= ALREADY_KNOWN_SIMILARITY:
-                return SkippedFact(fact.content, SkipReason.ALREADY_KNOWN, existing_id=closest[0])
+            nearest = self._search.closest(owner, fact.content)
+            if nearest.memory_id is not None and nearest.similarity >= ALREADY_KNOWN_SIMILARITY:
+                return SkippedFact(fact.content, SkipReason.ALREADY_KNOWN, existing_id=nearest.memory_id)
+            embedded = (nearest.text, nearest.vector)
         cited = [i for i in fact.source_messages if 0 <= i < len(turn.messages)]
         refs = tuple(turn.messages[i].ref or f"turn:{turn_id}#{i}" for i in cited) or (f"turn:{turn_id}",)
         new = NewMemory(
@@ -126,7 +131,7 @@ class ConversationService:
             source_refs=refs,
         )
         try:
-            memory = self._memories.create(owner.tenant, new)
+            memory = self._memories.create(owner.tenant, new, embedded)
             return Saved(memory.id, memory.content)
         except DuplicateMemory as exc:
             return SkippedFact(fact.content, SkipReason.DUPLICATE, existing_id=exc.existing_id)

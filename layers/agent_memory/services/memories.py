@@ -21,7 +21,7 @@ from agent_memory.domain.models import (
     Page,
 )
 from agent_memory.domain.text import embedding_text
-from agent_memory.ports import Embedder, EventPublisher, MemoryStore, SettingsStore
+from agent_memory.ports import Embedder, EventPublisher, MemoryStore, SettingsStore, Vector
 
 
 class MemoryService:
@@ -86,11 +86,14 @@ class MemoryService:
             raise InvalidInput("expires_at must be in the future.")
         return expires_at
 
-    def create(self, tenant: str, new: NewMemory) -> Memory:
+    def create(self, tenant: str, new: NewMemory, embedded: tuple[str, Vector] | None = None) -> Memory:
+        """`embedded` is a (text, vector) already computed by the caller; used only if the text is what would be
+        embedded, so a vector can never belong to other words than the memory's."""
         now = self._clock()
         max_chars = self._settings.get_settings(tenant).max_content_chars
         memory, entry = self._build(tenant, new, max_chars, now)
-        vector = self._embedder.embed([embedding_text(memory.content, memory.summary)])[0]
+        text = embedding_text(memory.content, memory.summary)
+        vector = embedded[1] if embedded is not None and embedded[0] == text else self._embedder.embed([text])[0]
         stored = self._store.insert(memory, entry, vector)
         self._events.publish("memory.created", tenant, {"id": stored.id, "user_id": stored.user_id})
         return stored

@@ -14,7 +14,7 @@ from agent_memory.domain.clock import utcnow
 from agent_memory.domain.errors import InvalidInput, NotFound
 from agent_memory.domain.models import Memory, MemoryFilter, MemoryStats, Owner
 from agent_memory.domain.text import CHARS_PER_TOKEN, embedding_text, query_terms, stem
-from agent_memory.ports import Embedder, MemoryStore, SearchIndex
+from agent_memory.ports import Embedder, MemoryStore, SearchIndex, Vector
 
 
 class SearchMode(StrEnum):
@@ -26,6 +26,14 @@ class SearchMode(StrEnum):
 class Ranking(StrEnum):
     RELEVANCE = "relevance"
     BLENDED = "blended"
+
+
+@dataclass(frozen=True, slots=True)
+class Nearest:
+    text: str
+    vector: Vector
+    memory_id: str | None
+    similarity: float
 
 
 @dataclass(frozen=True, slots=True)
@@ -178,11 +186,12 @@ class SearchService:
             blended.append((memory, final))
         return sorted(blended, key=lambda item: -item[1])
 
-    def closest(self, owner: Owner, text: str) -> tuple[str, float] | None:
-        """The stored memory nearest in meaning to `text`, with its cosine similarity."""
+    def closest(self, owner: Owner, text: str) -> Nearest:
+        """The stored memory nearest in meaning to `text`, and the vector `text` got (a write can reuse it)."""
         vector = self._embedder.embed([text])[0]
         hits = self._index.semantic(owner, vector, MemoryFilter(), self._clock(), 1)
-        return hits[0] if hits else None
+        memory_id, similarity = hits[0] if hits else (None, 0.0)
+        return Nearest(text, vector, memory_id, similarity)
 
     def related(self, owner: Owner, memory_id: str, limit: int = 10) -> list[Hit]:
         validation.identifier("user_id", owner.user_id)
