@@ -41,6 +41,10 @@ class Config(BaseSettings):
     ingest_dead_letter_url: str | None = None
     # API Gateway usage plan that new keys join (throttling and quotas per key); the stack outputs its id.
     usage_plan_id: str | None = None
+    # Async jobs in AWS: the bucket raw conversation logs are kept in, and each job kind's state machine ARN
+    # (JSON: {"optimize": "arn:aws:states:…", …}).
+    conversation_bucket: str | None = None
+    job_state_machines: dict[str, str] = Field(default_factory=dict)
 
     @property
     def embedder_name(self) -> str:

@@ -8,8 +8,10 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any, Protocol, TypeAlias
 
 from agent_memory.domain.conversation import ExtractedFact, Message
+from agent_memory.domain.curation import MergeDecision
 from agent_memory.domain.models import (
     ApiKeyRecord,
+    Entity,
     HistoryEntry,
     Memory,
     MemoryFilter,
@@ -18,6 +20,7 @@ from agent_memory.domain.models import (
     StoredResponse,
     TenantSettings,
 )
+from agent_memory.domain.operations import JobKind, Operation, OperationStatus
 
 if TYPE_CHECKING:  # numpy costs ~35 ms to import: modules that only name the type do not pay for it
     import numpy as np
@@ -68,6 +71,20 @@ class MemoryStore(Protocol):
     ) -> Memory:
         """Replace a memory if its stored version is `expected_version`; raises VersionConflict otherwise.
         A None vector keeps the stored one."""
+        ...
+
+    def update_many(self, changes: Sequence[tuple[Memory, int, HistoryEntry, Vector | None]]) -> list[Memory]:
+        """Several `update`s (memory, expected version, history, vector) of one owner: all of them or none."""
+        ...
+
+    def memory_page(self, owner: Owner, after_id: str | None, limit: int) -> list[tuple[Memory, Vector | None]]:
+        """Up to `limit` memories of one user (superseded and expired included) in id order after `after_id`,
+        each with its stored vector: how jobs walk a user's memories."""
+        ...
+
+    def set_vectors(self, owner: Owner, model: str, vectors: Sequence[tuple[str, Vector]]) -> int:
+        """Replace the stored vectors of these memories (made by `model`) without a new version; returns how many
+        memories still existed."""
         ...
 
     def delete(self, owner: Owner, memory_ids: Sequence[str]) -> list[str]:
@@ -166,10 +183,81 @@ class SearchIndex(Protocol):
         ...
 
 
-class JobRunner(Protocol):
-    """Starts an async job for an operation id; the job reports progress through the store."""
+class OperationStore(Protocol):
+    """Async job records and the one-job-per-(tenant, user, kind) lock."""
 
-    def start(self, operation_id: str, kind: str, payload: dict[str, Any]) -> None: ...
+    def open_operation(self, operation: Operation, lock_until: datetime, now: datetime) -> tuple[Operation, bool]:
+        """Record a queued operation and take its lock, atomically. If an unfinished operation holds an unexpired
+        lock for the same (tenant, user, kind), nothing is written and that operation is returned with False."""
+        ...
+
+    def get_operation(self, tenant: str, operation_id: str) -> Operation | None: ...
+
+    def list_operations(
+        self,
+        tenant: str,
+        user_id: str | None,
+        kind: JobKind | None,
+        status: OperationStatus | None,
+        limit: int,
+        before_id: str | None,
+    ) -> list[Operation]:
+        """Newest first, ids below `before_id`."""
+        ...
+
+    def save_operation(self, operation: Operation, lock_until: datetime | None) -> Operation:
+        """Write the operation's new state if it still holds its lock. An unfinished operation renews the lock until
+        `lock_until`; a finished one releases it. Raises OperationAbandoned when the lock belongs to another."""
+        ...
+
+
+class WriteOutcome(Protocol):
+    @property
+    def failed(self) -> dict[str, str]:
+        """Memory id → why it was not written."""
+        ...
+
+
+class ProjectionWriter(Protocol):
+    """Writes documents straight to a search projection that is fed asynchronously (OpenSearch): a reindex repairs
+    what a failed stream delivery left out. The local projection lives in the store's own file and needs none."""
+
+    def upsert(self, entries: Sequence[tuple[Memory, Vector | None]]) -> WriteOutcome: ...
+
+
+class JobRunner(Protocol):
+    """Hands a queued operation to whatever runs its steps (Step Functions, or the local worker)."""
+
+    def start(self, operation: Operation) -> None:
+        """Raises JobUnavailable when the job could not be handed over."""
+        ...
+
+
+class Curator(Protocol):
+    """The language judgements jobs need: how two close memories relate, a topic's name, who and what a memory
+    names, and a thread's summary. Rules locally, a Bedrock model in production."""
+
+    name: str
+
+    def decide_merge(self, older: str, newer: str) -> MergeDecision: ...
+
+    def label_topic(self, samples: Sequence[str]) -> str: ...
+
+    def entities(self, texts: Sequence[str]) -> list[tuple[Entity, ...]]: ...
+
+    def summarize(self, messages: Sequence[Message]) -> str: ...
+
+
+class ConversationArchive(Protocol):
+    """Where raw conversation logs are kept as received (the local data directory, or the S3 bucket)."""
+
+    def logs_of(self, tenant: str, user_id: str) -> list[str]:
+        """Keys of the user's logs (`conversations/<tenant>/<user>/<thread>.jsonl`), sorted."""
+        ...
+
+    def read(self, key: str) -> tuple[bytes, str]:
+        """The log's bytes and a version that changes when they do."""
+        ...
 
 
 class EventPublisher(Protocol):

@@ -17,19 +17,24 @@ from agent_memory.domain.errors import ConfigurationError
 
 # Adapters and services are imported where they are built: a Lambda function pays only for what it uses.
 if TYPE_CHECKING:
+    from agent_memory.adapters.aws.dynamo_operations import DynamoOperations
     from agent_memory.adapters.aws.dynamo_store import DynamoStore
     from agent_memory.adapters.aws.log_ingest import S3LogIngest
     from agent_memory.adapters.aws.opensearch_index import OpenSearchIndex
     from agent_memory.adapters.aws.stream_indexer import StreamIndexer
     from agent_memory.adapters.local.events import InProcessEventPublisher
+    from agent_memory.adapters.local.job_worker import LocalJobWorker
+    from agent_memory.adapters.local.sqlite_operations import SqliteOperations
     from agent_memory.adapters.local.sqlite_store import SqliteStore
     from agent_memory.domain.cursor import CursorCodec
-    from agent_memory.ports import Embedder, Extractor, SearchIndex
+    from agent_memory.ports import ConversationArchive, Curator, Embedder, Extractor, JobRunner, SearchIndex
     from agent_memory.services.conversations import ConversationService
     from agent_memory.services.idempotency import IdempotencyService
     from agent_memory.services.ingestion import IngestionService
+    from agent_memory.services.jobs.steps import JobSteps
     from agent_memory.services.keys import KeyService
     from agent_memory.services.memories import MemoryService
+    from agent_memory.services.operations import OperationService
     from agent_memory.services.search import SearchService
     from agent_memory.services.settings import SettingsService
 
@@ -241,11 +246,95 @@ class Runtime:
 
         return IdempotencyService(self.store)
 
+    @cached_property
+    def curator(self) -> Curator:
+        if self.config.extractor_name == "bedrock":
+            from agent_memory.adapters.aws.bedrock import ConverseClient
+            from agent_memory.adapters.aws.bedrock_curator import BedrockCurator
+
+            return BedrockCurator(
+                ConverseClient(lambda: self.aws_client("bedrock-runtime"), self.config.converse_model)
+            )
+        from agent_memory.adapters.local.rules_curator import RulesCurator
+
+        return RulesCurator()
+
+    @cached_property
+    def archive(self) -> ConversationArchive:
+        if self.is_aws:
+            from agent_memory.adapters.aws.log_archive import S3Archive
+
+            return S3Archive(lambda: self.aws_client("s3"), self.config.conversation_bucket)
+        from agent_memory.adapters.local.log_archive import FolderArchive
+
+        return FolderArchive(self.config.data_dir / "raw")
+
+    @cached_property
+    def operation_store(self) -> SqliteOperations | DynamoOperations:
+        if self.is_aws:
+            from agent_memory.adapters.aws.dynamo_operations import DynamoOperations
+            from agent_memory.adapters.aws.dynamo_store import DynamoStore
+
+            assert isinstance(self.store, DynamoStore)
+            return DynamoOperations(self.store)
+        from agent_memory.adapters.local.sqlite_operations import SqliteOperations
+        from agent_memory.adapters.local.sqlite_store import SqliteStore
+
+        assert isinstance(self.store, SqliteStore)
+        return SqliteOperations(self.store)
+
+    @cached_property
+    def job_runner(self) -> JobRunner:
+        if self.is_aws:
+            from agent_memory.adapters.aws.step_functions import StepFunctionsLauncher
+
+            return StepFunctionsLauncher(lambda: self.aws_client("stepfunctions"), self.config.job_state_machines)
+        return self.worker
+
+    @cached_property
+    def worker(self) -> LocalJobWorker:
+        """The background thread that runs jobs in the local process (started on first use)."""
+        from agent_memory.adapters.local.job_worker import LocalJobWorker
+        from agent_memory.adapters.local.sqlite_operations import SqliteOperations
+
+        store = self.operation_store
+        assert isinstance(store, SqliteOperations)
+        return LocalJobWorker(lambda: self.job_steps, store.unfinished_operations)
+
+    @cached_property
+    def operations(self) -> OperationService:
+        from agent_memory.services.operations import OperationService
+
+        return OperationService(self.operation_store, lambda: self.job_runner)
+
+    @cached_property
+    def job_steps(self) -> JobSteps:
+        from agent_memory.domain.operations import Phase
+        from agent_memory.services.jobs.conversations import ConsolidateConversations, GenerateEpisodes
+        from agent_memory.services.jobs.entities import BackfillEntities
+        from agent_memory.services.jobs.optimize import RefreshTopics, ResolveDuplicates
+        from agent_memory.services.jobs.reindex import Reindex
+        from agent_memory.services.jobs.steps import JobSteps, PhaseRunner
+
+        store, embedder, curator = self.store, self.embedder, self.curator
+        phases: dict[Phase, PhaseRunner] = {
+            Phase.RESOLVE_DUPLICATES: ResolveDuplicates(store, store, embedder, curator),
+            Phase.REFRESH_TOPICS: RefreshTopics(store, embedder, curator),
+            Phase.BACKFILL_ENTITIES: BackfillEntities(store, curator),
+            Phase.GENERATE_EPISODES: GenerateEpisodes(self.archive, store, self.memories, self.settings, curator),
+            Phase.CONSOLIDATE_CONVERSATIONS: ConsolidateConversations(self.archive, self.ingestion, self.extractor),
+            Phase.REINDEX: Reindex(store, embedder, self.opensearch if self.is_aws else None),
+        }
+        return JobSteps(self.operation_store, phases)
+
     @property
     def dev_key_path(self) -> Path:
         return self.config.data_dir / DEV_KEY_FILE
 
     def close(self) -> None:
+        worker = self.__dict__.get("worker")
+        if worker is not None:
+            worker.stop()
         store = self.__dict__.get("store")
         if store is not None and not self.is_aws:
             store.close()

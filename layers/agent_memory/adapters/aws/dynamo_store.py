@@ -39,6 +39,7 @@ from agent_memory.ports import Position, StoredPage
 BATCH_GET_LIMIT = 100
 BATCH_WRITE_LIMIT = 25
 ACCESS_COUNT_CONCURRENCY = 8
+MAX_MEMORIES_PER_TRANSACTION = 25
 
 
 def table_definition(name: str) -> dict[str, Any]:
@@ -85,6 +86,16 @@ class DynamoStore:
     @cached_property
     def _client(self) -> Any:
         return self._client_factory()
+
+    def call(self, operation: str, **kwargs: Any) -> Any:
+        """One DynamoDB call on this table with errors in domain terms (for adapters sharing the table)."""
+        return self._call(operation, **kwargs)
+
+    def transact(self, actions: list[dict[str, Any]]) -> None:
+        self._transact(actions)
+
+    def query(self, **kwargs: Any) -> Iterator[Item]:
+        return self._query(**kwargs)
 
     def _call(self, operation: str, **kwargs: Any) -> Any:
         if operation not in {"batch_get_item", "batch_write_item", "transact_write_items"}:
@@ -255,9 +266,9 @@ class DynamoStore:
         next_position = {"before_id": page[limit - 1].id} if len(page) > limit else None
         return StoredPage(items=page[:limit], total=total, next_position=next_position)
 
-    def update(
-        self, memory: Memory, expected_version: int, history: HistoryEntry, vector: np.ndarray | None = None
-    ) -> Memory:
+    def _update_actions(
+        self, memory: Memory, expected_version: int, history: HistoryEntry, vector: np.ndarray | None
+    ) -> list[Any]:
         current = self._get_item(memory.owner, memory.id)
         if current is None:
             raise NotFound(f"Memory {memory.id} was not found for this user.")
@@ -296,15 +307,69 @@ class DynamoStore:
                     }
                 }
             )
+        return actions
+
+    def update(
+        self, memory: Memory, expected_version: int, history: HistoryEntry, vector: np.ndarray | None = None
+    ) -> Memory:
+        self.update_many([(memory, expected_version, history, vector)])
+        return memory
+
+    def update_many(self, changes: Sequence[tuple[Memory, int, HistoryEntry, np.ndarray | None]]) -> list[Memory]:
+        """All in one transaction (at most 25 memories: four actions each, DynamoDB takes 100)."""
+        if len(changes) > MAX_MEMORIES_PER_TRANSACTION:
+            raise ValueError(f"at most {MAX_MEMORIES_PER_TRANSACTION} memories change in one transaction")
+        actions: list[dict[str, Any]] = []
+        unique_positions: list[tuple[int, Memory]] = []
+        for memory, expected, history, vector in changes:
+            unique_positions.append((len(actions) + 1, memory))
+            actions.extend(self._update_actions(memory, expected, history, vector))
         try:
             self._transact(actions)
         except TransactionCancelled as cancelled:
-            if cancelled.failed(1) is not None:
-                raise DuplicateMemory(self._existing_id(memory, cancelled, 1)) from None
-            raise VersionConflict(
-                f"Memory {memory.id} changed while it was being updated; read it again and retry."
-            ) from None
-        return memory
+            for position, memory in unique_positions:
+                if cancelled.failed(position) is not None:
+                    raise DuplicateMemory(self._existing_id(memory, cancelled, position)) from None
+            raise VersionConflict("A memory changed while it was being updated; read it again and retry.") from None
+        return [memory for memory, *_ in changes]
+
+    def memory_page(self, owner: Owner, after_id: str | None, limit: int) -> list[tuple[Memory, np.ndarray | None]]:
+        """Up to `limit` memories of one user in id order after `after_id`, with their vectors."""
+        request: dict[str, Any] = {
+            "KeyConditionExpression": "pk = :pk AND begins_with(sk, :prefix)",
+            "ExpressionAttributeValues": {":pk": s(items.user_pk(owner)), ":prefix": s(items.MEMORY_PREFIX)},
+            "ConsistentRead": True,
+            "Limit": limit,
+        }
+        if after_id is not None:
+            request["ExclusiveStartKey"] = items.memory_key(owner, after_id)
+        found: list[tuple[Memory, np.ndarray | None]] = []
+        for item in self._query(**request):
+            found.append((items.memory_from_item(item), items.vector_from_item(item)))
+            if len(found) == limit:
+                break
+        return found
+
+    def set_vectors(self, owner: Owner, model: str, vectors: Sequence[tuple[str, np.ndarray]]) -> int:
+        """Replace stored vectors without a new version: a vector is derived data, not a change of the memory.
+        The table's stream carries the change to the search index."""
+        changed = 0
+        for memory_id, vector in vectors:
+            try:
+                self._call(
+                    "update_item",
+                    Key=items.memory_key(owner, memory_id),
+                    UpdateExpression="SET vector = :vector, embedding_model = :model",
+                    ConditionExpression="attribute_exists(pk)",
+                    ExpressionAttributeValues={
+                        ":vector": {"B": np.asarray(vector, dtype=np.float32).tobytes()},
+                        ":model": s(model),
+                    },
+                )
+                changed += 1
+            except ConditionFailed:
+                continue  # deleted meanwhile: nothing to re-embed
+        return changed
 
     def _history_keys(self, owner: Owner, memory_id: str) -> list[Item]:
         return [

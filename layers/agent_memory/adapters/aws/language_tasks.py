@@ -1,6 +1,7 @@
 """The language tasks Bedrock performs, each as a forced tool call whose answer pydantic validates.
 
-Facts extracted from a conversation, the decision for two near-duplicate memories, and a topic label. The rule-based
+Facts extracted from a conversation, the decision for two near-duplicate memories, a topic label, the entities
+memories name, and a thread's summary. The rule-based
 local implementations answer the same questions with the same shapes.
 """
 
@@ -44,6 +45,19 @@ class TopicLabel(BaseModel):
     label: str = Field(min_length=1, max_length=limits.MAX_TOPIC_CHARS)
 
 
+class TextEntities(BaseModel):
+    text: int = Field(ge=0, description="index of the text the entities are named in")
+    entities: list[ExtractedEntity] = Field(default_factory=list)
+
+
+class FoundEntities(BaseModel):
+    texts: list[TextEntities]
+
+
+class ThreadSummary(BaseModel):
+    summary: str = Field(min_length=1, max_length=limits.MAX_CONTENT_CHARS_CEILING)
+
+
 EXTRACT_SYSTEM = (
     "You keep long-term memory for an assistant. From the conversation, record only durable facts about the user: "
     "facts, preferences, plans, relationships and corrections, each in one third-person sentence. Never record "
@@ -55,6 +69,14 @@ MERGE_SYSTEM = (
     "one replaces the older."
 )
 TOPIC_SYSTEM = "Name the common topic of these memories in one to three lowercase words."
+ENTITIES_SYSTEM = (
+    "List the people, places, organizations, products and events each numbered memory names. Leave out the user "
+    "themselves and pronouns."
+)
+SUMMARY_SYSTEM = (
+    "Summarise this conversation as an episode in the user's long-term memory: one or two third-person sentences "
+    "saying what was discussed and what was learned about the user. No greetings, no advice the assistant gave."
+)
 
 
 def extract_facts(client: ConverseClient, messages: Sequence[dict[str, str]]) -> ExtractedFacts:
@@ -70,3 +92,16 @@ def decide_merge(client: ConverseClient, older: str, newer: str) -> MergeDecisio
 def label_topic(client: ConverseClient, samples: Sequence[str]) -> TopicLabel:
     prompt = "\n".join(f"- {sample}" for sample in samples)
     return client.ask(TOPIC_SYSTEM, prompt, "label_topic", "Label the topic of a group of memories.", TopicLabel)
+
+
+def find_entities(client: ConverseClient, texts: Sequence[str]) -> FoundEntities:
+    numbered = "\n".join(f"[{i}] {text}" for i, text in enumerate(texts))
+    return client.ask(
+        ENTITIES_SYSTEM, numbered, "record_entities", "Record the entities each text names.", FoundEntities
+    )
+
+
+def summarize_thread(client: ConverseClient, messages: Sequence[dict[str, str]], max_chars: int) -> ThreadSummary:
+    shown = "\n".join(f"{m.get('role', 'user')}: {m.get('content', '')}" for m in messages)
+    prompt = f"{shown}\n\n(at most {max_chars} characters)"
+    return client.ask(SUMMARY_SYSTEM, prompt, "record_episode", "Record the episode summary.", ThreadSummary)

@@ -157,6 +157,27 @@ MIGRATIONS: list[str] = [
         VALUES (new.rid, new.content, new.summary, new.scope_key);
     END;
     """,
+    # 4: async job operations and the lock that keeps one job per (tenant, user, kind).
+    """
+    CREATE TABLE operations (
+        id TEXT PRIMARY KEY,
+        tenant TEXT NOT NULL,
+        user_id TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        status TEXT NOT NULL,
+        data TEXT NOT NULL
+    );
+    CREATE INDEX operations_tenant ON operations (tenant, id);
+    CREATE INDEX operations_unfinished ON operations (status) WHERE status IN ('queued', 'running');
+    CREATE TABLE job_locks (
+        tenant TEXT NOT NULL,
+        user_id TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        operation_id TEXT NOT NULL,
+        expires_at INTEGER NOT NULL,
+        PRIMARY KEY (tenant, user_id, kind)
+    );
+    """,
 ]
 
 

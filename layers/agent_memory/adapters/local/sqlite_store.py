@@ -227,6 +227,12 @@ class SqliteStore:
             raise
 
     @contextmanager
+    def writing(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction for adapters that keep their own tables in this file (operations)."""
+        with self._write() as conn:
+            yield conn
+
+    @contextmanager
     def reading(self) -> Iterator[sqlite3.Connection]:
         """A connection for read-only queries by adapters that project this store (the local search index)."""
         with self._read() as conn:
@@ -439,37 +445,77 @@ class SqliteStore:
     def update(
         self, memory: Memory, expected_version: int, history: HistoryEntry, vector: np.ndarray | None = None
     ) -> Memory:
+        with self._write() as conn:
+            return self._update_one(conn, memory, expected_version, history, vector)
+
+    def update_many(self, changes: Sequence[tuple[Memory, int, HistoryEntry, np.ndarray | None]]) -> list[Memory]:
+        with self._write() as conn:
+            return [self._update_one(conn, *change) for change in changes]
+
+    def _update_one(
+        self,
+        conn: sqlite3.Connection,
+        memory: Memory,
+        expected_version: int,
+        history: HistoryEntry,
+        vector: np.ndarray | None,
+    ) -> Memory:
         values = _memory_values(memory)
         if vector is not None:
             values["embedding"] = _vector_blob(vector)
-        with self._write() as conn:
-            row = conn.execute(
-                "SELECT version FROM memories WHERE id = ? AND tenant = ? AND user_id = ?",
-                (memory.id, memory.tenant, memory.user_id),
-            ).fetchone()
-            if row is None:
-                raise NotFound(f"Memory {memory.id} was not found for this user.")
-            if row["version"] != expected_version:
-                raise VersionConflict(
-                    f"Memory {memory.id} is at version {row['version']}, not {expected_version}; "
-                    "read it again and retry."
-                )
-            clash = conn.execute(
-                "SELECT id FROM memories WHERE tenant = ? AND user_id = ? AND content_key = ? AND id != ?"
-                " AND (expires_at IS NULL OR expires_at > ?)",
-                (memory.tenant, memory.user_id, values["content_key"], memory.id, values["updated_at"]),
-            ).fetchone()
-            if clash is not None:
-                raise DuplicateMemory(clash["id"])
-            expired = conn.execute(
-                "SELECT id FROM memories WHERE tenant = ? AND user_id = ? AND content_key = ? AND id != ?",
-                (memory.tenant, memory.user_id, values["content_key"], memory.id),
-            ).fetchall()
-            self._delete_rows(conn, memory.owner, [row["id"] for row in expired])
-            assignments = ", ".join(f"{name} = :{name}" for name in values if name != "id")
-            conn.execute(f"UPDATE memories SET {assignments} WHERE id = :id", values)
-            self._add_history(conn, memory, history)
+        row = conn.execute(
+            "SELECT version FROM memories WHERE id = ? AND tenant = ? AND user_id = ?",
+            (memory.id, memory.tenant, memory.user_id),
+        ).fetchone()
+        if row is None:
+            raise NotFound(f"Memory {memory.id} was not found for this user.")
+        if row["version"] != expected_version:
+            raise VersionConflict(
+                f"Memory {memory.id} is at version {row['version']}, not {expected_version}; read it again and retry."
+            )
+        clash = conn.execute(
+            "SELECT id FROM memories WHERE tenant = ? AND user_id = ? AND content_key = ? AND id != ?"
+            " AND (expires_at IS NULL OR expires_at > ?)",
+            (memory.tenant, memory.user_id, values["content_key"], memory.id, values["updated_at"]),
+        ).fetchone()
+        if clash is not None:
+            raise DuplicateMemory(clash["id"])
+        expired = conn.execute(
+            "SELECT id FROM memories WHERE tenant = ? AND user_id = ? AND content_key = ? AND id != ?",
+            (memory.tenant, memory.user_id, values["content_key"], memory.id),
+        ).fetchall()
+        self._delete_rows(conn, memory.owner, [row["id"] for row in expired])
+        assignments = ", ".join(f"{name} = :{name}" for name in values if name != "id")
+        conn.execute(f"UPDATE memories SET {assignments} WHERE id = :id", values)
+        self._add_history(conn, memory, history)
         return memory
+
+    def memory_page(self, owner: Owner, after_id: str | None, limit: int) -> list[tuple[Memory, np.ndarray | None]]:
+        with self._read() as conn:
+            rows = conn.execute(
+                f"SELECT {_MEMORY_COLUMNS}, embedding FROM memories WHERE tenant = ? AND user_id = ? AND id > ?"
+                " ORDER BY id LIMIT ?",
+                (owner.tenant, owner.user_id, after_id or "", limit),
+            ).fetchall()
+        return [
+            (
+                _row_to_memory(row),
+                None if row["embedding"] is None else np.frombuffer(row["embedding"], dtype=np.float32),
+            )
+            for row in rows
+        ]
+
+    def set_vectors(self, owner: Owner, model: str, vectors: Sequence[tuple[str, np.ndarray]]) -> int:
+        with self._write() as conn:
+            changed = 0
+            for memory_id, vector in vectors:
+                cursor = conn.execute(
+                    "UPDATE memories SET embedding = ?, embedding_model = ?"
+                    " WHERE id = ? AND tenant = ? AND user_id = ?",
+                    (_vector_blob(vector), model, memory_id, owner.tenant, owner.user_id),
+                )
+                changed += cursor.rowcount
+        return changed
 
     @staticmethod
     def _delete_rows(conn: sqlite3.Connection, owner: Owner, memory_ids: Sequence[str]) -> list[str]:

@@ -1,0 +1,53 @@
+"""Raw conversation logs in the conversation bucket (implements ConversationArchive)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import cached_property
+from typing import Any
+
+from botocore.exceptions import BotoCoreError, ClientError
+
+from agent_memory.domain.conversation_log import PREFIX, SUFFIXES
+from agent_memory.domain.errors import ConfigurationError, NotFound, StoreUnavailable
+
+
+class S3Archive:
+    def __init__(self, client_factory: Callable[[], Any], bucket: str | None) -> None:
+        self._client_factory = client_factory
+        self._bucket = bucket
+
+    @cached_property
+    def _client(self) -> Any:
+        return self._client_factory()
+
+    @property
+    def _bucket_name(self) -> str:
+        if not self._bucket:
+            raise ConfigurationError("Set AGENT_MEMORY_CONVERSATION_BUCKET to the bucket conversation logs land in.")
+        return self._bucket
+
+    def _call(self, operation: str, **kwargs: Any) -> Any:
+        try:
+            return getattr(self._client, operation)(Bucket=self._bucket_name, **kwargs)
+        except ClientError as exc:
+            code = str(exc.response.get("Error", {}).get("Code", ""))
+            if code in {"NoSuchKey", "404"}:
+                raise NotFound(f"The log {kwargs.get('Key')} is not in the bucket.") from None
+            raise StoreUnavailable(f"S3 refused {operation} ({code}).") from None
+        except BotoCoreError as exc:
+            raise StoreUnavailable(f"S3 could not be reached: {type(exc).__name__}.") from None
+
+    def logs_of(self, tenant: str, user_id: str) -> list[str]:
+        keys: list[str] = []
+        request: dict[str, Any] = {"Prefix": f"{PREFIX}/{tenant}/{user_id}/"}
+        while True:
+            answer = self._call("list_objects_v2", **request)
+            keys.extend(str(item["Key"]) for item in answer.get("Contents", []) if str(item["Key"]).endswith(SUFFIXES))
+            if not answer.get("IsTruncated"):
+                return sorted(key for key in keys if key.count("/") == 3)  # nothing from deeper folders
+            request["ContinuationToken"] = answer["NextContinuationToken"]
+
+    def read(self, key: str) -> tuple[bytes, str]:
+        answer = self._call("get_object", Key=key)
+        return answer["Body"].read(), str(answer.get("ETag", "")).strip('"')

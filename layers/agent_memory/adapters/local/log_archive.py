@@ -1,0 +1,28 @@
+"""Raw conversation logs kept under `<data dir>/raw/` by `agent-memory ingest` (implements ConversationArchive)."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from agent_memory.domain.conversation_log import PREFIX, SUFFIXES, address_of
+from agent_memory.domain.errors import NotFound
+
+
+class FolderArchive:
+    def __init__(self, root: Path) -> None:
+        self._root = root
+
+    def logs_of(self, tenant: str, user_id: str) -> list[str]:
+        folder = self._root / PREFIX / tenant / user_id
+        if not folder.is_dir():
+            return []
+        return sorted(f"{PREFIX}/{tenant}/{user_id}/{p.name}" for p in folder.iterdir() if p.suffix in SUFFIXES)
+
+    def read(self, key: str) -> tuple[bytes, str]:
+        address_of(key)  # only a well-formed log key is ever turned into a path
+        path = (self._root / key).resolve()
+        if not path.is_relative_to(self._root.resolve()) or not path.is_file():
+            raise NotFound(f"The log {key} is not in the archive.")
+        data = path.read_bytes()
+        return data, hashlib.sha256(data).hexdigest()[:32]

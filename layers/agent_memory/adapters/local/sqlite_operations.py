@@ -1,0 +1,122 @@
+"""Operations and job locks in the SQLite file of the local backend (implements OperationStore)."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from datetime import datetime
+
+from agent_memory.adapters.local.sqlite_store import SqliteStore
+from agent_memory.domain.clock import to_micros
+from agent_memory.domain.operations import (
+    JobKind,
+    Operation,
+    OperationAbandoned,
+    OperationStatus,
+    abandoned,
+    from_record,
+    to_record,
+)
+
+
+def _load(row: sqlite3.Row | None) -> Operation | None:
+    return None if row is None else from_record(json.loads(row["data"]))
+
+
+class SqliteOperations:
+    def __init__(self, store: SqliteStore) -> None:
+        self._store = store
+
+    @staticmethod
+    def _put(conn: sqlite3.Connection, operation: Operation) -> None:
+        conn.execute(
+            "INSERT INTO operations (id, tenant, user_id, kind, status, data) VALUES (?, ?, ?, ?, ?, ?)"
+            " ON CONFLICT (id) DO UPDATE SET status = excluded.status, data = excluded.data",
+            (
+                operation.id,
+                operation.tenant,
+                operation.user_id,
+                operation.kind.value,
+                operation.status.value,
+                json.dumps(to_record(operation), ensure_ascii=False),
+            ),
+        )
+
+    @staticmethod
+    def _get(conn: sqlite3.Connection, tenant: str, operation_id: str) -> Operation | None:
+        row = conn.execute("SELECT data FROM operations WHERE tenant = ? AND id = ?", (tenant, operation_id)).fetchone()
+        return _load(row)
+
+    def open_operation(self, operation: Operation, lock_until: datetime, now: datetime) -> tuple[Operation, bool]:
+        scope = (operation.tenant, operation.user_id, operation.kind.value)
+        with self._store.writing() as conn:
+            lock = conn.execute(
+                "SELECT operation_id, expires_at FROM job_locks WHERE tenant = ? AND user_id = ? AND kind = ?", scope
+            ).fetchone()
+            if lock is not None:
+                holder = self._get(conn, operation.tenant, lock["operation_id"])
+                if holder is not None and not holder.status.finished:
+                    if lock["expires_at"] > to_micros(now):
+                        return holder, False
+                    self._put(conn, abandoned(holder, now))
+            conn.execute(
+                "INSERT OR REPLACE INTO job_locks (tenant, user_id, kind, operation_id, expires_at)"
+                " VALUES (?, ?, ?, ?, ?)",
+                (*scope, operation.id, to_micros(lock_until)),
+            )
+            self._put(conn, operation)
+        return operation, True
+
+    def get_operation(self, tenant: str, operation_id: str) -> Operation | None:
+        with self._store.reading() as conn:
+            return self._get(conn, tenant, operation_id)
+
+    def list_operations(
+        self,
+        tenant: str,
+        user_id: str | None,
+        kind: JobKind | None,
+        status: OperationStatus | None,
+        limit: int,
+        before_id: str | None,
+    ) -> list[Operation]:
+        clauses, params = ["tenant = ?"], [tenant]
+        for column, value in (("user_id", user_id), ("kind", kind), ("status", status)):
+            if value is not None:
+                clauses.append(f"{column} = ?")
+                params.append(str(value))
+        if before_id is not None:
+            clauses.append("id < ?")
+            params.append(before_id)
+        with self._store.reading() as conn:
+            rows = conn.execute(
+                f"SELECT data FROM operations WHERE {' AND '.join(clauses)} ORDER BY id DESC LIMIT ?",
+                [*params, limit],
+            ).fetchall()
+        return [from_record(json.loads(row["data"])) for row in rows]
+
+    def save_operation(self, operation: Operation, lock_until: datetime | None) -> Operation:
+        scope = (operation.tenant, operation.user_id, operation.kind.value)
+        with self._store.writing() as conn:
+            lock = conn.execute(
+                "SELECT operation_id FROM job_locks WHERE tenant = ? AND user_id = ? AND kind = ?", scope
+            ).fetchone()
+            if lock is None or lock["operation_id"] != operation.id:
+                raise OperationAbandoned(f"Operation {operation.id} no longer holds its lock.")
+            if operation.status.finished:
+                conn.execute("DELETE FROM job_locks WHERE tenant = ? AND user_id = ? AND kind = ?", scope)
+            elif lock_until is not None:
+                conn.execute(
+                    "UPDATE job_locks SET expires_at = ? WHERE tenant = ? AND user_id = ? AND kind = ?",
+                    (to_micros(lock_until), *scope),
+                )
+            self._put(conn, operation)
+        return operation
+
+    def unfinished_operations(self) -> list[Operation]:
+        """Queued and running operations of every tenant, oldest first: what a restarted worker takes up again."""
+        with self._store.reading() as conn:
+            rows = conn.execute(
+                "SELECT data FROM operations WHERE status IN ('queued', 'running') ORDER BY id"
+            ).fetchall()
+        return [from_record(json.loads(row["data"])) for row in rows]

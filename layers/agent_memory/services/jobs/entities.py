@@ -1,0 +1,53 @@
+"""Backfill entities: memories stored without entities get the ones the curator finds in their content."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from agent_memory.domain.clock import utcnow
+from agent_memory.domain.models import HistoryEntry, HistoryEvent, Owner
+from agent_memory.domain.operations import Operation
+from agent_memory.ports import Curator, MemoryStore
+from agent_memory.services.jobs.corpus import Change, apply_changes
+from agent_memory.services.jobs.steps import PhaseProgress, SecondsLeft
+
+PAGE = 100
+SECONDS_PER_PAGE = 30.0  # a page's model calls and writes fit in this; less left and the step saves and returns
+
+
+class BackfillEntities:
+    def __init__(self, store: MemoryStore, curator: Curator, clock: Callable[[], datetime] = utcnow) -> None:
+        self._store = store
+        self._curator = curator
+        self._clock = clock
+
+    def run(self, operation: Operation, cursor: dict[str, Any] | None, seconds_left: SecondsLeft) -> PhaseProgress:
+        owner = Owner(operation.tenant, operation.user_id)
+        after = None if cursor is None else cursor.get("after_id")
+        counts = {"scanned": 0, "entities_added": 0, "conflicts": 0}
+        advanced = 0
+        while seconds_left() >= SECONDS_PER_PAGE:
+            page = self._store.memory_page(owner, after, PAGE)
+            todo = [memory for memory, _ in page if not memory.entities and memory.superseded_by is None]
+            found = self._curator.entities([memory.content for memory in todo]) if todo else []
+            now = self._clock()
+            changes: list[Change] = []
+            for memory, entities in zip(todo, found, strict=True):
+                if not entities:
+                    continue
+                updated = memory.with_changes(entities=entities, updated_at=now, version=memory.version + 1)
+                entry = HistoryEntry(
+                    memory.id, updated.version, HistoryEvent.UPDATED, now, memory.content, None, ("entities",)
+                )
+                changes.append((updated, memory.version, entry, None))
+            applied, conflicts = apply_changes(self._store, changes)
+            counts["scanned"] += len(page)
+            counts["entities_added"] += applied
+            counts["conflicts"] += conflicts
+            advanced += len(page)
+            if len(page) < PAGE:
+                return PhaseProgress(done=True, advanced=advanced, counts=counts)
+            after = page[-1][0].id
+        return PhaseProgress(done=False, cursor={"after_id": after}, advanced=advanced, counts=counts)

@@ -1,0 +1,59 @@
+"""Reindex: re-embed the user's memories whose vectors come from another model (all with `force`), in batches, and
+write each page to the search projection so it matches the store again."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from agent_memory.domain.models import Owner
+from agent_memory.domain.operations import Operation
+from agent_memory.domain.text import embedding_text
+from agent_memory.ports import Embedder, MemoryStore, ProjectionWriter
+from agent_memory.services.jobs.steps import PhaseProgress, SecondsLeft
+
+PAGE = 100
+SECONDS_PER_PAGE = 20.0
+
+
+class Reindex:
+    def __init__(self, store: MemoryStore, embedder: Embedder, projection: ProjectionWriter | None) -> None:
+        self._store = store
+        self._embedder = embedder
+        self._projection = projection
+
+    def run(self, operation: Operation, cursor: dict[str, Any] | None, seconds_left: SecondsLeft) -> PhaseProgress:
+        owner = Owner(operation.tenant, operation.user_id)
+        force = bool(operation.params.get("force", False))
+        model = self._embedder.model_id
+        after = None if cursor is None else cursor.get("after_id")
+        counts = {"scanned": 0, "reembedded": 0, "indexed": 0, "index_failures": 0}
+        failed: list[str] = []
+        while seconds_left() >= SECONDS_PER_PAGE:
+            page = self._store.memory_page(owner, after, PAGE)
+            stale = [
+                i
+                for i, (memory, vector) in enumerate(page)
+                if force or vector is None or memory.embedding_model != model or len(vector) != self._embedder.dimension
+            ]
+            entries = list(page)
+            if stale:
+                fresh = self._embedder.embed([embedding_text(page[i][0].content, page[i][0].summary) for i in stale])
+                written = [(page[i][0].id, fresh[n]) for n, i in enumerate(stale)]
+                counts["reembedded"] += self._store.set_vectors(owner, model, written)
+                for n, i in enumerate(stale):
+                    entries[i] = (page[i][0].with_changes(embedding_model=model), fresh[n])
+            if self._projection is not None and entries:
+                outcome = self._projection.upsert(entries)
+                missed = list(outcome.failed)
+                counts["indexed"] += len(entries) - len(missed)
+                counts["index_failures"] += len(missed)
+                failed.extend(missed)
+            counts["scanned"] += len(page)
+            result = {"index_failed_ids": failed} if failed else {}
+            if len(page) < PAGE:
+                return PhaseProgress(done=True, advanced=counts["scanned"], counts=counts, result=result)
+            after = page[-1][0].id
+        result = {"index_failed_ids": failed} if failed else {}
+        return PhaseProgress(
+            done=False, cursor={"after_id": after}, advanced=counts["scanned"], counts=counts, result=result
+        )

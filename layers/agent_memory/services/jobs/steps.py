@@ -1,0 +1,180 @@
+"""The step protocol of every job: begin, one phase page at a time, finish or fail.
+
+Each call loads the operation, does one bounded piece of work and saves the operation (its phase, cursor, counts
+and result) before returning, so a step can be retried, and a job resumed after a crash, from what was saved. Step
+Functions calls these from Lambda functions; the local worker calls them in the same order.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Protocol
+
+from agent_memory.domain.clock import utcnow
+from agent_memory.domain.errors import AgentMemoryError, InvalidInput, NotFound
+from agent_memory.domain.operations import (
+    MAX_REPORTED_CHANGES,
+    PHASES,
+    STEP_RETRY,
+    Operation,
+    OperationAbandoned,
+    OperationStatus,
+    Phase,
+    lock_expiry,
+)
+from agent_memory.ports import OperationStore
+
+SecondsLeft = Callable[[], float]
+
+
+def unlimited() -> float:
+    return math.inf
+
+
+@dataclass
+class PhaseProgress:
+    """What one page of a phase did. `result` lists are appended to the operation's (capped), other values set."""
+
+    done: bool
+    cursor: dict[str, Any] | None = None
+    advanced: int = 0
+    total: int | None = None
+    counts: dict[str, int] = field(default_factory=dict)
+    result: dict[str, Any] = field(default_factory=dict)
+
+
+class PhaseRunner(Protocol):
+    def run(self, operation: Operation, cursor: dict[str, Any] | None, seconds_left: SecondsLeft) -> PhaseProgress:
+        """Do one page of work from `cursor` (None: the phase's start) for as long as `seconds_left` allows."""
+        ...
+
+
+def merged_result(current: dict[str, Any], added: dict[str, Any]) -> dict[str, Any]:
+    result = dict(current)
+    for name, value in added.items():
+        if isinstance(value, list):
+            result[name] = [*result.get(name, []), *value][:MAX_REPORTED_CHANGES]
+        else:
+            result[name] = value
+    return result
+
+
+class JobSteps:
+    def __init__(
+        self,
+        store: OperationStore,
+        phases: Mapping[Phase, PhaseRunner],
+        clock: Callable[[], datetime] = utcnow,
+    ) -> None:
+        self._store = store
+        self._phases = phases
+        self._clock = clock
+
+    def _load(self, tenant: str, operation_id: str) -> Operation:
+        operation = self._store.get_operation(tenant, operation_id)
+        if operation is None:
+            raise NotFound(f"Operation {operation_id} was not found.")
+        return operation
+
+    def _unfinished(self, tenant: str, operation_id: str) -> Operation:
+        operation = self._load(tenant, operation_id)
+        if operation.status.finished:
+            raise OperationAbandoned(f"Operation {operation_id} has already {operation.status.value}.")
+        return operation
+
+    def begin(self, tenant: str, operation_id: str) -> Operation:
+        operation = self._unfinished(tenant, operation_id)
+        if operation.status is OperationStatus.RUNNING:
+            return operation  # a retried or resumed begin
+        now = self._clock()
+        running = operation.with_changes(status=OperationStatus.RUNNING, started_at=now, updated_at=now)
+        return self._store.save_operation(running, lock_expiry(now))
+
+    def step(self, tenant: str, operation_id: str, phase: Phase, seconds_left: SecondsLeft = unlimited) -> bool:
+        """One page of `phase`; True once the phase is complete (also when it completed before)."""
+        operation = self._unfinished(tenant, operation_id)
+        phases = PHASES[operation.kind]
+        if phase not in phases:
+            raise InvalidInput(f"{operation.kind.value} has no phase {phase.value}.")
+        if operation.phase is not None:
+            reached = phases.index(operation.phase)
+            if reached > phases.index(phase) or (operation.phase is phase and operation.phase_done):
+                return True  # a retried step whose work is already saved
+        continuing = operation.phase is phase
+        progress = self._phases[phase].run(operation, operation.cursor if continuing else None, seconds_left)
+        now = self._clock()
+        saved = operation.with_changes(
+            phase=phase,
+            phase_done=progress.done,
+            cursor=None if progress.done else progress.cursor,
+            done=(operation.done if continuing else 0) + progress.advanced,
+            total=progress.total if progress.total is not None else (operation.total if continuing else None),
+            counts=operation.counted(**progress.counts),
+            result=merged_result(operation.result, progress.result),
+            updated_at=now,
+        )
+        self._store.save_operation(saved, lock_expiry(now))
+        return progress.done
+
+    def finish(self, tenant: str, operation_id: str) -> Operation:
+        operation = self._load(tenant, operation_id)
+        if operation.status.finished:
+            return operation
+        now = self._clock()
+        finished = operation.with_changes(status=OperationStatus.SUCCEEDED, updated_at=now, finished_at=now)
+        return self._store.save_operation(finished, None)
+
+    def fail(self, tenant: str, operation_id: str, error: str) -> Operation:
+        """Mark the operation failed and release its lock; an operation already finished is left as it is."""
+        operation = self._load(tenant, operation_id)
+        if operation.status.finished:
+            return operation
+        now = self._clock()
+        failed = operation.with_changes(
+            status=OperationStatus.FAILED, error=error[:1000], updated_at=now, finished_at=now
+        )
+        try:
+            return self._store.save_operation(failed, None)
+        except OperationAbandoned:
+            return self._load(tenant, operation_id)  # another job took over; it marked this one failed already
+
+
+def error_text(exc: BaseException) -> str:
+    if isinstance(exc, AgentMemoryError):
+        return f"{type(exc).__name__}: {exc.detail}"
+    return f"{type(exc).__name__}: the job failed unexpectedly."
+
+
+def retried(action: Callable[[], Any], sleep: Callable[[float], None] = time.sleep) -> Any:
+    """Run a step as the state machines' Retry does: the errors STEP_RETRY names, with the same backoff."""
+    delay = float(STEP_RETRY.interval_seconds)
+    for attempt in range(1, STEP_RETRY.max_attempts + 1):
+        try:
+            return action()
+        except AgentMemoryError as exc:
+            if type(exc).__name__ not in STEP_RETRY.errors or attempt == STEP_RETRY.max_attempts:
+                raise
+            sleep(delay)
+            delay *= STEP_RETRY.backoff_rate
+    raise AssertionError("unreachable")
+
+
+def run_to_end(
+    steps: JobSteps, tenant: str, operation_id: str, sleep: Callable[[float], None] = time.sleep
+) -> Operation | None:
+    """The local orchestrator: the state machine's path (begin, each phase until done, finish; fail on an error)
+    in one thread. Returns the final operation, or None when it was abandoned to another job."""
+    try:
+        operation = retried(lambda: steps.begin(tenant, operation_id), sleep)
+        for phase in PHASES[operation.kind]:
+            while not retried(lambda phase=phase: steps.step(tenant, operation_id, phase), sleep):  # type: ignore[misc]
+                pass
+        return retried(lambda: steps.finish(tenant, operation_id), sleep)  # type: ignore[no-any-return]
+    except OperationAbandoned:
+        return None
+    except Exception as exc:
+        return steps.fail(tenant, operation_id, error_text(exc))
