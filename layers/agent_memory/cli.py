@@ -63,9 +63,15 @@ def cmd_serve(args: argparse.Namespace) -> int:
     if created is not None:
         print(f"Created an API key for tenant 'default' (shown once): {created}")
         print(f"It is saved in {runtime.dev_key_path} (readable by you only).")
+    resumed = runtime.worker.resume()  # jobs a previous process left queued or running continue here
+    if resumed:
+        print(f"Resuming {len(resumed)} unfinished job(s): {', '.join(resumed)}")
     print(f"agent-memory serving on http://{args.host}:{args.port}  (docs: /docs, data: {runtime.config.data_dir})")
     sys.stdout.flush()
-    uvicorn.run(create_app(runtime), host=args.host, port=args.port, log_level=args.log_level)
+    try:
+        uvicorn.run(create_app(runtime), host=args.host, port=args.port, log_level=args.log_level)
+    finally:
+        runtime.close()
     return 0
 
 

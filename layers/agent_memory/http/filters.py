@@ -15,6 +15,7 @@ def memory_filter(
     created_after: datetime | None = None,
     created_before: datetime | None = None,
     min_importance: float | None = None,
+    include_superseded: bool = False,
 ) -> MemoryFilter:
     return MemoryFilter(
         agent_id=agent_id,
@@ -23,4 +24,5 @@ def memory_filter(
         created_after=None if created_after is None else as_utc(created_after),
         created_before=None if created_before is None else as_utc(created_before),
         min_importance=min_importance,
+        include_superseded=include_superseded,
     )

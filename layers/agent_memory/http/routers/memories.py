@@ -102,9 +102,12 @@ def list_memories(
     limit: Annotated[int, Query(ge=1, le=limits.MAX_PAGE_SIZE)] = limits.DEFAULT_PAGE_SIZE,
     offset: Annotated[int, Query(ge=0, le=limits.MAX_OFFSET)] = 0,
     cursor: Annotated[str | None, Query(max_length=1024)] = None,
+    include_superseded: Annotated[
+        bool, Query(description="Also list memories an optimize merged away or superseded.")
+    ] = False,
 ) -> MemoryPage:
     """Newest first. Page with `cursor` (stable while memories are added) or with `offset`."""
-    filters = memory_filter(agent_id, source, topic, created_after, created_before)
+    filters = memory_filter(agent_id, source, topic, created_after, created_before, None, include_superseded)
     page = runtime.memories.list_memories(Owner(principal.tenant, user_id), filters, limit, cursor, offset)
     return MemoryPage(
         items=[MemoryOut.of(m) for m in page.items],
