@@ -55,6 +55,27 @@ def acknowledge_findings(stack: MemoryStack) -> None:
         "The ingest function reads the conversation logs, whose keys are only known when they arrive; the grant is "
         "GetObject on the conversations/ prefix of this one bucket.",
     )
+    for module in ("generate_episodes", "consolidate_conversations"):
+        acknowledge(
+            stack.jobs.functions[module].role,
+            f"AwsSolutions-IAM5[Resource::<{bucket_id}.Arn>/conversations/*]",
+            "This job step reads the user's stored conversation logs, whose keys are listed at run time; the grant is "
+            "GetObject on the conversations/ prefix of this one bucket.",
+        )
+    for machine in stack.jobs.state_machines.values():
+        acknowledge(
+            machine.role,
+            XRAY[0],
+            XRAY[1] + " Step Functions' log delivery actions (logs:CreateLogDelivery and the like) have none either.",
+        )
+        for fn in stack.jobs.functions.values():
+            function_id = stack.get_logical_id(fn.function.node.default_child)  # type: ignore[arg-type]
+            acknowledge(
+                machine.role,
+                f"AwsSolutions-IAM5[Resource::<{function_id}.Arn>:*]",
+                "CDK's Lambda task grants invoke on the step function and its versions; the state machine may "
+                "invoke its own job steps and nothing else.",
+            )
     handler = next(c for c in stack.node.children if c.node.id.startswith("BucketNotificationsHandler"))
     acknowledge(
         handler,

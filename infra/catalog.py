@@ -16,6 +16,7 @@ class ApiFunction:
     counts_recalls: bool = False  # may bump `access_count` on what it returns, and nothing else
     signs_cursors: bool = False  # reads the cursor-signing secret
     extracts: bool = False  # asks the Bedrock chat model for facts
+    starts_jobs: bool = False  # starts executions of the job state machines
     public: bool = False  # no API key (liveness only)
 
     @property
@@ -51,4 +52,7 @@ API_FUNCTIONS: tuple[ApiFunction, ...] = (
         searches=True,
         extracts=True,
     ),
+    ApiFunction("start_job", "POST", "/v1/jobs/{kind}", writes=True, starts_jobs=True),
+    ApiFunction("get_operation", "GET", "/v1/operations/{operation_id}"),
+    ApiFunction("list_operations", "GET", "/v1/operations"),
 )

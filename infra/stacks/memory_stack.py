@@ -12,6 +12,7 @@ from infra.constructs.code import FunctionCode
 from infra.constructs.encryption import DataKey
 from infra.constructs.firewall import ApiFirewall
 from infra.constructs.function import MemoryFunction
+from infra.constructs.jobs import JobOrchestration, camel
 from infra.constructs.log_ingestion import LogIngestion
 from infra.constructs.monitoring import Monitoring
 from infra.constructs.permissions import read_table
@@ -98,6 +99,22 @@ class MemoryStack(Stack):
         ingestion = LogIngestion(
             self, "LogIngestion", config=config, code=code, key=key, table=table, search=search, environment=environment
         )
+        jobs = JobOrchestration(
+            self,
+            "Jobs",
+            config=config,
+            code=code,
+            key=key,
+            table=table,
+            search=search,
+            bucket=ingestion.bucket,
+            environment=environment,
+        )
+        machines = self.to_json_string({kind.value: sm.state_machine_arn for kind, sm in jobs.state_machines.items()})
+        for operation, fn in api_functions.by_operation.items():
+            if operation.starts_jobs:
+                fn.function.add_environment("AGENT_MEMORY_JOB_STATE_MACHINES", machines)
+                fn.allow(["states:StartExecution"], [sm.state_machine_arn for sm in jobs.state_machines.values()])
         search.seal_access()
         search.create_index_with(index_creator.function, config, key)
 
@@ -112,6 +129,7 @@ class MemoryStack(Stack):
             "SearchIndexCreator": index_creator,
             "LogIngest": ingestion.function,
         }
+        functions |= {f"Job{camel(name)}": fn for name, fn in jobs.functions.items()}
         monitoring = Monitoring(
             self,
             "Monitoring",
@@ -137,3 +155,4 @@ class MemoryStack(Stack):
         self.cursor_secret = cursor_secret
         self.dead_letters = indexer.dead_letters
         self.ingestion = ingestion
+        self.jobs = jobs

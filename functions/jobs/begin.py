@@ -1,0 +1,5 @@
+"""First state of every job: the operation turns from queued to running."""
+
+from agent_memory.job_handlers import begin_handler as handler
+
+__all__ = ["handler"]

@@ -1,0 +1,157 @@
+"""Async jobs: a Lambda function per step and a Step Functions Standard state machine per job kind.
+
+Each machine is built from the phase list in `agent_memory.domain.operations.PHASES` (the one the local worker runs):
+begin → each phase, looped while it reports `done: false` → finish. Every task retries the errors `STEP_RETRY` names
+with backoff; any other error is caught and sent to the fail step, which marks the operation failed and releases
+its lock. The execution's state is only `{operation_id, tenant, done}`: cursors and results live in the table, so no
+payload approaches the 256 KiB limit however large the user's memory is.
+"""
+
+from __future__ import annotations
+
+from aws_cdk import Duration, Stack
+from aws_cdk import aws_dynamodb as dynamodb
+from aws_cdk import aws_kms as kms
+from aws_cdk import aws_s3 as s3
+from aws_cdk import aws_stepfunctions as sfn
+from aws_cdk import aws_stepfunctions_tasks as tasks
+
+from agent_memory.domain.conversation_log import PREFIX
+from agent_memory.domain.operations import PHASES, STEP_RETRY, JobKind, Phase
+from constructs import Construct
+from infra.config import StageConfig
+from infra.constructs import permissions
+from infra.constructs.code import FunctionCode
+from infra.constructs.encryption import encrypted_log_group
+from infra.constructs.function import MemoryFunction
+from infra.constructs.search import SearchCollection
+
+# What each phase touches beyond the table: (embeds, converses, reads logs, search access: None | "read" | "write")
+PHASE_NEEDS: dict[Phase, tuple[bool, bool, bool, str | None]] = {
+    Phase.RESOLVE_DUPLICATES: (True, True, False, None),
+    Phase.REFRESH_TOPICS: (True, True, False, None),
+    Phase.BACKFILL_ENTITIES: (False, True, False, None),
+    Phase.CONSOLIDATE_CONVERSATIONS: (True, True, True, "read"),
+    Phase.GENERATE_EPISODES: (True, True, True, None),
+    Phase.REINDEX: (True, False, False, "write"),
+}
+STEP_TIMEOUT = Duration.minutes(15)
+JOB_TIMEOUT = Duration.hours(12)
+
+
+def camel(name: str) -> str:
+    return "".join(part.title() for part in name.replace("-", "_").split("_"))
+
+
+class JobOrchestration(Construct):
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        config: StageConfig,
+        code: FunctionCode,
+        key: kms.IKey,
+        table: dynamodb.ITable,
+        search: SearchCollection,
+        bucket: s3.IBucket,
+        environment: dict[str, str],
+    ) -> None:
+        super().__init__(scope, construct_id)
+        environment = {**environment, "AGENT_MEMORY_CONVERSATION_BUCKET": bucket.bucket_name}
+
+        def function(name: str, description: str, timeout: Duration) -> MemoryFunction:
+            fn = MemoryFunction(
+                self,
+                f"{camel(name)}Step",
+                config=config,
+                code=code,
+                key=key,
+                handler=f"functions.jobs.{name}.handler",
+                description=description,
+                environment=environment,
+                timeout=timeout,
+            )
+            permissions.read_table(fn, table, key)
+            permissions.write_table(fn, table, key)
+            return fn
+
+        self.functions: dict[str, MemoryFunction] = {
+            "begin": function("begin", "job step: begin", Duration.seconds(30)),
+            "finish": function("finish", "job step: finish", Duration.seconds(30)),
+            "fail": function("fail", "job step: mark failed", Duration.seconds(30)),
+        }
+        for phase, (embeds, converses, reads_logs, search_access) in PHASE_NEEDS.items():
+            fn = function(phase.module, f"job step: {phase.value}", STEP_TIMEOUT)
+            if embeds:
+                permissions.embed(fn)
+            if converses:
+                permissions.converse(fn, config.converse_model)
+            if reads_logs:
+                self._read_logs(fn, bucket, key)
+            if search_access is not None:
+                search.grant(fn.role, write=search_access == "write")
+            self.functions[phase.module] = fn
+
+        self.state_machines: dict[JobKind, sfn.StateMachine] = {
+            kind: self._state_machine(kind, config, key) for kind in JobKind
+        }
+
+    @staticmethod
+    def _read_logs(fn: MemoryFunction, bucket: s3.IBucket, key: kms.IKey) -> None:
+        fn.allow(["s3:GetObject"], [bucket.arn_for_objects(f"{PREFIX}/*")])
+        fn.allow(["s3:ListBucket"], [bucket.bucket_arn], {"StringLike": {"s3:prefix": [f"{PREFIX}/*"]}})
+        region = Stack.of(fn).region
+        fn.allow(["kms:Decrypt"], [key.key_arn], {"StringEquals": {"kms:ViaService": f"s3.{region}.amazonaws.com"}})
+
+    def _task(self, scope: Construct, name: str, fn: MemoryFunction) -> tasks.LambdaInvoke:
+        task = tasks.LambdaInvoke(
+            scope,
+            name,
+            lambda_function=fn.function,
+            payload_response_only=True,  # the function's answer is the next state, nothing wrapped around it
+            retry_on_service_exceptions=False,  # STEP_RETRY below names Lambda's transient errors itself
+        )
+        task.add_retry(
+            errors=list(STEP_RETRY.errors),
+            interval=Duration.seconds(STEP_RETRY.interval_seconds),
+            backoff_rate=STEP_RETRY.backoff_rate,
+            max_attempts=STEP_RETRY.max_attempts - 1,  # retries after the first attempt
+        )
+        return task
+
+    def _state_machine(self, kind: JobKind, config: StageConfig, key: kms.IKey) -> sfn.StateMachine:
+        scope = Construct(self, f"{camel(kind.value)}Job")
+        failed = self._task(scope, "MarkFailed", self.functions["fail"]).next(
+            sfn.Fail(scope, "JobFailed", error="JobFailed", cause="A step failed; the operation holds the error.")
+        )
+
+        def guarded(task: tasks.LambdaInvoke) -> tasks.LambdaInvoke:
+            task.add_catch(failed, errors=["States.ALL"], result_path="$.error")
+            return task
+
+        begin = guarded(self._task(scope, "Begin", self.functions["begin"]))
+        finish = guarded(self._task(scope, "Finish", self.functions["finish"])).next(sfn.Succeed(scope, "Done"))
+        after: sfn.IChainable = finish
+        # Built from the last phase back: each phase loops on itself until it reports done, then goes on.
+        for phase in reversed(PHASES[kind]):
+            step = guarded(self._task(scope, camel(phase.value), self.functions[phase.module]))
+            check = sfn.Choice(scope, f"{camel(phase.value)}Done")
+            check.when(sfn.Condition.boolean_equals("$.done", True), after).otherwise(step)
+            step.next(check)
+            after = step
+        begin.next(after)
+        return sfn.StateMachine(
+            scope,
+            "StateMachine",
+            state_machine_type=sfn.StateMachineType.STANDARD,
+            definition_body=sfn.DefinitionBody.from_chainable(begin),
+            timeout=JOB_TIMEOUT,
+            tracing_enabled=True,
+            comment=f"agent-memory {kind.value} job: " + " → ".join(p.value for p in PHASES[kind]),
+            logs=sfn.LogOptions(
+                destination=encrypted_log_group(scope, "Logs", config=config, key=key),
+                level=sfn.LogLevel.ALL,
+                include_execution_data=False,  # states carry ids only, but memories never belong in logs
+            ),
+        )
