@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from typing import Any
 
 import boto3
@@ -59,10 +59,10 @@ def dynamodb_client() -> Any:
 
 
 @contextmanager
-def dynamo_table(name: str = TABLE) -> Iterator[DynamoStore]:
-    """A fresh table inside mock_aws, and a store over it."""
+def dynamo_table(name: str = TABLE, mock: bool = True) -> Iterator[DynamoStore]:
+    """A fresh table inside mock_aws (or inside the caller's, with mock=False), and a store over it."""
     fake_credentials()
-    with mock_aws():
+    with mock_aws() if mock else nullcontext():
         dynamodb_client().create_table(**table_definition(name))
         yield DynamoStore(name, lambda: SerializedClient(dynamodb_client()))
 
@@ -113,10 +113,16 @@ class StreamFedIndex:
 
 
 @contextmanager
-def aws_runtime(refresh_on_write: bool = True, **overrides: Any) -> Iterator[tuple[Runtime, LoopbackOpenSearch]]:
-    """A Runtime on the aws backend: DynamoDB under moto, OpenSearch on loopback, the stream applied before search."""
+def aws_runtime(
+    refresh_on_write: bool = True, mock: bool = True, **overrides: Any
+) -> Iterator[tuple[Runtime, LoopbackOpenSearch]]:
+    """A Runtime on the aws backend: DynamoDB under moto, OpenSearch on loopback, the stream applied before search.
+    With mock=False it uses the mock_aws the caller has entered (one with a config of its own)."""
     custom_ids = bool(overrides.get("opensearch_custom_ids", False))
-    with dynamo_table(), LoopbackOpenSearch(custom_ids=custom_ids, refresh_on_write=refresh_on_write) as server:
+    with (
+        dynamo_table(mock=mock),
+        LoopbackOpenSearch(custom_ids=custom_ids, refresh_on_write=refresh_on_write) as server,
+    ):
         settings: dict[str, Any] = {
             "backend": "aws",
             "table_name": TABLE,
