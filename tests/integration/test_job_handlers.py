@@ -94,7 +94,8 @@ def test_a_step_given_a_malformed_state_fails_before_touching_anything(runtime: 
          "StoreUnavailable: DynamoDB is throttling"),
         ({"Error": "KeyError", "Cause": json.dumps({"errorMessage": "'secret internal detail'"})},
          "KeyError: the job failed unexpectedly."),
-        ({"Error": "States.Timeout", "Cause": ""}, "States.Timeout: the step did not complete (timeout or runtime failure)."),
+        ({"Error": "States.Timeout", "Cause": ""},
+         "States.Timeout: the step did not complete (timeout or runtime failure)."),
         ({}, "Error: the job failed unexpectedly."),
     ],
 )  # fmt: skip
