@@ -175,6 +175,14 @@ def cmd_bench_ingest(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_bench_optimize(args: argparse.Namespace) -> int:
+    from agent_memory.bench import optimize
+
+    result = optimize.run(args.memories)
+    print(json.dumps(result) if args.json else optimize.render(result))
+    return 0
+
+
 def cmd_bench_cold_start(args: argparse.Namespace) -> int:
     from agent_memory.bench import cold_start
     from agent_memory.invoke import project_root
@@ -351,6 +359,10 @@ def build_parser() -> argparse.ArgumentParser:
     ingest_bench.add_argument("--messages", type=int, default=100, help="messages per log")
     ingest_bench.add_argument("--json", action="store_true")
     ingest_bench.set_defaults(func=cmd_bench_ingest)
+    optimize_bench = bench.add_parser("optimize", help="optimize job on one user's memories: wall time, peak memory")
+    optimize_bench.add_argument("--memories", type=int, default=10_000)
+    optimize_bench.add_argument("--json", action="store_true")
+    optimize_bench.set_defaults(func=cmd_bench_optimize)
     cold = bench.add_parser("cold-start", help="init time of every Lambda handler beside a bare Powertools resolver")
     cold.add_argument("--repeats", type=int, default=9, help="fresh processes per handler")
     cold.add_argument("--module", action="append", help="only these, e.g. functions.api.search_memories")

@@ -82,9 +82,10 @@ def test_the_plan_merges_exact_duplicates_and_lets_the_newer_fact_supersede() ->
     ]
     vectors = np.array([[1, 0], [0, 1], [0, 1], [1, 0]], dtype=np.float32)
 
-    changes = plan(Corpus(memories, vectors), curator)
+    changes, deferred = plan(Corpus(memories, vectors), curator)
 
-    assert [(c.action, c.survivor.id, c.retired.id) for c in changes] == [
+    assert deferred == [(1, 2, pytest.approx(1.0))]  # already merged as exact duplicates: judged next round, if left
+    assert [(c.action, memories[c.survivor].id, memories[c.retired].id) for c in changes] == [
         (MergeAction.MERGE, "M002", "M001"),  # the longer wording is kept
         (MergeAction.SUPERSEDE, "M003", "M000"),  # the newer fact wins
     ]
@@ -94,14 +95,30 @@ def test_a_merge_keeps_the_memory_whose_words_the_curator_chose() -> None:
     memories = [memory(0, "Likes hiking in the Alps"), memory(1, "Really likes hiking in the Alps")]
     vectors = np.array([[1, 0], [1, 0]], dtype=np.float32)
 
-    (change,) = plan(Corpus(memories, vectors), curator)
+    (change,), _ = plan(Corpus(memories, vectors), curator)
 
-    assert (change.action, change.survivor.id, change.retired.id, change.content) == (
+    assert (change.action, memories[change.survivor].id, memories[change.retired].id, change.content) == (
         MergeAction.MERGE,
         "M001",
         "M000",
         None,
     )
+
+
+def test_a_chain_of_replacements_is_resolved_in_one_optimize_round_by_round() -> None:
+    from agent_memory.services.jobs.optimize import judge
+
+    memories = [memory(0, "Lives in Berlin"), memory(1, "Lives in Munich"), memory(2, "Lives in Paris")]
+    corpus = Corpus(memories, np.array([[1, 0], [1, 0], [1, 0]], dtype=np.float32))
+
+    first, deferred = plan(corpus, curator)
+    second, left = judge(corpus, curator, [p for p in deferred if first[0].retired not in p[:2]], set())
+
+    assert [(memories[c.survivor].content, memories[c.retired].content) for c in first + second] == [
+        ("Lives in Munich", "Lives in Berlin"),
+        ("Lives in Paris", "Lives in Munich"),
+    ]
+    assert left == []
 
 
 def test_kmeans_is_deterministic_and_separates_clear_groups() -> None:

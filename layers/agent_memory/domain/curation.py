@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -30,10 +29,9 @@ class MergeDecision:
     merged_content: str | None = None
 
 
-_PUNCTUATION = re.compile(r"[^\w\s]")
+_NOT_WORDS = re.compile(r"[\W_]+")
 
 
 def canonical(text: str) -> str:
     """Content with case, punctuation and spacing ignored: two memories equal here are exact duplicates."""
-    stripped = "".join(" " if unicodedata.category(ch).startswith("P") else ch for ch in normalise(text))
-    return " ".join(_PUNCTUATION.sub(" ", stripped).split())
+    return _NOT_WORDS.sub(" ", normalise(text)).strip()

@@ -33,34 +33,40 @@ from agent_memory.services.jobs.steps import PhaseProgress, SecondsLeft
 BLOCK = 1024  # rows of the similarity matrix computed at once: 1024 x n float32 stays small for any user
 SECONDS_PER_APPLY = 5.0  # stop applying while this much time is left, so the step saves its progress in time
 MAX_CLUSTERS = 8
+MAX_ROUNDS = 5  # plans per step; chains of replacements longer than this finish on the next optimize
+
+
+Pair = tuple[int, int, float]
 
 
 @dataclass(frozen=True, slots=True)
 class PlannedChange:
-    """`survivor` stays; `retired` is kept with superseded_by = survivor. For a merge the survivor may take new
-    content; for a supersession the survivor is the newer memory."""
+    """Positions in the corpus: `survivor` stays; `retired` is kept with superseded_by = survivor. For a merge the
+    survivor may take new content; for a supersession the survivor is the newer memory."""
 
     action: MergeAction
-    survivor: Memory
-    retired: Memory
+    survivor: int
+    retired: int
     reason: str
     similarity: float
     content: str | None = None
 
-    def summary(self) -> dict[str, Any]:
+    def summary(self, memories: list[Memory]) -> dict[str, Any]:
+        survivor, retired = memories[self.survivor], memories[self.retired]
         return {
             "action": self.action.value,
-            "kept": self.survivor.id,
-            "superseded": self.retired.id,
-            "kept_content": self.content or self.survivor.content,
-            "superseded_content": self.retired.content,
+            "kept": survivor.id,
+            "superseded": retired.id,
+            "kept_content": self.content or survivor.content,
+            "superseded_content": retired.content,
             "similarity": round(self.similarity, 3),
             "reason": self.reason,
         }
 
 
-def _older_first(a: Memory, b: Memory) -> tuple[Memory, Memory]:
-    return (a, b) if (a.created_at, a.id) <= (b.created_at, b.id) else (b, a)
+def _older_first(memories: list[Memory], i: int, j: int) -> tuple[int, int]:
+    a, b = memories[i], memories[j]
+    return (i, j) if (a.created_at, a.id) <= (b.created_at, b.id) else (j, i)
 
 
 def candidate_pairs(vectors: np.ndarray) -> list[tuple[int, int, float]]:
@@ -84,9 +90,10 @@ def candidate_pairs(vectors: np.ndarray) -> list[tuple[int, int, float]]:
     return sorted(((i, j, s) for (i, j), s in pairs.items()), key=lambda p: (-p[2], p[0], p[1]))
 
 
-def plan(corpus: Corpus, curator: Curator) -> list[PlannedChange]:
+def plan(corpus: Corpus, curator: Curator) -> tuple[list[PlannedChange], list[Pair]]:
     """Exact duplicates (same words once case, punctuation and spacing are ignored) first, then the candidate pairs
-    the curator judges, closest first. A memory takes part in at most one change per plan."""
+    the curator judges, closest first. A memory takes part in at most one judged change per plan; the pairs left
+    for that reason are returned for the next round."""
     memories = corpus.memories
     changes: list[PlannedChange] = []
     used: set[int] = set()
@@ -98,32 +105,40 @@ def plan(corpus: Corpus, curator: Curator) -> list[PlannedChange]:
             continue
         ordered = sorted(members, key=lambda i: (-len(memories[i].content), memories[i].created_at, memories[i].id))
         keeper = ordered[0]
-        for other in ordered[1:]:
-            changes.append(PlannedChange(MergeAction.MERGE, memories[keeper], memories[other], "same words", 1.0))
-            used.add(other)
-        used.add(keeper)
-    for i, j, similarity in candidate_pairs(corpus.vectors):
+        changes.extend(PlannedChange(MergeAction.MERGE, keeper, other, "same words", 1.0) for other in ordered[1:])
+        used.update(ordered)
+    judged, deferred = judge(corpus, curator, candidate_pairs(corpus.vectors), used)
+    return changes + judged, deferred
+
+
+def judge(
+    corpus: Corpus, curator: Curator, pairs: list[Pair], used: set[int]
+) -> tuple[list[PlannedChange], list[Pair]]:
+    changes: list[PlannedChange] = []
+    deferred: list[Pair] = []
+    for i, j, similarity in pairs:
         if i in used or j in used:
+            deferred.append((i, j, similarity))
             continue
-        older, newer = _older_first(memories[i], memories[j])
-        decision = curator.decide_merge(older.content, newer.content)
-        change = _change(decision, older, newer, similarity)
+        older, newer = _older_first(corpus.memories, i, j)
+        decision = curator.decide_merge(corpus.memories[older].content, corpus.memories[newer].content)
+        change = _change(corpus, decision, older, newer, similarity)
         if change is not None:
             changes.append(change)
             used.update((i, j))
-    return changes
+    return changes, deferred
 
 
-def _change(decision: MergeDecision, older: Memory, newer: Memory, similarity: float) -> PlannedChange | None:
+def _change(corpus: Corpus, decision: MergeDecision, older: int, newer: int, similarity: float) -> PlannedChange | None:
     if decision.action is MergeAction.SUPERSEDE:
         return PlannedChange(MergeAction.SUPERSEDE, newer, older, decision.reason, similarity)
     if decision.action is not MergeAction.MERGE:
         return None
     merged = (decision.merged_content or "").strip()
     # The kept memory is the one whose words are kept: its content key is already its own, so no clash.
-    if not merged or merged == older.content:
+    if not merged or merged == corpus.memories[older].content:
         return PlannedChange(MergeAction.MERGE, older, newer, decision.reason, similarity)
-    if merged == newer.content:
+    if merged == corpus.memories[newer].content:
         return PlannedChange(MergeAction.MERGE, newer, older, decision.reason, similarity)
     return PlannedChange(MergeAction.MERGE, older, newer, decision.reason, similarity, content=merged)
 
@@ -152,33 +167,38 @@ class ResolveDuplicates:
     def run(self, operation: Operation, cursor: dict[str, Any] | None, seconds_left: SecondsLeft) -> PhaseProgress:
         owner = Owner(operation.tenant, operation.user_id)
         corpus = Corpus.load(self._store, self._embedder, owner, self._clock())
-        changes = plan(corpus, self._curator)
-        merges = [c for c in changes if c.action is MergeAction.MERGE]
-        supersessions = [c for c in changes if c.action is MergeAction.SUPERSEDE]
+        changes, deferred = plan(corpus, self._curator)
         if operation.dry_run:
+            merges = [c.summary(corpus.memories) for c in changes if c.action is MergeAction.MERGE]
+            supersessions = [c.summary(corpus.memories) for c in changes if c.action is MergeAction.SUPERSEDE]
             return PhaseProgress(
                 done=True,
                 advanced=len(corpus.memories),
                 total=len(corpus.memories),
                 counts={"memories": len(corpus.memories), "merges": len(merges), "supersessions": len(supersessions)},
-                result={
-                    "dry_run": True,
-                    "merges": [c.summary() for c in merges],
-                    "supersessions": [c.summary() for c in supersessions],
-                },
+                result={"dry_run": True, "merges": merges, "supersessions": supersessions},
             )
         counts = {"memories": 0 if cursor else len(corpus.memories), "merged": 0, "superseded": 0, "conflicts": 0}
         reported: dict[str, list[dict[str, Any]]] = {"merges": [], "supersessions": []}
-        for change in changes:
-            if seconds_left() < SECONDS_PER_APPLY:
-                return PhaseProgress(done=False, cursor={"resumed": True}, counts=counts, result=reported)
-            applied = self._apply(change)
-            if not applied:
-                counts["conflicts"] += 1
-                continue
-            merge = change.action is MergeAction.MERGE
-            counts["merged" if merge else "superseded"] += 1
-            reported["merges" if merge else "supersessions"].append(change.summary())
+        retired: set[int] = set()
+        # A memory takes part in one judged change per plan, so a chain (Berlin → Munich → Paris) takes rounds:
+        # each judges only the pairs the last one left, among memories still current.
+        for _ in range(MAX_ROUNDS):
+            for change in changes:
+                if seconds_left() < SECONDS_PER_APPLY:
+                    return PhaseProgress(done=False, cursor={"resumed": True}, counts=counts, result=reported)
+                summary = change.summary(corpus.memories)
+                if not self._apply(corpus, change):
+                    counts["conflicts"] += 1
+                    continue
+                retired.add(change.retired)
+                merge = change.action is MergeAction.MERGE
+                counts["merged" if merge else "superseded"] += 1
+                reported["merges" if merge else "supersessions"].append(summary)
+            pending = [pair for pair in deferred if pair[0] not in retired and pair[1] not in retired]
+            if not pending:
+                break
+            changes, deferred = judge(corpus, self._curator, pending, set())
         return PhaseProgress(
             done=True,
             advanced=len(corpus.memories),
@@ -187,10 +207,11 @@ class ResolveDuplicates:
             result=reported,
         )
 
-    def _apply(self, change: PlannedChange) -> bool:
-        """One transaction: the kept memory takes what the retired one knew; the retired one points to it."""
+    def _apply(self, corpus: Corpus, change: PlannedChange) -> bool:
+        """One transaction: the kept memory takes what the retired one knew; the retired one points to it. The
+        corpus is brought up to date, so later changes to the same memory expect its new version."""
         now = self._clock()
-        survivor, retired = change.survivor, change.retired
+        survivor, retired = corpus.memories[change.survivor], corpus.memories[change.retired]
         max_chars = self._settings.get_settings(survivor.tenant).max_content_chars
         content = change.content if change.content and len(change.content) <= max_chars else survivor.content
         kept = survivor.with_changes(
@@ -243,6 +264,8 @@ class ResolveDuplicates:
             self._store.update_many(batch)
         except (VersionConflict, NotFound, DuplicateMemory):
             return False  # either memory changed since the plan: the next optimize looks again
+        corpus.memories[change.survivor] = kept
+        corpus.memories[change.retired] = gone
         return True
 
 
