@@ -372,3 +372,32 @@ def test_the_ingest_function_reads_logs_and_cannot_write_them(dev: Synthesized) 
     assert not {a for a in granted if a.startswith("s3:") and a not in {"s3:GetObject", "s3:GetObjectVersion"}}
     s3_statement = next(s for s in statements(dev, role) if "s3:GetObject" in _as_list(s["Action"]))
     assert "/conversations/*" in json.dumps(s3_statement["Resource"])
+
+
+# -- jobs ------------------------------------------------------------------------------------------------------------
+
+
+def test_only_the_start_job_function_may_start_executions_and_only_of_the_job_machines(dev: Synthesized) -> None:
+    machine_ids = {dev.logical_id(sm) for sm in dev.stack.jobs.state_machines.values()}
+    for operation in API_FUNCTIONS:
+        fn = dev.stack.functions[construct_id(operation.name)]
+        starts = [s for s in statements(dev, fn.role) if s["Action"] == "states:StartExecution"]
+        assert bool(starts) is operation.starts_jobs, operation.name
+        if operation.starts_jobs:
+            assert {r["Ref"] for r in starts[0]["Resource"]} == machine_ids
+            variables = function_props(dev, construct_id(operation.name))["Environment"]["Variables"]
+            assert "AGENT_MEMORY_JOB_STATE_MACHINES" in variables
+
+
+def test_each_job_step_gets_only_what_its_phase_touches(dev: Synthesized) -> None:
+    steps = dev.stack.jobs.functions
+    granted = {name: actions(dev, fn.role) for name, fn in steps.items()}
+    for name in ("begin", "finish", "fail"):
+        assert not granted[name] & {"bedrock:InvokeModel", "aoss:APIAccessAll", "s3:GetObject"}, name
+        assert {"dynamodb:Query", "dynamodb:PutItem"} <= granted[name], name
+    assert "aoss:APIAccessAll" in granted["reindex"] and "s3:GetObject" not in granted["reindex"]
+    assert "s3:GetObject" in granted["generate_episodes"] and "s3:GetObject" in granted["consolidate_conversations"]
+    assert (
+        "s3:GetObject" not in granted["resolve_duplicates"] and "aoss:APIAccessAll" not in granted["backfill_entities"]
+    )
+    assert all("s3:PutObject" not in actions_ for actions_ in granted.values())
