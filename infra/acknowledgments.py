@@ -62,13 +62,13 @@ def acknowledge_findings(stack: MemoryStack) -> None:
             "This job step reads the user's stored conversation logs, whose keys are listed at run time; the grant is "
             "GetObject on the conversations/ prefix of this one bucket.",
         )
-    for machine in stack.jobs.state_machines.values():
+    for kind, machine in stack.jobs.state_machines.items():
         acknowledge(
             machine.role,
             XRAY[0],
             XRAY[1] + " Step Functions' log delivery actions (logs:CreateLogDelivery and the like) have none either.",
         )
-        for fn in stack.jobs.functions.values():
+        for fn in stack.jobs.steps_of(kind):
             function_id = stack.get_logical_id(fn.function.node.default_child)  # type: ignore[arg-type]
             acknowledge(
                 machine.role,

@@ -97,6 +97,10 @@ class JobOrchestration(Construct):
             kind: self._state_machine(kind, config, key) for kind in JobKind
         }
 
+    def steps_of(self, kind: JobKind) -> list[MemoryFunction]:
+        """The functions the state machine of `kind` invokes."""
+        return [self.functions[name] for name in ("begin", *(p.module for p in PHASES[kind]), "finish", "fail")]
+
     @staticmethod
     def _read_logs(fn: MemoryFunction, bucket: s3.IBucket, key: kms.IKey) -> None:
         fn.allow(["s3:GetObject"], [bucket.arn_for_objects(f"{PREFIX}/*")])

@@ -49,11 +49,17 @@ class Reindex:
                 counts["index_failures"] += len(missed)
                 failed.extend(missed)
             counts["scanned"] += len(page)
-            result = {"index_failed_ids": failed} if failed else {}
             if len(page) < PAGE:
-                return PhaseProgress(done=True, advanced=counts["scanned"], counts=counts, result=result)
+                return self._progress(True, None, counts, failed)
             after = page[-1][0].id
-        result = {"index_failed_ids": failed} if failed else {}
+        return self._progress(False, after, counts, failed)
+
+    @staticmethod
+    def _progress(done: bool, after: str | None, counts: dict[str, int], failed: list[str]) -> PhaseProgress:
         return PhaseProgress(
-            done=False, cursor={"after_id": after}, advanced=counts["scanned"], counts=counts, result=result
+            done=done,
+            cursor=None if done else {"after_id": after},
+            advanced=counts["scanned"],
+            counts=counts,
+            result={"index_failed_ids": failed} if failed else {},
         )
