@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from agent_memory.domain.limits import IDEMPOTENCY_LEASE_SECONDS
 from agent_memory.domain.models import ApiKeyRecord, Scope, TenantSettings
 
 T0 = datetime(2026, 1, 1, tzinfo=UTC)
@@ -45,3 +46,17 @@ def test_idempotency_records_expire_after_a_day(store) -> None:
     store.reserve("acme", "old", "fp", T0)
     store.complete("acme", "old", 201, b"{}")
     assert store.reserve("acme", "old", "other", T0 + timedelta(hours=25)) is None
+
+
+def test_idempotency_reservation_of_a_request_that_died_is_taken_over_after_its_lease(store) -> None:
+    # Given a reservation whose request never completed (its process was killed mid-request)
+    assert store.reserve("acme", "crashed", "fp", T0) is None
+    # When a retry arrives within the lease, the request still counts as running
+    running = store.reserve("acme", "crashed", "fp", T0 + timedelta(seconds=IDEMPOTENCY_LEASE_SECONDS - 1))
+    assert running is not None and running.status is None
+    # Then once the lease has lapsed, the retry takes the key over and does the work itself
+    assert store.reserve("acme", "crashed", "fp", T0 + timedelta(seconds=IDEMPOTENCY_LEASE_SECONDS + 1)) is None
+    store.complete("acme", "crashed", 201, b"{}")
+    # ...and a completed outcome is kept for replay well beyond the lease
+    replay = store.reserve("acme", "crashed", "fp", T0 + timedelta(hours=1))
+    assert replay is not None and replay.status == 201

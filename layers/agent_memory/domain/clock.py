@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from agent_memory.domain.errors import InvalidInput
+
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
@@ -20,5 +22,10 @@ def from_micros(value: int) -> datetime:
 
 
 def as_utc(value: datetime) -> datetime:
-    """Naive datetimes from clients are taken to be UTC."""
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+    """Naive datetimes from clients are taken to be UTC; an instant outside years 1..9999 in UTC is bad input."""
+    if value.tzinfo is None:
+        return value.replace(tzinfo=UTC)
+    try:
+        return value.astimezone(UTC)
+    except OverflowError as exc:  # e.g. 0001-01-01T00:00:00+14:00 or 9999-12-31T23:59:59-14:00
+        raise InvalidInput(f"{value.isoformat()} is outside the supported dates once converted to UTC.") from exc

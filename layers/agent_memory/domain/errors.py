@@ -24,6 +24,16 @@ class InvalidInput(AgentMemoryError):
     title = "Invalid input"
 
 
+class MalformedBody(InvalidInput):
+    code = "malformed_body"
+    title = "Malformed request body"
+
+
+class RepeatedParameter(InvalidInput):
+    code = "repeated_parameter"
+    title = "Repeated query parameter"
+
+
 class ContentTooLong(InvalidInput):
     code = "content_too_long"
     title = "Content too long"

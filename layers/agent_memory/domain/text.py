@@ -7,13 +7,41 @@ import re
 import unicodedata
 
 _WHITESPACE = re.compile(r"\s+")
-# Zero-width characters and BOMs render as nothing, so they must not make two contents differ.
-_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"))
+
+# Code points that render as nothing (Unicode's Default_Ignorable_Code_Point) plus blank-looking letters and symbols.
+# Format characters (category Cf: soft hyphen, bidi marks and isolates, zero-width joiners, invisible operators,
+# tag characters, BOM) are dropped by category; these are the ignorables outside Cf.
+_IGNORABLE_RANGES = (
+    (0x034F, 0x034F),  # combining grapheme joiner
+    (0x115F, 0x1160),  # Hangul choseong/jungseong fillers
+    (0x17B4, 0x17B5),  # Khmer inherent vowels
+    (0x180B, 0x180F),  # Mongolian free variation selectors and vowel separator
+    (0x2800, 0x2800),  # Braille pattern blank
+    (0x3164, 0x3164),  # Hangul filler
+    (0xFE00, 0xFE0F),  # variation selectors
+    (0xFFA0, 0xFFA0),  # halfwidth Hangul filler
+    (0x1D173, 0x1D17A),  # musical symbol formatting
+    (0xE0000, 0xE0FFF),  # tags and variation selectors supplement
+)
+
+
+def is_invisible(ch: str) -> bool:
+    """True for characters that render as nothing, so they never make two texts differ or a text non-blank."""
+    if unicodedata.category(ch) == "Cf":
+        return True
+    point = ord(ch)
+    return any(low <= point <= high for low, high in _IGNORABLE_RANGES)
+
+
+def _visible(text: str) -> str:
+    if text.isascii():
+        return text
+    return "".join(ch for ch in text if not is_invisible(ch))
 
 
 def normalise(text: str) -> str:
     """NFKC, drop invisible characters, casefold, collapse whitespace, trim."""
-    folded = unicodedata.normalize("NFKC", text).translate(_INVISIBLE).casefold()
+    folded = _visible(unicodedata.normalize("NFKC", _visible(text))).casefold()
     return _WHITESPACE.sub(" ", folded).strip()
 
 

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Iterable
 from typing import Any
 
 from agent_memory.domain import limits
 from agent_memory.domain.errors import BlankContent, ContentTooLong, InvalidInput
+from agent_memory.domain.models import Entity
 from agent_memory.domain.text import has_control_characters, is_blank
 
 
@@ -45,6 +47,8 @@ def summary(value: str | None) -> str | None:
         return None
     if len(value) > limits.MAX_SUMMARY_CHARS:
         raise InvalidInput(f"summary must be at most {limits.MAX_SUMMARY_CHARS} characters.")
+    if has_control_characters(value):
+        raise InvalidInput("summary must not contain control characters other than tab and newline.")
     return value
 
 
@@ -65,8 +69,10 @@ def topics(values: Iterable[str]) -> tuple[str, ...]:
     cleaned: list[str] = []
     for raw in values:
         topic = " ".join(raw.split()).lower()
-        if not topic:
+        if is_blank(topic):
             raise InvalidInput("topics must not contain blank entries.")
+        if has_control_characters(topic, allow_line_breaks=False):
+            raise InvalidInput("topics must not contain control characters.")
         if len(topic) > limits.MAX_TOPIC_CHARS:
             raise InvalidInput(f"each topic must be at most {limits.MAX_TOPIC_CHARS} characters.")
         if topic not in cleaned:
@@ -86,7 +92,53 @@ def source_refs(values: Iterable[str]) -> tuple[str, ...]:
 
 
 def metadata(value: dict[str, Any]) -> dict[str, Any]:
-    encoded = json.dumps(value, ensure_ascii=False)
+    """A JSON object of bounded depth and size with finite numbers: whatever is stored must read back."""
+    _check_json_tree(value)
+    try:
+        encoded = json.dumps(value, ensure_ascii=False, allow_nan=False)
+    except ValueError as exc:  # e.g. an integer longer than Python converts to text
+        raise InvalidInput(f"metadata must be serialisable JSON: {exc}") from exc
     if len(encoded.encode("utf-8")) > limits.MAX_METADATA_BYTES:
         raise InvalidInput(f"metadata must serialise to at most {limits.MAX_METADATA_BYTES} bytes of JSON.")
+    return value
+
+
+def _check_json_tree(root: dict[str, Any]) -> None:
+    # Iterative, so no input can exhaust the interpreter's stack before it is refused.
+    pending: list[tuple[Any, int]] = [(root, 1)]
+    while pending:
+        node, depth = pending.pop()
+        if isinstance(node, dict | list) and depth > limits.MAX_METADATA_DEPTH:
+            raise InvalidInput(f"metadata must be nested at most {limits.MAX_METADATA_DEPTH} levels deep.")
+        if isinstance(node, dict):
+            for key, child in node.items():
+                if not isinstance(key, str):
+                    raise InvalidInput("metadata keys must be strings.")
+                pending.append((child, depth + 1))
+        elif isinstance(node, list):
+            pending.extend((child, depth + 1) for child in node)
+        elif isinstance(node, float) and not math.isfinite(node):
+            raise InvalidInput("metadata numbers must be finite (no NaN or Infinity).")
+        elif node is not None and not isinstance(node, str | int | float | bool):
+            raise InvalidInput("metadata values must be JSON values.")
+
+
+def entities(values: Iterable[Entity]) -> tuple[Entity, ...]:
+    checked = tuple(values)
+    if len(checked) > limits.MAX_ENTITIES:
+        raise InvalidInput(f"at most {limits.MAX_ENTITIES} entities are allowed.")
+    for entity in checked:
+        plain_text("entity name", entity.name, limits.MAX_ENTITY_NAME_CHARS)
+        plain_text("entity type", entity.type, limits.MAX_ENTITY_TYPE_CHARS)
+    return checked
+
+
+def plain_text(name: str, value: str, max_chars: int) -> str:
+    """A short single-line label: visible, without control characters."""
+    if is_blank(value):
+        raise InvalidInput(f"{name} must contain at least one visible character.")
+    if len(value) > max_chars:
+        raise InvalidInput(f"{name} must be at most {max_chars} characters.")
+    if has_control_characters(value, allow_line_breaks=False):
+        raise InvalidInput(f"{name} must not contain control characters.")
     return value

@@ -9,8 +9,9 @@ from fastapi import APIRouter, FastAPI
 
 from agent_memory import __version__
 from agent_memory.domain.limits import MAX_BODY_BYTES
-from agent_memory.http.body_limit import BodyLimitMiddleware
 from agent_memory.http.errors import install_error_handlers
+from agent_memory.http.openapi_problems import install_problem_docs
+from agent_memory.http.request_guard import RequestGuardMiddleware
 
 if TYPE_CHECKING:
     from agent_memory.runtime import Runtime
@@ -42,5 +43,6 @@ def create_app(
     for router in routers if routers is not None else default_routers():
         app.include_router(router)
     install_error_handlers(app)
-    app.add_middleware(BodyLimitMiddleware, max_bytes=MAX_BODY_BYTES)
+    install_problem_docs(app)
+    app.add_middleware(RequestGuardMiddleware, max_bytes=MAX_BODY_BYTES)
     return app

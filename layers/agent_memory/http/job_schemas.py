@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, StrictBool
 
 from agent_memory.domain import limits
 from agent_memory.domain.operations import PHASES, JobKind, Operation, OperationStatus
@@ -14,8 +14,10 @@ from agent_memory.http.schemas import Strict
 
 class StartJobRequest(Strict):
     user_id: str = Field(min_length=1, max_length=limits.MAX_ID_CHARS, description="Whose memories the job works on.")
-    dry_run: bool | None = Field(default=None, description="optimize only: report the plan, change nothing.")
-    force: bool | None = Field(default=None, description="reindex only: re-embed every memory, not just stale ones.")
+    dry_run: StrictBool | None = Field(default=None, description="optimize only: report the plan, change nothing.")
+    force: StrictBool | None = Field(
+        default=None, description="reindex only: re-embed every memory, not only stale ones."
+    )
 
     def params(self) -> dict[str, Any]:
         return {name: value for name, value in (("dry_run", self.dry_run), ("force", self.force)) if value is not None}

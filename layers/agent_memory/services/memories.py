@@ -58,7 +58,7 @@ class MemoryService:
             importance=validation.unit_interval("importance", new.importance),
             valence=validation.signed_unit_interval("valence", new.valence),
             topics=validation.topics(new.topics),
-            entities=new.entities,
+            entities=validation.entities(new.entities),
             metadata=validation.metadata(new.metadata),
             source_refs=validation.source_refs(new.source_refs),
             created_at=now,

@@ -21,7 +21,7 @@ from agent_memory.adapters.aws.errors import ConditionFailed, TransactionCancell
 from agent_memory.domain.clock import from_micros, to_micros
 from agent_memory.domain.errors import DuplicateMemory, NotFound, VersionConflict
 from agent_memory.domain.filtering import admits, is_live
-from agent_memory.domain.limits import IDEMPOTENCY_TTL_SECONDS
+from agent_memory.domain.limits import IDEMPOTENCY_LEASE_SECONDS, IDEMPOTENCY_TTL_SECONDS
 from agent_memory.domain.models import (
     ApiKeyRecord,
     HistoryEntry,
@@ -560,8 +560,16 @@ class DynamoStore:
                     "created_at": n(to_micros(now)),
                     "ttl": n(items.epoch_seconds(now) + IDEMPOTENCY_TTL_SECONDS),
                 },
-                ConditionExpression="attribute_not_exists(pk) OR created_at < :stale",
-                ExpressionAttributeValues={":stale": n(stale)},
+                # Expired outcomes, and reservations whose request died before completing, give the key back.
+                ConditionExpression=(
+                    "attribute_not_exists(pk) OR created_at < :stale"
+                    " OR (attribute_not_exists(#status) AND created_at < :lapsed)"
+                ),
+                ExpressionAttributeNames={"#status": "status"},
+                ExpressionAttributeValues={
+                    ":stale": n(stale),
+                    ":lapsed": n(to_micros(now - timedelta(seconds=IDEMPOTENCY_LEASE_SECONDS))),
+                },
             )
             return None
         except ConditionFailed:

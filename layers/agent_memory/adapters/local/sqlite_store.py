@@ -7,6 +7,7 @@ processes on the same file) queue on SQLite's lock instead of failing when a rea
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 import threading
 import time
@@ -21,7 +22,7 @@ import numpy as np
 from agent_memory.adapters.local.schema import MIGRATIONS, SCOPE_KEY_FUNCTION, scope_key, statements
 from agent_memory.domain.clock import from_micros, to_micros
 from agent_memory.domain.errors import DuplicateMemory, NotFound, StoreUnavailable, VersionConflict
-from agent_memory.domain.limits import IDEMPOTENCY_TTL_SECONDS
+from agent_memory.domain.limits import IDEMPOTENCY_LEASE_SECONDS, IDEMPOTENCY_TTL_SECONDS
 from agent_memory.domain.models import (
     ApiKeyRecord,
     Entity,
@@ -145,6 +146,15 @@ def _row_to_key(row: sqlite3.Row) -> ApiKeyRecord:
     )
 
 
+def _create_private(path: Path) -> None:
+    """The database holds every memory: owner-only, like the key and cursor secret. SQLite gives its WAL and
+    shared-memory files the database file's permissions, so they follow."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    os.close(os.open(path, os.O_RDWR | os.O_CREAT, 0o600))
+    if path.stat().st_mode & 0o077:
+        path.chmod(0o600)  # a file made by an earlier version
+
+
 class SqliteStore:
     """Implements MemoryStore, SettingsStore, KeyStore and IdempotencyStore on one SQLite file."""
 
@@ -158,7 +168,7 @@ class SqliteStore:
 
     def _connect(self) -> sqlite3.Connection:
         if self._path != ":memory:":
-            Path(self._path).parent.mkdir(parents=True, exist_ok=True)
+            _create_private(Path(self._path))
         conn = sqlite3.connect(self._path, timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None)
         conn.row_factory = sqlite3.Row
         conn.create_function(SCOPE_KEY_FUNCTION, 2, scope_key, deterministic=True)
@@ -606,9 +616,16 @@ class SqliteStore:
 
     def reserve(self, tenant: str, key: str, fingerprint: str, now: datetime) -> StoredResponse | None:
         with self._write() as conn:
+            # Expired outcomes, and reservations whose request died before completing, give the key back.
             conn.execute(
-                "DELETE FROM idempotency WHERE tenant = ? AND key = ? AND created_at < ?",
-                (tenant, key, to_micros(now) - IDEMPOTENCY_TTL_SECONDS * 1_000_000),
+                "DELETE FROM idempotency WHERE tenant = ? AND key = ?"
+                " AND (created_at < ? OR (status IS NULL AND created_at < ?))",
+                (
+                    tenant,
+                    key,
+                    to_micros(now) - IDEMPOTENCY_TTL_SECONDS * 1_000_000,
+                    to_micros(now) - IDEMPOTENCY_LEASE_SECONDS * 1_000_000,
+                ),
             )
             row = conn.execute(
                 "SELECT fingerprint, status, body, created_at FROM idempotency WHERE tenant = ? AND key = ?",

@@ -12,6 +12,7 @@ from agent_memory.domain.errors import Forbidden
 from agent_memory.domain.models import Scope
 from agent_memory.http.conversation_schemas import ConversationTurnRequest, ConversationTurnResponse
 from agent_memory.http.deps import Reader, RuntimeDep
+from agent_memory.http.openapi_problems import problems
 
 # One router per operation (see memories.py).
 turn = APIRouter(prefix="/v1/conversations", tags=["conversations"])
@@ -19,7 +20,7 @@ turn = APIRouter(prefix="/v1/conversations", tags=["conversations"])
 ThreadId = Annotated[str, Path(min_length=1, max_length=limits.MAX_ID_CHARS, description="The conversation.")]
 
 
-@turn.post("/{thread_id}/messages", response_model=ConversationTurnResponse)
+@turn.post("/{thread_id}/messages", response_model=ConversationTurnResponse, responses=problems(409, 502))
 def conversation_turn(
     thread_id: ThreadId, body: ConversationTurnRequest, principal: Reader, runtime: RuntimeDep
 ) -> ConversationTurnResponse:

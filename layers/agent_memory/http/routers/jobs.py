@@ -10,11 +10,7 @@ from agent_memory.domain import limits
 from agent_memory.domain.operations import MAX_LISTED_OPERATIONS, JobKind, OperationStatus
 from agent_memory.http.deps import Reader, RuntimeDep, Writer
 from agent_memory.http.job_schemas import OperationOut, OperationPage, StartJobRequest
-from agent_memory.http.schemas import Problem
-
-ERRORS: dict[int | str, dict[str, object]] = {
-    code: {"model": Problem, "content": {"application/problem+json": {}}} for code in (401, 403, 404, 422, 503)
-}
+from agent_memory.http.openapi_problems import problems
 
 # One router per operation (see memories.py).
 start = APIRouter(prefix="/v1/jobs", tags=["jobs"])
@@ -26,7 +22,7 @@ listing = APIRouter(prefix="/v1/operations", tags=["jobs"])
     "/{kind}",
     status_code=202,
     response_model=OperationOut,
-    responses={**ERRORS, 200: {"model": OperationOut, "description": "The same job for this user is still running."}},
+    responses={200: {"model": OperationOut, "description": "The same job for this user is still running."}},
 )
 def start_job(
     kind: JobKind, body: StartJobRequest, principal: Writer, runtime: RuntimeDep, response: Response
@@ -39,12 +35,12 @@ def start_job(
     return OperationOut.of(operation)
 
 
-@get_one.get("/{operation_id}", response_model=OperationOut, responses=ERRORS)
+@get_one.get("/{operation_id}", response_model=OperationOut, responses=problems(404))
 def get_operation(operation_id: str, principal: Reader, runtime: RuntimeDep) -> OperationOut:
     return OperationOut.of(runtime.operations.get(principal.tenant, operation_id))
 
 
-@listing.get("", response_model=OperationPage, responses=ERRORS)
+@listing.get("", response_model=OperationPage)
 def list_operations(
     principal: Reader,
     runtime: RuntimeDep,

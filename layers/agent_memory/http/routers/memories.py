@@ -14,6 +14,7 @@ from agent_memory.http.deps import Reader, RuntimeDep, Writer
 from agent_memory.http.errors import problem_of
 from agent_memory.http.filters import memory_filter
 from agent_memory.http.idempotent import idempotent_response
+from agent_memory.http.openapi_problems import problems
 from agent_memory.http.schemas import (
     BatchCreateRequest,
     BatchCreateResponse,
@@ -24,7 +25,6 @@ from agent_memory.http.schemas import (
     HistoryResponse,
     MemoryOut,
     MemoryPage,
-    Problem,
     UpdateMemoryRequest,
 )
 
@@ -48,12 +48,9 @@ IdempotencyKey = Annotated[
     str | None,
     Header(alias="Idempotency-Key", max_length=limits.MAX_ID_CHARS, description="Replays the first response."),
 ]
-ERRORS: dict[int | str, dict[str, object]] = {
-    code: {"model": Problem, "content": {"application/problem+json": {}}} for code in (401, 403, 404, 409, 422)
-}
 
 
-@create.post("", status_code=201, response_model=MemoryOut, responses=ERRORS)
+@create.post("", status_code=201, response_model=MemoryOut, responses=problems(409, 502))
 def create_memory(
     body: CreateMemoryRequest, principal: Writer, runtime: RuntimeDep, idempotency_key: IdempotencyKey = None
 ) -> Response:
@@ -69,7 +66,7 @@ def create_memory(
     )
 
 
-@create_batch.post("/batch", response_model=BatchCreateResponse, responses=ERRORS)
+@create_batch.post("/batch", response_model=BatchCreateResponse, responses=problems(409, 502))
 def create_memories(
     body: BatchCreateRequest, principal: Writer, runtime: RuntimeDep, idempotency_key: IdempotencyKey = None
 ) -> Response:
@@ -89,7 +86,7 @@ def create_memories(
     return idempotent_response(runtime, principal, idempotency_key, "POST /v1/memories/batch", body, 200, handle)
 
 
-@listing.get("", response_model=MemoryPage, responses=ERRORS)
+@listing.get("", response_model=MemoryPage)
 def list_memories(
     principal: Reader,
     runtime: RuntimeDep,
@@ -118,19 +115,19 @@ def list_memories(
     )
 
 
-@bulk_delete.post("/delete", status_code=204, responses=ERRORS)
+@bulk_delete.post("/delete", status_code=204, responses=problems(409))
 def delete_memories(body: BulkDeleteRequest, principal: Writer, runtime: RuntimeDep) -> Response:
     """Forget several memories of one user. Ids that do not exist are ignored."""
     runtime.memories.delete_many(Owner(principal.tenant, body.user_id), body.ids)
     return Response(status_code=204)
 
 
-@get_one.get("/{memory_id}", response_model=MemoryOut, responses=ERRORS)
+@get_one.get("/{memory_id}", response_model=MemoryOut, responses=problems(404))
 def get_memory(memory_id: str, principal: Reader, runtime: RuntimeDep, user_id: UserId) -> MemoryOut:
     return MemoryOut.of(runtime.memories.get(Owner(principal.tenant, user_id), memory_id))
 
 
-@update.patch("/{memory_id}", response_model=MemoryOut, responses=ERRORS)
+@update.patch("/{memory_id}", response_model=MemoryOut, responses=problems(404, 409, 502))
 def update_memory(memory_id: str, body: UpdateMemoryRequest, principal: Writer, runtime: RuntimeDep) -> MemoryOut:
     """Change a memory. A content change is checked for duplicates and recorded in its history."""
     patch = MemoryPatch(
@@ -147,13 +144,13 @@ def update_memory(memory_id: str, body: UpdateMemoryRequest, principal: Writer, 
     return MemoryOut.of(runtime.memories.update(Owner(principal.tenant, body.user_id), memory_id, patch))
 
 
-@delete.delete("/{memory_id}", status_code=204, responses=ERRORS)
+@delete.delete("/{memory_id}", status_code=204, responses=problems(404, 409))
 def delete_memory(memory_id: str, principal: Writer, runtime: RuntimeDep, user_id: UserId) -> Response:
     runtime.memories.delete(Owner(principal.tenant, user_id), memory_id)
     return Response(status_code=204)
 
 
-@history.get("/{memory_id}/history", response_model=HistoryResponse, responses=ERRORS)
+@history.get("/{memory_id}/history", response_model=HistoryResponse, responses=problems(404))
 def memory_history(memory_id: str, principal: Reader, runtime: RuntimeDep, user_id: UserId) -> HistoryResponse:
     entries = runtime.memories.history(Owner(principal.tenant, user_id), memory_id)
     return HistoryResponse(memory_id=memory_id, entries=[HistoryEntryOut.of(e) for e in entries])

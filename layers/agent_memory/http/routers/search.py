@@ -12,6 +12,7 @@ from agent_memory.domain.errors import Forbidden
 from agent_memory.domain.models import Owner, Scope, Source
 from agent_memory.http.deps import Reader, RuntimeDep
 from agent_memory.http.filters import memory_filter
+from agent_memory.http.openapi_problems import problems
 from agent_memory.http.schemas import MemoryOut, RelatedResponse, SearchHitOut, SearchResponse, StatsResponse
 from agent_memory.services.search import MAX_QUERY_CHARS, Hit, Ranking, SearchMode
 
@@ -27,7 +28,7 @@ def _hits(hits: list[Hit]) -> list[SearchHitOut]:
     return [SearchHitOut(memory=MemoryOut.of(h.memory), score=h.score, highlights=h.highlights) for h in hits]
 
 
-@search.get("/v1/memories/search", response_model=SearchResponse)
+@search.get("/v1/memories/search", response_model=SearchResponse, responses=problems(409, 502))
 def search_memories(
     principal: Reader,
     runtime: RuntimeDep,
@@ -57,7 +58,7 @@ def search_memories(
     )
 
 
-@related.get("/v1/memories/{memory_id}/related", response_model=RelatedResponse)
+@related.get("/v1/memories/{memory_id}/related", response_model=RelatedResponse, responses=problems(404, 409))
 def related_memories(
     memory_id: str,
     principal: Reader,
