@@ -7,6 +7,8 @@ from typing import Any
 
 from aws_cdk.aws_logs import RetentionDays
 
+from infra.bedrock_models import DEFAULT_CONVERSE_MODEL
+
 PYTHON_VERSION = "3.14"  # the Lambda runtime, the dependency wheels and the Powertools layer all follow it
 
 
@@ -26,8 +28,9 @@ class StageConfig:
     authorizer_cache_seconds: int
     titan_dimensions: int
     alarm_email: str | None = None
-    # The chat model that extracts facts from conversations (Bedrock Converse, on-demand).
-    converse_model: str = "anthropic.claude-3-haiku-20240307-v1:0"
+    # The chat model that extracts facts, decides merges and labels topics (Bedrock Converse): a cross-Region
+    # inference profile or a foundation model id; checked and granted by infra/bedrock_models.py.
+    converse_model: str = DEFAULT_CONVERSE_MODEL
 
 
 STAGES: dict[str, StageConfig] = {

@@ -9,6 +9,7 @@ from aws_cdk import aws_secretsmanager as secretsmanager
 
 from agent_memory.adapters.aws import dynamo_items as items
 from agent_memory.adapters.aws.bedrock import TITAN_V2
+from infra.bedrock_models import converse_model
 from infra.constructs.function import MemoryFunction
 
 READ_ACTIONS = ["dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Query"]
@@ -57,8 +58,10 @@ def embed(fn: MemoryFunction) -> None:
 
 
 def converse(fn: MemoryFunction, model_id: str) -> None:
-    stack = Stack.of(fn)
-    fn.allow(["bedrock:InvokeModel"], [f"arn:{stack.partition}:bedrock:{stack.region}::foundation-model/{model_id}"])
+    """Converse on the stage's chat model: a foundation model in this Region, or an inference profile and the
+    foundation model in each Region it routes to (see infra/bedrock_models.py)."""
+    for resources, condition in converse_model(model_id).resources(Stack.of(fn)):
+        fn.allow(["bedrock:InvokeModel"], resources, condition)
 
 
 def read_secret(fn: MemoryFunction, secret: secretsmanager.ISecret, key: kms.IKey) -> None:

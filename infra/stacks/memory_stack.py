@@ -8,6 +8,7 @@ from aws_cdk import aws_secretsmanager as secretsmanager
 from constructs import Construct
 from infra.config import StageConfig
 from infra.constructs.api_functions import ApiFunctions, construct_id
+from infra.constructs.chat_model import ChatModel
 from infra.constructs.code import FunctionCode
 from infra.constructs.encryption import DataKey
 from infra.constructs.firewall import ApiFirewall
@@ -28,6 +29,8 @@ class MemoryStack(Stack):
         Tags.of(self).add("service", "agent-memory")
         Tags.of(self).add("stage", config.name)
 
+        # Refuses, before anything else is built, a chat model the functions could not be granted or could not call.
+        self.chat_model = ChatModel(self, "ChatModel", model_id=config.converse_model).model
         key = DataKey(self, "DataKey", config=config).key
         table = MemoryTable(self, "Memories", config=config, key=key).table
         search = SearchCollection(self, "Search", config=config, key=key)

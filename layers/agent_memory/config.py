@@ -35,7 +35,9 @@ class Config(BaseSettings):
     index_refresh_seconds: float = Field(default=60.0, ge=0, le=600)
     titan_dimensions: Literal[256, 512, 1024] = 1024
     bedrock_embedding_concurrency: int = Field(default=4, ge=1, le=32)
-    converse_model: str = "anthropic.claude-3-haiku-20240307-v1:0"
+    # Bedrock Converse model: a cross-Region inference profile (`us.`/`eu.`/`jp.`/`au.`/`global.` + model id) or a
+    # foundation model id. The stack sets it per stage (infra/bedrock_models.py); this default is the same model.
+    converse_model: str = "us.anthropic.claude-haiku-4-5-20251001-v1:0"
     # Conversation-log ingestion (S3 → SQS → Lambda): the queue (for continuations) and its dead-letter queue.
     ingest_queue_url: str | None = None
     ingest_dead_letter_url: str | None = None

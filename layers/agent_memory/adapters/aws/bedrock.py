@@ -26,11 +26,18 @@ TITAN_MAX_CHARS = 50_000  # the model's documented input limit
 RETRYABLE = frozenset(
     {"ThrottlingException", "ServiceUnavailableException", "ModelTimeoutException", "InternalServerException"}
 )
+# How Bedrock refuses the model itself (not the request): an unknown or retired model id ("The provided model
+# identifier is invalid.", "This model version has reached the end of its life."), or a model it serves only
+# through an inference profile ("... with on-demand throughput isn't supported ... inference profile ...").
+MODEL_REFUSALS = ("model identifier", "end of its life", "on-demand throughput", "inference profile")
+CHANGE_MODEL = "Configure an active Bedrock model or inference profile (docs/operations.md, Bedrock model)."
 
 Model = TypeVar("Model", bound=BaseModel)
 
 
-def _with_retries(action: Callable[[], Any], attempts: int, sleep: Callable[[float], None], what: str) -> Any:
+def _with_retries(
+    action: Callable[[], Any], attempts: int, sleep: Callable[[float], None], what: str, model: str
+) -> Any:
     """Run a Bedrock call, backing off exponentially on throttling; other errors are reported at once."""
     for attempt in range(attempts):
         try:
@@ -39,10 +46,15 @@ def _with_retries(action: Callable[[], Any], attempts: int, sleep: Callable[[flo
             raise
         except ClientError as exc:
             code = error_code(exc)
+            message = str(exc.response.get("Error", {}).get("Message", ""))
             if code == "AccessDeniedException":
-                raise ConfigurationError(f"{what}: access to the Bedrock model is denied ({code}).") from None
-            if code == "ResourceNotFoundException":
-                raise ConfigurationError(f"{what}: the Bedrock model does not exist in this region.") from None
+                raise ConfigurationError(f"{what}: access to the Bedrock model {model} is denied ({code}).") from None
+            if code == "ResourceNotFoundException" or (
+                code == "ValidationException" and any(refusal in message.lower() for refusal in MODEL_REFUSALS)
+            ):
+                # Retrying cannot help: the deployment names a model Bedrock will not run here.
+                refused = f"{what}: Bedrock refuses the model {model}: {message}"
+                raise ConfigurationError(f"{refused} {CHANGE_MODEL}") from None
             if code not in RETRYABLE or attempt == attempts - 1:
                 raise ModelUnavailable(f"{what}: Bedrock answered {code}; retry shortly.") from None
         except BotoCoreError as exc:
@@ -98,6 +110,7 @@ class TitanEmbedder:
             self._attempts,
             self._sleep,
             "embedding",
+            self._model,
         )
         try:
             vector = np.asarray(json.loads(answer["body"].read())["embedding"], dtype=np.float32)
@@ -161,6 +174,7 @@ class ConverseClient:
             self._attempts,
             self._sleep,
             tool,
+            self._model,
         )
 
     @staticmethod
