@@ -71,10 +71,10 @@ synth: install-cdk
 	$(BIN)/cfn-lint cdk.out/*.template.json
 
 diff: install-cdk
-	PATH="$(abspath $(BIN)):$$PATH" $(CDK) diff -c stage=$(STAGE)
+	PATH="$(abspath $(BIN)):$$PATH" $(CDK) diff -c stage=$(STAGE) AgentMemory-ApiGatewayAccount AgentMemory-$(STAGE)
 
 deploy: install-cdk
-	PATH="$(abspath $(BIN)):$$PATH" $(CDK) deploy -c stage=$(STAGE)
+	PATH="$(abspath $(BIN)):$$PATH" $(CDK) deploy -c stage=$(STAGE) AgentMemory-$(STAGE)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache cdk.out

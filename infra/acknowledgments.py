@@ -5,6 +5,7 @@ from __future__ import annotations
 from aws_cdk import Acknowledgment, Validations
 
 from constructs import IConstruct
+from infra.stacks.api_gateway_account import ApiGatewayAccountStack
 from infra.stacks.memory_stack import MemoryStack
 
 XRAY = (
@@ -15,6 +16,15 @@ XRAY = (
 
 def acknowledge(construct: IConstruct, rule: str, reason: str) -> None:
     Validations.of(construct).acknowledge(Acknowledgment(id=rule, reason=reason))
+
+
+def acknowledge_account_findings(stack: ApiGatewayAccountStack) -> None:
+    acknowledge(
+        stack.role,
+        "AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]",
+        "API Gateway's account-level logging role; this AWS managed policy is the one API Gateway documents for it "
+        "and it allows only creating and writing CloudWatch log groups and streams.",
+    )
 
 
 def acknowledge_findings(stack: MemoryStack) -> None:
@@ -99,11 +109,6 @@ def acknowledge_findings(stack: MemoryStack) -> None:
     )
 
     rest_api = stack.api.api
-    acknowledge(
-        rest_api,
-        "AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]",
-        "API Gateway's account-level logging role; this AWS managed policy is the one API Gateway documents for it.",
-    )
     for method in rest_api.methods:
         acknowledge(
             method,

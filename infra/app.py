@@ -7,8 +7,9 @@ import os
 from aws_cdk import App, Environment, Validations
 from cdk_nag import AwsSolutionsChecks
 
-from infra.acknowledgments import acknowledge_findings
+from infra.acknowledgments import acknowledge_account_findings, acknowledge_findings
 from infra.config import stage_config
+from infra.stacks.api_gateway_account import STACK_NAME, ApiGatewayAccountStack
 from infra.stacks.memory_stack import MemoryStack
 
 
@@ -19,7 +20,13 @@ def build(app: App) -> MemoryStack:
     environment = Environment(
         account=os.environ.get("CDK_DEFAULT_ACCOUNT"), region=os.environ.get("CDK_DEFAULT_REGION")
     )
+    # Account-level, shared by every stage: deployed with the first stage that needs it and never deleted with one.
+    account = ApiGatewayAccountStack(
+        app, STACK_NAME, env=environment, description="agent-memory: API Gateway logging role (account and Region)"
+    )
     stack = MemoryStack(app, f"AgentMemory-{config.name}", config=config, env=environment)
+    stack.add_dependency(account, "the stage's access and execution logs need API Gateway's account logging role")
+    acknowledge_account_findings(account)
     acknowledge_findings(stack)
     Validations.of(app).add_plugins(AwsSolutionsChecks(app))
     return stack

@@ -3,7 +3,7 @@ throttling, access logs, and gateway responses that speak problem+json like the 
 
 from __future__ import annotations
 
-from aws_cdk import Duration, RemovalPolicy
+from aws_cdk import Duration
 from aws_cdk import aws_apigateway as apigw
 from aws_cdk import aws_kms as kms
 
@@ -75,8 +75,8 @@ class RestApi(Construct):
             description="agent-memory: long-term memory for AI assistants and agents",
             api_key_source_type=apigw.ApiKeySourceType.AUTHORIZER,
             endpoint_types=[apigw.EndpointType.REGIONAL],
-            cloud_watch_role=True,
-            cloud_watch_role_removal_policy=RemovalPolicy.DESTROY,
+            # The account-wide logging role belongs to infra/stacks/api_gateway_account.py, never to a stage.
+            cloud_watch_role=False,
             deploy_options=apigw.StageOptions(
                 stage_name=config.name,
                 access_log_destination=apigw.LogGroupLogDestination(self.access_logs),
