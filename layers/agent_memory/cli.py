@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import socket
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -15,12 +16,32 @@ from agent_memory.domain.models import ApiKeyRecord, MemoryFilter, NewMemory, Ow
 from agent_memory.runtime import Runtime, write_private_file
 from agent_memory.services.keys import parse_scopes
 
+# Commands that may start a new local store; every other command needs one that exists, so a command run from
+# another folder fails clearly instead of reading (and leaving behind) an empty one.
+CREATING_COMMANDS = frozenset({"serve", "create", "add", "ingest"})
+
+
+class NoDataFolder(AgentMemoryError):
+    status = 404
+    code = "no_data_folder"
+    title = "No data folder"
+
 
 def _runtime(args: argparse.Namespace) -> Runtime:
     overrides: dict[str, Any] = {}
     if args.data_dir is not None:
         overrides["data_dir"] = Path(args.data_dir)
-    return Runtime(Config(**overrides))
+    config = Config(**overrides)
+    if config.backend == "local" and not config.database_path.exists():
+        command = getattr(args, "keys_command", None) or args.command
+        where = config.data_dir.resolve()
+        if command not in CREATING_COMMANDS:
+            raise NoDataFolder(
+                f"No agent-memory data in {where}. Run this from the folder where the server runs, or pass"
+                " --data-dir (or set AGENT_MEMORY_DATA_DIR)."
+            )
+        print(f"Creating a new data folder: {where}", file=sys.stderr)
+    return Runtime(config)
 
 
 def _print_json(value: Any) -> None:
@@ -58,6 +79,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     from agent_memory.http.app import create_app
 
+    listening = _listen(args.host, args.port)
     runtime = _runtime(args)
     created = ensure_dev_key(runtime)
     if created is not None:
@@ -68,11 +90,36 @@ def cmd_serve(args: argparse.Namespace) -> int:
         print(f"Resuming {len(resumed)} unfinished job(s): {', '.join(resumed)}")
     print(f"agent-memory serving on http://{args.host}:{args.port}  (docs: /docs, data: {runtime.config.data_dir})")
     sys.stdout.flush()
+    server = uvicorn.Server(uvicorn.Config(create_app(runtime), log_level=args.log_level))
     try:
-        uvicorn.run(create_app(runtime), host=args.host, port=args.port, log_level=args.log_level)
+        server.run(sockets=[listening])
     finally:
+        listening.close()
         runtime.close()
     return 0
+
+
+def _listen(host: str, port: int) -> socket.socket:
+    """Bind before announcing anything, so a busy port is a clear error rather than "serving" and an exit."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+    except OSError as exc:
+        sock.close()
+        raise PortUnavailable(
+            f"Cannot listen on {host}:{port}: {exc.strerror}. Stop what uses it or pass --port."
+        ) from None
+    sock.listen(2048)
+    sock.set_inheritable(True)
+    return sock
+
+
+class PortUnavailable(AgentMemoryError):
+    status = 409
+    code = "port_unavailable"
+    title = "Port unavailable"
 
 
 def cmd_keys_create(args: argparse.Namespace) -> int:
@@ -249,7 +296,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         Path(args.path), args.tenant, MemoryMode(args.mode)
     )
     _print_json(asdict(report))
-    return 1 if report.rejected else 0
+    return 1 if report.rejected or report.failed else 0
 
 
 def cmd_invoke(args: argparse.Namespace) -> int:

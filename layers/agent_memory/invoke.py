@@ -65,6 +65,13 @@ def load_handler(function: str, root: Path) -> Callable[[Any, Any], Any]:
     try:
         module = importlib.import_module(name)
     except ModuleNotFoundError as exc:
+        missing = exc.name or ""
+        if missing and not (name == missing or name.startswith(missing + ".")):
+            # The function exists; something it imports is not installed (Lambda functions need the aws extra).
+            raise InvalidInput(
+                f"{function} needs the module {missing!r}, which is not installed here."
+                " Install the Lambda dependencies: pip install -e '.[aws]'."
+            ) from exc
         available = sorted(
             str(p.relative_to(root / "functions").with_suffix("")) for p in (root / "functions").rglob("[!_]*.py")
         )

@@ -121,3 +121,40 @@ def test_invoke_explains_unknown_functions_and_unreadable_events(run, tmp_path) 
     assert code == 2 and "not JSON" in err
     code, _, err = run("invoke", "../etc/passwd", str(EVENTS / "api" / "health.json"))
     assert code == 2 and "not a function name" in err
+
+
+def test_invoke_names_a_missing_dependency_rather_than_calling_the_function_unknown(run, monkeypatch) -> None:
+    # Given an install without the aws extra (Powertools cannot be imported)
+    import sys
+
+    for loaded in list(sys.modules):
+        if loaded.startswith("aws_lambda_powertools"):
+            monkeypatch.setitem(sys.modules, loaded, None)
+        elif loaded.startswith(("functions", "agent_memory.observability", "agent_memory.http.lambda_app")):
+            monkeypatch.delitem(sys.modules, loaded)
+    monkeypatch.setitem(sys.modules, "aws_lambda_powertools", None)
+    # When a real function is invoked
+    code, _, err = run("invoke", "api/create_memory", str(EVENTS / "api" / "create_memory.json"))
+    # Then the error names what is missing and how to install it, not "No function"
+    assert code == 2
+    assert "No function" not in err and "aws_lambda_powertools" in err and ".[aws]" in err
+
+
+def test_a_read_command_from_a_folder_without_data_fails_clearly_and_creates_nothing(tmp_path, capsys) -> None:
+    # Given a folder where no server ever ran
+    empty = tmp_path / "elsewhere" / ".agent-memory"
+    # When a read command runs there
+    code = main(["list", "--tenant", "acme", "--user-id", "alice", "--data-dir", str(empty)])
+    # Then it fails with the folder it looked in, and leaves nothing behind
+    assert code == 2
+    assert "No agent-memory data in" in capsys.readouterr().err
+    assert not empty.exists()
+
+
+def test_list_by_topic_matches_however_the_topic_is_cased(run) -> None:
+    # Given a memory stored with the topic "travel"
+    assert run("add", "--tenant", "acme", "--user-id", "alice", "Prefers window seats", "--topic", "Travel")[0] == 0
+    # When listing with the topic as a person would type it
+    code, out, _ = run("list", "--tenant", "acme", "--user-id", "alice", "--topic", "  Travel ")
+    # Then the memory is found
+    assert code == 0 and [m["content"] for m in json.loads(out)["items"]] == ["Prefers window seats"]

@@ -105,14 +105,14 @@ def test_data_survives_a_restart_and_no_second_key_is_created(tmp_path: Path) ->
     assert "shown once" not in outputs[1]
 
 
-def quickstart_script() -> str:
+def readme_script(name: str = "quickstart") -> str:
     readme = (REPO / "README.md").read_text()
-    block = readme.split("<!-- quickstart:start -->")[1].split("<!-- quickstart:end -->")[0]
+    block = readme.split(f"<!-- {name}:start -->")[1].split(f"<!-- {name}:end -->")[0]
     return re.search(r"```bash\n(.*?)```", block, re.S).group(1)  # type: ignore[union-attr]
 
 
 def test_the_readme_quickstart_works_as_written(server) -> None:
-    script = quickstart_script().replace("127.0.0.1:8080", f"127.0.0.1:{server.port}")
+    script = readme_script().replace("127.0.0.1:8080", f"127.0.0.1:{server.port}")
     result = subprocess.run(
         ["bash", "-euo", "pipefail", "-c", script],
         cwd=server.workdir,
@@ -127,4 +127,36 @@ def test_the_readme_quickstart_works_as_written(server) -> None:
     assert '"code":"duplicate_memory"' in out
     assert '"created":2' in out
     assert '"previous_content":"Lives in Lyon"' in out
+    assert '"highlights":["**Lives** in Berlin"]' in out  # the query said "live"
     assert out.strip().endswith("204")
+    # And the jobs example after it: starts an optimize and reads its finished operation
+    jobs = subprocess.run(
+        ["bash", "-euo", "pipefail", "-c", readme_script("jobs").replace("127.0.0.1:8080", f"127.0.0.1:{server.port}")],
+        cwd=server.workdir,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert jobs.returncode == 0, jobs.stderr
+    assert '"kind":"optimize"' in jobs.stdout and '"status":"succeeded"' in jobs.stdout, jobs.stdout
+
+
+def test_given_a_busy_port_when_served_then_it_says_so_and_never_claims_to_be_serving(tmp_path: Path) -> None:
+    # Given something already listening on the port
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen(1)
+        port = busy.getsockname()[1]
+        # When the server is started on it
+        result = subprocess.run(
+            [sys.executable, "-m", "agent_memory.cli", "serve", "--port", str(port), "--data-dir", "data"],
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+    # Then it exits 2 with the reason, before announcing anything or touching the data folder
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert f"127.0.0.1:{port}" in result.stderr and "--port" in result.stderr
+    assert "serving" not in result.stdout
+    assert not (tmp_path / "data").exists()

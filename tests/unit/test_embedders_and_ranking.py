@@ -74,3 +74,16 @@ def test_query_terms_drop_function_words_unless_nothing_else_is_left() -> None:
     assert query_terms("What did Caroline research?") == ["caroline", "research"]
     assert query_terms("who is it") == ["who", "is", "it"]
     assert stem("running") == "run" and stem("studies") == "study" and stem("tea") == "tea"
+
+
+def test_a_query_word_and_its_inflections_share_a_stem() -> None:
+    # Given the quickstart's query "live" and a memory "Lives in Berlin": the highlight must find it
+    assert stem("live") == stem("lives") == stem("living") == stem("lived")
+    assert stem("like") == stem("likes") == stem("liked")
+    assert stem("box") == stem("boxes") and stem("use") == stem("uses")
+
+
+def test_highlights_mark_the_inflected_form_of_the_query_word() -> None:
+    from agent_memory.services.search import highlights
+
+    assert highlights("Lives in Berlin", query_terms("where does she live")) == ["**Lives** in Berlin"]

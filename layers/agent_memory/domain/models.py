@@ -7,6 +7,8 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
+from agent_memory.domain.text import topic_label
+
 
 class Source(StrEnum):
     API = "api"
@@ -140,6 +142,11 @@ class MemoryFilter:
     created_before: datetime | None = None
     min_importance: float | None = None
     include_superseded: bool = False
+
+    def __post_init__(self) -> None:
+        # Every edge (HTTP, CLI, jobs) filters by topic the way topics are stored.
+        if self.topic is not None:
+            object.__setattr__(self, "topic", topic_label(self.topic))
 
     @property
     def is_default(self) -> bool:

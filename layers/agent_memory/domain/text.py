@@ -45,6 +45,11 @@ def normalise(text: str) -> str:
     return _WHITESPACE.sub(" ", folded).strip()
 
 
+def topic_label(raw: str) -> str:
+    """How a topic is stored and matched: whitespace collapsed, lower-cased (Travel, " travel " → travel)."""
+    return " ".join(raw.split()).lower()
+
+
 def content_key(text: str) -> str:
     """Stable fingerprint of normalised content: what uniqueness per (tenant, user) is checked on."""
     return hashlib.sha256(normalise(text).encode("utf-8")).hexdigest()
@@ -93,13 +98,21 @@ def query_terms(text: str, limit: int = 64) -> list[str]:
 
 
 def stem(word: str) -> str:
-    """A light suffix stripper, enough to match highlight terms to their inflections (runs, running → run)."""
+    """A light suffix stripper, enough to match words to their inflections: runs, running → run; live, lives,
+    living, lived → liv. Only stems are compared, never shown, so a stem need not be a word."""
     for suffix in ("ingly", "edly", "ing", "ies", "ied", "ed", "es", "ly", "s"):
         if word.endswith(suffix) and len(word) - len(suffix) >= 3:
             base = word[: -len(suffix)]
+            if suffix == "es" and not base.endswith(("s", "x", "z", "ch", "sh")):
+                continue  # lives is live + s, not liv + es
             if suffix in ("ies", "ied"):
                 return base + "y"
             if len(base) > 3 and base[-1] == base[-2] and base[-1] not in "aeiouls":
                 base = base[:-1]
-            return base
-    return word
+            return _without_silent_e(base)
+    return _without_silent_e(word)
+
+
+def _without_silent_e(word: str) -> str:
+    # live/lives/living/lived share "liv"; like/liked/likes share "lik"
+    return word[:-1] if len(word) > 2 and word.endswith("e") and not word.endswith("ee") else word

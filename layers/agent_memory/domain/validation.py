@@ -10,7 +10,7 @@ from typing import Any
 from agent_memory.domain import limits
 from agent_memory.domain.errors import BlankContent, ContentTooLong, InvalidInput
 from agent_memory.domain.models import Entity
-from agent_memory.domain.text import has_control_characters, is_blank
+from agent_memory.domain.text import has_control_characters, is_blank, topic_label
 
 
 def identifier(name: str, value: str) -> str:
@@ -68,7 +68,7 @@ def topics(values: Iterable[str]) -> tuple[str, ...]:
     """Trimmed, lower-cased, de-duplicated in order."""
     cleaned: list[str] = []
     for raw in values:
-        topic = " ".join(raw.split()).lower()
+        topic = topic_label(raw)
         if is_blank(topic):
             raise InvalidInput("topics must not contain blank entries.")
         if has_control_characters(topic, allow_line_breaks=False):

@@ -9,6 +9,7 @@ from fastapi import APIRouter, FastAPI
 
 from agent_memory import __version__
 from agent_memory.domain.limits import MAX_BODY_BYTES
+from agent_memory.http.docs_pages import install_docs_pages
 from agent_memory.http.errors import install_error_handlers
 from agent_memory.http.openapi_problems import install_problem_docs
 from agent_memory.http.request_guard import RequestGuardMiddleware
@@ -36,13 +37,15 @@ def create_app(
         version=__version__,
         description="Long-term memory for AI assistants and agents. Authenticate with the `X-API-Key` header.",
         openapi_url="/openapi.json" if openapi else None,
-        docs_url="/docs" if openapi else None,
-        redoc_url="/redoc" if openapi else None,
+        docs_url=None,
+        redoc_url=None,
     )
     app.state.runtime_provider = runtime if callable(runtime) else (lambda: runtime)
     for router in routers if routers is not None else default_routers():
         app.include_router(router)
     install_error_handlers(app)
     install_problem_docs(app)
+    if openapi:
+        install_docs_pages(app, "/openapi.json")
     app.add_middleware(RequestGuardMiddleware, max_bytes=MAX_BODY_BYTES)
     return app

@@ -20,7 +20,7 @@ def memory_filter(
     return MemoryFilter(
         agent_id=agent_id,
         source=source,
-        topic=None if topic is None else topic.strip().lower(),
+        topic=topic,
         created_after=None if created_after is None else as_utc(created_after),
         created_before=None if created_before is None else as_utc(created_before),
         min_importance=min_importance,
