@@ -1,0 +1,160 @@
+"""Requests generated from the app's own OpenAPI document (schemathesis), in process, for every operation.
+
+Given the published schema and a real API key of tenant `acme` (local backend, hashing embedder, a temporary folder),
+when schemathesis generates requests for each operation (about half of them aimed at a user with stored memories and
+at those memories' ids, so the success paths run too), then:
+- no answer is a server error (5xx), and
+- every answer's status, content type and body are the ones the schema documents for that operation.
+"""
+
+from __future__ import annotations
+
+import collections
+import itertools
+import shutil
+import tempfile
+import uuid
+from collections.abc import Iterator
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import pytest
+import schemathesis
+from hypothesis import HealthCheck, settings
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
+
+from agent_memory.config import Config
+from agent_memory.domain.models import MemoryFilter, NewMemory, Owner, Scope
+from agent_memory.domain.operations import JobKind
+from agent_memory.http.app import create_app
+from agent_memory.runtime import Runtime
+
+TENANT = "acme"
+USER = "alice"
+SEEDED = [
+    "Prefers window seats on long flights",
+    "Allergic to peanuts",
+    "Lives in Lyon",
+    "Training for the Berlin marathon",
+    "Plays the violin on weekends",
+]
+# Bounded so the whole file stays well under a minute on 2 cores (each operation x each test).
+EXAMPLES = settings(max_examples=15, deadline=None, suppress_health_check=list(HealthCheck), database=None)
+
+
+@cache
+def scratch() -> Path:
+    return Path(tempfile.mkdtemp(prefix="schemathesis-"))
+
+
+@cache
+def shared_runtime() -> Runtime:
+    """Built on the first request (create_app accepts a factory), with the user's memories already stored."""
+    runtime = Runtime(Config(data_dir=scratch() / "data", embedder="hashing"))
+    for content in SEEDED:
+        runtime.memories.create(TENANT, NewMemory(user_id=USER, content=content, topics=("seed",)))
+    runtime.operations.start(TENANT, USER, JobKind.OPTIMIZE, {"dry_run": True})
+    return runtime
+
+
+@cache
+def api_key() -> str:
+    plaintext, _ = shared_runtime().keys.create(TENANT, frozenset(Scope))
+    return plaintext
+
+
+def stored_ids(path_parameter: str) -> list[str]:
+    """The ids the user has now (generated requests delete some and create others)."""
+    runtime = shared_runtime()
+    if path_parameter == "operation_id":
+        return [operation.id for operation in runtime.operations.list(TENANT, USER, None, None, 100, None)[0]]
+    return [m.id for m in runtime.memories.list_memories(Owner(TENANT, USER), MemoryFilter(), 100, None, 0).items]
+
+
+APP = create_app(shared_runtime)
+schema = schemathesis.openapi.from_asgi("/openapi.json", APP)
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _cleanup() -> Iterator[None]:
+    yield
+    if shared_runtime.cache_info().currsize:
+        shared_runtime().close()
+    shutil.rmtree(scratch(), ignore_errors=True)
+
+
+_CASES = itertools.count()
+
+
+def _aim(values: Any) -> Any:
+    if not isinstance(values, dict) or "user_id" not in values:
+        return values
+    aimed = {**values, "user_id": USER}
+    aimed.pop("expires_at", None)  # a generated date is most often in the past
+    if isinstance(aimed.get("content"), str):
+        aimed["content"] = f"{aimed['content'][:200]} #{next(_CASES)}"  # not a duplicate of an earlier case
+    return aimed
+
+
+@schema.hook("map_case")
+def aim_every_other_case(_: schemathesis.HookContext, case: schemathesis.Case[Any]) -> schemathesis.Case[Any]:
+    """Every other generated request as it is; the rest aimed at the stored memories: the user, one of their ids,
+    no cursor (a generated one is never valid), no expiry, content not stored yet and a fresh Idempotency-Key."""
+    if next(_CASES) % 2:
+        return case
+    case.query = _aim(case.query)
+    if isinstance(case.query, dict):
+        case.query.pop("cursor", None)
+    body = _aim(case.body)
+    if isinstance(body, dict) and isinstance(body.get("items"), list):
+        body["items"] = [_aim(item) for item in body["items"]]
+    case.body = body
+    for name in ("memory_id", "operation_id"):
+        if isinstance(case.path_parameters, dict) and name in case.path_parameters:
+            ids = stored_ids(name) or ["none-left"]
+            case.path_parameters[name] = ids[next(_CASES) % len(ids)]
+    if case.headers is not None and "Idempotency-Key" in case.headers:
+        case.headers["Idempotency-Key"] = uuid.uuid4().hex
+    return case
+
+
+ANSWERED: dict[str, set[int]] = collections.defaultdict(set)
+
+
+@schema.hook("after_call")
+def record_status(_: schemathesis.HookContext, case: schemathesis.Case[Any], response: schemathesis.Response) -> None:
+    ANSWERED[case.operation.label].add(response.status_code)
+
+
+@schema.parametrize()
+@EXAMPLES
+def test_no_operation_answers_a_server_error(case: schemathesis.Case[Any]) -> None:
+    # Given a generated request with a valid key / When it is sent / Then the answer is not a 5xx
+    case.call_and_validate(headers={"X-API-Key": api_key()}, checks=[not_a_server_error])
+
+
+@schema.parametrize()
+@EXAMPLES
+def test_answers_have_a_documented_status_content_type_and_body(case: schemathesis.Case[Any]) -> None:
+    # Given a generated request with a valid key / When it is sent
+    # Then its status is listed for the operation, its content type is the one listed for that status,
+    # and its body matches the documented schema (problem+json errors included)
+    case.call_and_validate(
+        headers={"X-API-Key": api_key()},
+        checks=[status_code_conformance, content_type_conformance, response_schema_conformance],
+    )
+
+
+def test_generated_requests_reached_the_success_path_of_every_operation() -> None:
+    # Given the requests the tests above sent (this test runs after them, in file order)
+    if not ANSWERED:
+        pytest.skip("run with the generated tests")
+    # Then every operation they exercised answered at least one of them with a 2xx: the aiming at stored data works,
+    # so the checks above saw success bodies too and not only refusals
+    assert sorted(op for op, statuses in ANSWERED.items() if not any(200 <= s < 300 for s in statuses)) == []
