@@ -29,10 +29,13 @@ def jsonl(user: str, thread: str, *said: str) -> bytes:
 class Pipeline:
     def __init__(self, runtime: Any) -> None:
         self.runtime = runtime
+        self._deleted: set[str] = set()
         self.s3 = boto3.client("s3", region_name=REGION)
         self.sqs = boto3.client("sqs", region_name=REGION)
         self.s3.create_bucket(Bucket=BUCKET)
-        self.queue = self.sqs.create_queue(QueueName="ingest")["QueueUrl"]
+        # Visibility timeout 0: a message the function handled but nobody deleted shows up again at once, as it
+        # would after the real timeout; tests must not depend on how fast this machine is.
+        self.queue = self.sqs.create_queue(QueueName="ingest", Attributes={"VisibilityTimeout": "0"})["QueueUrl"]
         self.dead = self.sqs.create_queue(QueueName="ingest-dlq")["QueueUrl"]
         arn = self.sqs.get_queue_attributes(QueueUrl=self.queue, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
         self.s3.put_bucket_notification_configuration(
@@ -56,11 +59,20 @@ class Pipeline:
         return messages.get("Messages", [])
 
     def deliver(self, messages: list[dict[str, Any]], context: Any = None) -> dict[str, Any]:
-        """Hands SQS messages to the function as Lambda's event source mapping would."""
+        """Hands SQS messages to the function as Lambda's event source mapping would, and like it deletes the
+        messages the function did not report as failed (else they reappear once the visibility timeout lapses)."""
         template = json.loads((ROOT / "events" / "ingest" / "sqs_s3_object_created.json").read_text())["Records"][0]
         records = [{**template, "messageId": m["MessageId"], "receiptHandle": m["ReceiptHandle"], "body": m["Body"]}
                    for m in messages]  # fmt: skip
-        return self.handler({"Records": records}, context or LocalContext("conversation_logs", timeout_seconds=900))
+        result: dict[str, Any] = self.handler(
+            {"Records": records}, context or LocalContext("conversation_logs", timeout_seconds=900)
+        )
+        failed = {failure["itemIdentifier"] for failure in result["batchItemFailures"]}
+        for message in messages:
+            if message["MessageId"] not in failed and message["ReceiptHandle"] not in self._deleted:
+                self.sqs.delete_message(QueueUrl=self.queue, ReceiptHandle=message["ReceiptHandle"])
+                self._deleted.add(message["ReceiptHandle"])
+        return result
 
     def memories(self, user: str) -> list[Any]:
         return self.runtime.memories.list_memories(Owner("acme", user), MemoryFilter(), 100, None, 0).items
