@@ -1,4 +1,5 @@
-"""WAF in front of the API stage: AWS managed rules, a per-IP rate limit, and the request size limit.
+"""WAF in front of the API stage: AWS managed rules (scoped to what the API carries), a per-IP rate limit, and the
+request size limit.
 
 Bodies over the limit are refused at the edge by their Content-Length; the functions enforce the same limit on the
 bytes they actually receive (413 problem+json), so a request without Content-Length cannot slip through either.
@@ -13,6 +14,29 @@ from constructs import Construct
 from infra.config import StageConfig
 
 RATE_LIMIT_PER_5_MINUTES_PER_IP = 3000
+
+# Rules of the AWS common rule set that would block the API's real traffic: they only count (metrics and sampled
+# requests stay visible), every other rule of the set still blocks. Bodies are JSON data that is stored and returned
+# as data, never rendered as HTML, used as a path or fetched as a URL, so markup, code or URLs in them are content.
+COMMON_RULES_COUNTED = {
+    # Service clients (SDKs, curl scripts, agents) often send no User-Agent; the API key identifies them.
+    "NoUserAgent_HEADER": "clients without a User-Agent header",
+    # Search queries in `q` are user text: 1,000 non-ASCII characters are 6-9 KB percent-encoded (limit 2,048 B).
+    # API Gateway still caps the request line and headers at 10 KB.
+    "SizeRestrictions_QUERYSTRING": "long search queries",
+    # Batches and conversation turns exceed 8 KB by design; BodyOverSizeLimit enforces the API's 256 KiB instead.
+    "SizeRestrictions_BODY": "bodies over 8 KB",
+    # Chats and memories about code or web pages contain HTML, script tags, file paths and URLs, and so do the
+    # searches for them (`q`). Rules on the URI path and cookies keep blocking: those are routes, not data.
+    "CrossSiteScripting_BODY": "HTML or script in stored text",
+    "GenericLFI_BODY": "file paths in stored text",
+    "GenericRFI_BODY": "URLs in stored text",
+    "EC2MetaDataSSRF_BODY": "metadata-service URLs in stored text",
+    "CrossSiteScripting_QUERYARGUMENTS": "HTML or script in a search query",
+    "GenericLFI_QUERYARGUMENTS": "file paths in a search query",
+    "GenericRFI_QUERYARGUMENTS": "URLs in a search query",
+    "EC2MetaDataSSRF_QUERYARGUMENTS": "metadata-service URLs in a search query",
+}
 
 
 def over_limit_pattern(limit: int) -> str:
@@ -99,9 +123,7 @@ class ApiFirewall(Construct):
             rules=[
                 size_rule,
                 rate_rule,
-                # The common set blocks bodies over 8 KB; batches are larger by design, and the size rule above
-                # enforces the API's own limit instead.
-                _managed("AWSManagedRulesCommonRuleSet", 2, ["SizeRestrictions_BODY"]),
+                _managed("AWSManagedRulesCommonRuleSet", 2, sorted(COMMON_RULES_COUNTED)),
                 _managed("AWSManagedRulesKnownBadInputsRuleSet", 3, []),
             ],
         )
