@@ -25,6 +25,15 @@ class MemoryMode(StrEnum):
     AUTO = "auto"  # only facts worth keeping and not already known; recall
     READONLY = "readonly"  # recall only
 
+    @classmethod
+    def effective(cls, requested: MemoryMode | None, tenant_default: str) -> MemoryMode:
+        """What a turn runs with: the mode it asked for, else the tenant's default."""
+        return requested if requested is not None else cls(tenant_default)
+
+    @property
+    def stores(self) -> bool:
+        return self in (MemoryMode.ON, MemoryMode.AUTO)
+
 
 class FactKind(StrEnum):
     FACT = "fact"

@@ -52,6 +52,11 @@ class Entity:
     type: str
     mentions: int = 1
 
+    @classmethod
+    def named(cls, name: str, type: str) -> Entity:
+        """The one rule for entity ids: type and case-folded name, so "Berlin" and "berlin" are one place."""
+        return cls(id=f"{type}:{name.casefold()}", name=name, type=type)
+
 
 @dataclass(frozen=True, slots=True)
 class Memory:

@@ -46,7 +46,7 @@ class CreateMemoryRequest(Strict):
             importance=self.importance,
             valence=self.valence,
             topics=tuple(self.topics),
-            entities=tuple(Entity(id=f"{e.type}:{e.name.casefold()}", name=e.name, type=e.type) for e in self.entities),
+            entities=tuple(Entity.named(e.name, e.type) for e in self.entities),
             metadata=self.metadata,
             source_refs=tuple(self.source_refs),
             expires_at=self.expires_at,

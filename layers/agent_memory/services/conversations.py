@@ -53,11 +53,11 @@ class ConversationService:
 
     def turn(self, tenant: str, turn: Turn) -> TurnOutcome:
         self._validate(turn)
-        mode = turn.mode or MemoryMode(self._settings.get(tenant).default_memory_mode)
+        mode = MemoryMode.effective(turn.mode, self._settings.get(tenant).default_memory_mode)
         if mode is MemoryMode.OFF:
             return TurnOutcome(mode=mode)
         owner = Owner(tenant, turn.user_id)
-        saved, skipped = self._remember(tenant, turn, mode) if mode in (MemoryMode.ON, MemoryMode.AUTO) else ([], [])
+        saved, skipped = self._remember(tenant, turn, mode) if mode.stores else ([], [])
         recalled = self._recall(owner, turn, exclude={item.memory_id for item in saved})
         return TurnOutcome(
             mode=mode,
@@ -121,7 +121,7 @@ class ConversationService:
             importance=fact.importance,
             valence=fact.valence,
             topics=fact.topics,
-            entities=tuple(Entity(id=f"{e.type}:{e.name.casefold()}", name=e.name, type=e.type) for e in fact.entities),
+            entities=tuple(Entity.named(e.name, e.type) for e in fact.entities),
             metadata={
                 "extractor": self._extractor.name,
                 "extractor_version": self._extractor.version,

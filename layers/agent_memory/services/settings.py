@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from agent_memory.domain import limits
+from agent_memory.domain.conversation import MemoryMode
 from agent_memory.domain.errors import InvalidInput
 from agent_memory.domain.models import TenantSettings
 from agent_memory.ports import SettingsStore
 
-MEMORY_MODES = ("off", "on", "auto", "readonly")
+MEMORY_MODES = tuple(mode.value for mode in MemoryMode)
 
 
 class SettingsService:

@@ -37,9 +37,7 @@ class BedrockCurator:
             by_text: dict[int, tuple[Entity, ...]] = {}
             for item in answer.texts:
                 if 0 <= item.text < len(batch):  # an index the model made up names nothing
-                    by_text[item.text] = tuple(
-                        Entity(id=f"{e.type}:{e.name.casefold()}", name=e.name, type=e.type) for e in item.entities
-                    )
+                    by_text[item.text] = tuple(Entity.named(e.name, e.type) for e in item.entities)
             found.extend(by_text.get(i, ()) for i in range(len(batch)))
         return found
 

@@ -117,7 +117,7 @@ class RulesCurator:
         # Memories start with a verb ("Lives in Berlin") capitalised by grammar, not by being a name.
         return [
             tuple(
-                Entity(id=f"{mention.type}:{mention.name.casefold()}", name=mention.name, type=mention.type)
+                Entity.named(mention.name, mention.type)
                 for mention in entities_in(f"note {text[:1].lower()}{text[1:]}")
             )
             for text in texts

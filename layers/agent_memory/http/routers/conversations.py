@@ -25,8 +25,8 @@ def conversation_turn(
     thread_id: ThreadId, body: ConversationTurnRequest, principal: Reader, runtime: RuntimeDep
 ) -> ConversationTurnResponse:
     """Save what is worth remembering from these messages (per `memory`) and recall what is relevant to them."""
-    mode = body.memory or MemoryMode(runtime.settings.get(principal.tenant).default_memory_mode)
-    if mode in (MemoryMode.ON, MemoryMode.AUTO) and not principal.allows(Scope.WRITE):
+    mode = MemoryMode.effective(body.memory, runtime.settings.get(principal.tenant).default_memory_mode)
+    if mode.stores and not principal.allows(Scope.WRITE):
         raise Forbidden(f"memory '{mode.value}' stores facts: this API key lacks the 'write' scope.")
     outcome = runtime.conversations.turn(principal.tenant, body.to_domain(thread_id))
     return ConversationTurnResponse.of(thread_id, body.user_id, outcome)
