@@ -125,6 +125,9 @@ class LogIngestion(Construct):
         permissions.converse(fn, config.converse_model)
         search.grant(fn.role, write=False)
         fn.allow(["s3:GetObject", "s3:GetObjectVersion"], [self.bucket.arn_for_objects(f"{PREFIX}/*")])
+        # Listing the logs' prefix is what makes S3 answer NoSuchKey (not AccessDenied) for a log deleted before it
+        # was read, and lets the function tell the two apart: a deleted log is skipped, a forbidden one rejected.
+        fn.allow(["s3:ListBucket"], [self.bucket.bucket_arn], {"StringLike": {"s3:prefix": [f"{PREFIX}/*"]}})
         fn.allow(
             ["kms:Decrypt"],
             [key.key_arn],

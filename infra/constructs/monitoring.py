@@ -111,7 +111,7 @@ class Monitoring(Construct):
                     cw.Metric(namespace="AgentMemory", metric_name=name, dimensions_map={"service": "agent-memory"},
                               statistic="Sum", period=FIVE_MINUTES)
                     for name in ("KeysAllowed", "KeysDenied", "StreamRecordsIndexed", "StreamRecordsDeleted",
-                                 "LogMessagesIngested", "LogMemoriesSaved", "LogLinesMalformed")
+                                 "LogMessagesIngested", "LogMemoriesSaved", "LogLinesMalformed", "LogObjectsGone")
                 ],
                 width=8,
             ),

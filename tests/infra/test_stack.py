@@ -369,9 +369,18 @@ def test_the_ingest_function_reads_logs_and_cannot_write_them(dev: Synthesized) 
     role = dev.stack.functions["LogIngest"].role
     granted = actions(dev, role)
     assert {"s3:GetObject", "dynamodb:PutItem", "bedrock:InvokeModel", "sqs:SendMessage"} <= granted
-    assert not {a for a in granted if a.startswith("s3:") and a not in {"s3:GetObject", "s3:GetObjectVersion"}}
+    reads = {"s3:GetObject", "s3:GetObjectVersion", "s3:ListBucket"}
+    assert not {a for a in granted if a.startswith("s3:") and a not in reads}
     s3_statement = next(s for s in statements(dev, role) if "s3:GetObject" in _as_list(s["Action"]))
     assert "/conversations/*" in json.dumps(s3_statement["Resource"])
+
+
+def test_the_ingest_function_may_list_the_logs_prefix_only(dev: Synthesized) -> None:
+    # Without ListBucket, S3 answers AccessDenied for a log deleted before it is read, and it was dead-lettered
+    bucket_id = dev.logical_id(dev.stack.ingestion.bucket)
+    (listing,) = [s for s in statements(dev, dev.stack.functions["LogIngest"].role) if s["Action"] == "s3:ListBucket"]
+    assert listing["Resource"] == {"Fn::GetAtt": [bucket_id, "Arn"]}
+    assert listing["Condition"] == {"StringLike": {"s3:prefix": ["conversations/*"]}}
 
 
 # -- jobs ------------------------------------------------------------------------------------------------------------

@@ -60,7 +60,7 @@ def test_the_embedder_names_its_model_when_bedrock_refuses_it() -> None:
         "invoke_model", service_error_code="ValidationException",
         service_message="The provided model identifier is invalid.", http_status_code=400,
     )  # fmt: skip
-    with stubber, pytest.raises(ConfigurationError, match="amazon.titan-embed-text-v2:0"):
+    with stubber, pytest.raises(ConfigurationError, match=r"amazon\.titan-embed-text-v2:0"):
         TitanEmbedder(lambda: client, dimension=256, sleep=lambda _: None).embed(["x"])
 
 

@@ -3,7 +3,9 @@
 A file that cannot be trusted as a whole (unreadable, not UTF-8, wrong key layout, filed under the wrong user) goes
 to the dead-letter queue at once with its reason; a transient failure is raised so SQS redelivers the message; a log
 too long for one run continues in a follow-up message from the line it reached. Chunks are idempotent on
-(bucket, key, ETag), so a redelivered or duplicated message never adds a memory twice.
+(bucket, key, ETag), so a redelivered or duplicated message never adds a memory twice. A log deleted (or replaced)
+before it is read is skipped: logged and counted (`LogObjectsGone`), never dead-lettered, since nothing is wrong
+with it and a newer version, if any, has its own notification.
 """
 
 from __future__ import annotations
@@ -14,11 +16,13 @@ from dataclasses import asdict, dataclass
 from typing import Any
 from urllib.parse import unquote_plus
 
+from aws_lambda_powertools.metrics import MetricUnit
 from botocore.exceptions import BotoCoreError, ClientError
 
 from agent_memory.adapters.aws.errors import error_code
 from agent_memory.domain.conversation_log import MAX_LOG_BYTES, RejectedLog, address_of, parse
 from agent_memory.domain.errors import StoreUnavailable
+from agent_memory.observability import logger, metrics
 from agent_memory.services.ingestion import IngestionService, IngestReport
 
 CONTINUATION = "continuation"
@@ -109,8 +113,12 @@ class S3LogIngest:
             )
         except ClientError as exc:
             code = error_code(exc)
-            if code in {"PreconditionFailed", "NoSuchKey"}:
-                return None  # replaced or deleted since: the newer version has its own event
+            if code == "PreconditionFailed":
+                return None  # replaced since: the newer version has its own event
+            # S3 answers NoSuchKey for a deleted key to a reader that may list the prefix, AccessDenied otherwise.
+            if code == "NoSuchKey" or (code == "AccessDenied" and not self._listed(log)):
+                self._skip_gone(log)
+                return None
             if code in {"AccessDenied", "InvalidObjectState"}:
                 raise RejectedLog(f"the object cannot be read ({code})") from None
             raise StoreUnavailable(f"S3 refused the read ({code}); retry.") from None
@@ -120,6 +128,19 @@ class S3LogIngest:
             raise RejectedLog(f"the log is {answer['ContentLength']} bytes; at most {MAX_LOG_BYTES} are accepted")
         data: bytes = answer["Body"].read()
         return data
+
+    def _listed(self, log: LogObject) -> bool:
+        """Whether the key is still in the bucket; when that cannot be told, it is taken to be there."""
+        try:
+            found = self._s3().list_objects_v2(Bucket=log.bucket, Prefix=log.key, MaxKeys=1)
+        except (ClientError, BotoCoreError):
+            return True
+        return any(item.get("Key") == log.key for item in found.get("Contents", []))
+
+    @staticmethod
+    def _skip_gone(log: LogObject) -> None:
+        logger.warning("log deleted before it was read; skipped", extra={"log": f"s3://{log.bucket}/{log.key}"})
+        metrics.add_metric(name="LogObjectsGone", unit=MetricUnit.Count, value=1)
 
     def _dead_letter(self, what: dict[str, Any], reason: str) -> None:
         self._send(
