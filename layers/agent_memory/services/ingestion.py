@@ -1,4 +1,7 @@
-"""Conversation logs → memories, in chunks of one turn's size, resumable from any line and safe to run twice."""
+"""Conversation logs → memories, in chunks of one turn's size, resumable from any line and safe to run twice.
+
+Only a chunk that was ingested is recorded as done: a chunk the conversation service refuses is reported line by line
+and tried again on the next run, and a transient failure is raised with nothing recorded."""
 
 from __future__ import annotations
 
@@ -8,11 +11,20 @@ from dataclasses import dataclass, field
 
 from agent_memory.domain.conversation import MAX_MESSAGES_PER_TURN, MemoryMode, Message, Turn
 from agent_memory.domain.conversation_log import LineError, LogLine, ParsedLog
+from agent_memory.domain.errors import AgentMemoryError
 from agent_memory.services.conversations import ConversationService
 from agent_memory.services.idempotency import IdempotencyService, fingerprint
 
 # Below this many seconds left, stop before the next chunk and hand the rest on (one chunk never takes longer).
 SECONDS_PER_CHUNK = 60.0
+
+
+class _Refused(Exception):
+    """Carries a refusal out through the idempotency record, which then releases the key instead of keeping it."""
+
+    def __init__(self, error: AgentMemoryError) -> None:
+        super().__init__(error.detail)
+        self.error = error
 
 
 @dataclass
@@ -51,16 +63,23 @@ class IngestionService:
             chunk = remaining[start : start + MAX_MESSAGES_PER_TURN]
             if seconds_left is not None and seconds_left() < SECONDS_PER_CHUNK:
                 report.resume_after_line = chunk[0].line - 1
-                return report
-            saved, skipped = self._chunk(parsed, chunk, log, version, mode)
+                break
+            outcome = self._chunk(parsed, chunk, log, version, mode)
+            if isinstance(outcome, str):
+                report.errors.extend(LineError(line.line, f"not ingested: {outcome}") for line in chunk)
+                continue
             report.messages += len(chunk)
-            report.saved += saved
-            report.skipped += skipped
+            report.saved += outcome[0]
+            report.skipped += outcome[1]
+        # Lines after the point reached are reported by the run that continues from there.
+        reached = report.resume_after_line
+        report.errors = sorted((e for e in report.errors if reached is None or e.line <= reached), key=lambda e: e.line)
         return report
 
     def _chunk(
         self, parsed: ParsedLog, chunk: list[LogLine], log: str, version: str, mode: MemoryMode
-    ) -> tuple[int, int]:
+    ) -> tuple[int, int] | str:
+        """(saved, skipped), or why the chunk was refused; a transient failure is raised."""
         address = parsed.address
         turn = Turn(
             user_id=address.user_id,
@@ -75,13 +94,23 @@ class IngestionService:
         )
 
         def produce() -> tuple[int, bytes]:
-            saved, skipped = self._conversations.remember(address.tenant, turn, mode)
+            try:
+                saved, skipped = self._conversations.remember(address.tenant, turn, mode)
+            except AgentMemoryError as exc:
+                if exc.status >= 500:
+                    raise
+                raise _Refused(exc) from exc  # not an outcome to keep: the next run tries these lines again
             return 200, json.dumps({"saved": len(saved), "skipped": len(skipped)}).encode()
 
         key = "ingest-" + fingerprint(log, version, str(chunk[0].line), str(chunk[-1].line))
-        (_, body), replayed = self._idempotency.run(
-            address.tenant, key, key, produce, lambda exc: (exc.status, exc.detail.encode())
-        )
+        try:
+            (status, body), replayed = self._idempotency.run(
+                address.tenant, key, key, produce, lambda exc: (exc.status, exc.detail.encode())
+            )
+        except _Refused as refused:
+            return refused.error.detail
+        if status != 200:
+            return body.decode("utf-8", "replace")  # refused by an earlier version that kept refusals
         if replayed:
             return 0, 0  # this exact chunk of this exact file was ingested before: nothing new
         counts = json.loads(body)
