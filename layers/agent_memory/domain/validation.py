@@ -98,7 +98,11 @@ def metadata(value: dict[str, Any]) -> dict[str, Any]:
         encoded = json.dumps(value, ensure_ascii=False, allow_nan=False)
     except ValueError as exc:  # e.g. an integer longer than Python converts to text
         raise InvalidInput(f"metadata must be serialisable JSON: {exc}") from exc
-    if len(encoded.encode("utf-8")) > limits.MAX_METADATA_BYTES:
+    try:
+        size = len(encoded.encode("utf-8"))
+    except UnicodeEncodeError as exc:  # a lone surrogate (JSON "\ud800") cannot be stored or read back
+        raise InvalidInput("metadata must be valid Unicode text (no lone surrogates).") from exc
+    if size > limits.MAX_METADATA_BYTES:
         raise InvalidInput(f"metadata must serialise to at most {limits.MAX_METADATA_BYTES} bytes of JSON.")
     return value
 

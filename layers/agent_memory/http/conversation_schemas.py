@@ -34,7 +34,7 @@ class ConversationTurnRequest(Strict):
     agent_id: str | None = Field(default=None, min_length=1, max_length=limits.MAX_ID_CHARS)
     messages: list[MessageIn] = Field(min_length=1, max_length=MAX_MESSAGES_PER_TURN)
     memory: MemoryMode | None = Field(default=None, description="off, on, auto or readonly; default: the tenant's.")
-    recall_limit: int = Field(default=DEFAULT_RECALL_LIMIT, ge=1, le=MAX_RECALL_LIMIT)
+    recall_limit: int = Field(default=DEFAULT_RECALL_LIMIT, ge=1, le=MAX_RECALL_LIMIT, strict=True)
 
     def to_domain(self, thread_id: str) -> Turn:
         return Turn(

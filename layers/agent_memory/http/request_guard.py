@@ -13,7 +13,13 @@ from urllib.parse import parse_qsl
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from agent_memory.domain.errors import AgentMemoryError, MalformedBody, PayloadTooLarge, RepeatedParameter
+from agent_memory.domain.errors import (
+    AgentMemoryError,
+    InvalidInput,
+    MalformedBody,
+    PayloadTooLarge,
+    RepeatedParameter,
+)
 from agent_memory.http.errors import PROBLEM_MEDIA_TYPE, problem_bytes
 
 _BODY_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
@@ -38,7 +44,11 @@ def check_json_body(body: bytes) -> None:
 
 def check_query(query_string: bytes) -> None:
     seen: set[str] = set()
-    for name, _ in parse_qsl(query_string.decode("latin-1"), keep_blank_values=True):
+    try:  # strictly: a lossy decode would map different bytes to the same user_id
+        pairs = parse_qsl(query_string.decode("latin-1"), keep_blank_values=True, errors="strict")
+    except UnicodeDecodeError as exc:
+        raise InvalidInput("The query string is not valid UTF-8 once percent-decoded.") from exc
+    for name, _ in pairs:
         if name in seen:
             raise RepeatedParameter(f"The query parameter {name!r} was given more than once; give it once.")
         seen.add(name)

@@ -27,8 +27,9 @@ class CreateMemoryRequest(Strict):
     thread_id: str | None = Field(default=None, min_length=1, max_length=limits.MAX_ID_CHARS)
     summary: str | None = Field(default=None, max_length=limits.MAX_SUMMARY_CHARS)
     source: Source = Source.API
-    importance: float = Field(default=0.5, ge=0.0, le=1.0)
-    valence: float = Field(default=0.0, ge=-1.0, le=1.0)
+    # strict: JSON true or "0.5" is not a number (lax parsing would store 1.0 for true)
+    importance: float = Field(default=0.5, ge=0.0, le=1.0, strict=True)
+    valence: float = Field(default=0.0, ge=-1.0, le=1.0, strict=True)
     topics: list[str] = Field(default_factory=list, max_length=limits.MAX_TOPICS)
     entities: list[EntityIn] = Field(default_factory=list, max_length=50)
     metadata: dict[str, Any] = Field(default_factory=dict)
@@ -62,12 +63,14 @@ class UpdateMemoryRequest(Strict):
     content: str | None = Field(default=None, max_length=limits.MAX_CONTENT_CHARS_CEILING)
     summary: str | None = Field(default=None, max_length=limits.MAX_SUMMARY_CHARS)
     agent_id: str | None = Field(default=None, min_length=1, max_length=limits.MAX_ID_CHARS)
-    importance: float | None = Field(default=None, ge=0.0, le=1.0)
-    valence: float | None = Field(default=None, ge=-1.0, le=1.0)
+    importance: float | None = Field(default=None, ge=0.0, le=1.0, strict=True)
+    valence: float | None = Field(default=None, ge=-1.0, le=1.0, strict=True)
     topics: list[str] | None = Field(default=None, max_length=limits.MAX_TOPICS)
     metadata: dict[str, Any] | None = None
     expires_at: datetime | None = None
-    version: int | None = Field(default=None, ge=1, description="Apply only if the memory is at this version.")
+    version: int | None = Field(
+        default=None, ge=1, strict=True, description="Apply only if the memory is at this version."
+    )
 
 
 class BulkDeleteRequest(Strict):
@@ -189,7 +192,8 @@ class MemorySettingsOut(BaseModel):
 
 
 class MemorySettingsUpdate(Strict):
-    max_content_chars: int | None = Field(default=None, ge=1, le=limits.MAX_CONTENT_CHARS_CEILING)
+    # strict: JSON true would otherwise set the limit to 1
+    max_content_chars: int | None = Field(default=None, ge=1, le=limits.MAX_CONTENT_CHARS_CEILING, strict=True)
     default_memory_mode: str | None = Field(default=None, pattern="^(off|on|auto|readonly)$")
 
 

@@ -223,6 +223,8 @@ class MemoryService:
         validation.identifier("user_id", owner.user_id)
         if len(memory_ids) > limits.MAX_BULK_DELETE_IDS:
             raise InvalidInput(f"at most {limits.MAX_BULK_DELETE_IDS} ids can be deleted in one call.")
+        for memory_id in memory_ids:
+            validation.identifier("ids entry", memory_id)
         deleted = self._store.delete(owner, memory_ids)
         for memory_id in deleted:
             self._events.publish("memory.deleted", owner.tenant, {"id": memory_id, "user_id": owner.user_id})
