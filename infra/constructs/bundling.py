@@ -14,6 +14,25 @@ from aws_cdk import BundlingOptions, DockerImage, ILocalBundling
 from infra.config import PYTHON_VERSION
 
 ROOT = Path(__file__).resolve().parents[2]
+PRUNE = ROOT / "infra" / "dependencies" / "prune.py"
+# Installed by pip as dependencies of the requirements, but not shipped in the dependency layer.
+NOT_SHIPPED = frozenset(
+    {
+        # In the Powertools layer (aws-lambda-powertools[all]), extracted into the same /opt/python: one copy of
+        # each, so the two layers never overwrite each other's files with another version's.
+        "pydantic",
+        "pydantic-core",
+        "pydantic-settings",
+        "python-dotenv",
+        "typing-extensions",
+        "typing-inspection",
+        "annotated-types",
+        # opensearch-py 3's gRPC transport: the adapter speaks HTTP (Urllib3HttpConnection) and never imports it.
+        "opensearch-protobufs",
+        "grpcio",
+        "protobuf",
+    }
+)
 # Only used if local bundling were to fail: the same steps in the SAM build image.
 FALLBACK_IMAGE = f"public.ecr.aws/sam/build-python{PYTHON_VERSION}:latest-arm64"
 IGNORED = shutil.ignore_patterns("__pycache__", "*.pyc", ".mypy_cache", ".ruff_cache")
@@ -34,16 +53,18 @@ class CopyTree:
 
 @jsii.implements(ILocalBundling)
 class PipInstall:
-    """Installs a requirements file into `<asset>/python` from wheels built for Lambda on arm64."""
+    """Installs a requirements file into `<asset>/python` from wheels built for Lambda on arm64, without what
+    `NOT_SHIPPED` names."""
 
     def __init__(self, requirements: Path) -> None:
         self._requirements = requirements
 
     def try_bundle(self, output_dir: str, options: Any) -> bool:
+        target = Path(output_dir) / "python"
         command = [
             sys.executable, "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
             "--requirement", str(self._requirements),
-            "--target", str(Path(output_dir) / "python"),
+            "--target", str(target),
             # Lambda's Python runtimes run on Amazon Linux 2023 (glibc 2.34): these wheel tags all load there.
             "--platform", "manylinux2014_aarch64",
             "--platform", "manylinux_2_28_aarch64",
@@ -52,6 +73,7 @@ class PipInstall:
             "--only-binary=:all:",
         ]  # fmt: skip
         subprocess.run(command, check=True)
+        subprocess.run([sys.executable, str(PRUNE), str(target), *sorted(NOT_SHIPPED)], check=True)
         return True
 
 
@@ -64,8 +86,11 @@ def copy_tree(source: Path, target: str) -> BundlingOptions:
 
 
 def pip_install(requirements: Path) -> BundlingOptions:
+    """`requirements` sits beside prune.py (the asset folder is theirs)."""
+    not_shipped = " ".join(sorted(NOT_SHIPPED))
+    install = f"pip install -r /asset-input/{requirements.name} -t /asset-output/python"
     return BundlingOptions(
         image=DockerImage.from_registry(FALLBACK_IMAGE),
-        command=["bash", "-c", f"pip install -r /asset-input/{requirements.name} -t /asset-output/python"],
+        command=["bash", "-c", f"{install} && python /asset-input/{PRUNE.name} /asset-output/python {not_shipped}"],
         local=PipInstall(requirements),
     )

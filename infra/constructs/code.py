@@ -1,5 +1,7 @@
 """What every function runs: the function modules, the shared `agent_memory` layer, the dependency layer, and
-Powertools from its public layer (its ARN read from SSM at deploy time, so synthesis needs no AWS access)."""
+Powertools from its public layer: one pinned release, whose ARN in the deploy Region is read from Powertools' public
+SSM parameter at deploy time (synthesis needs no AWS access; a new Powertools release changes nothing until the pin
+is moved here and in pyproject.toml's `aws` extra)."""
 
 from __future__ import annotations
 
@@ -12,7 +14,8 @@ from infra.constructs.bundling import ROOT, copy_tree, pip_install
 
 RUNTIME = lambda_.Runtime(f"python{PYTHON_VERSION}", lambda_.RuntimeFamily.PYTHON, supports_snap_start=True)
 ARCHITECTURE = lambda_.Architecture.ARM_64
-POWERTOOLS_PARAMETER = f"/aws/service/powertools/python/arm64/python{PYTHON_VERSION}/latest"
+POWERTOOLS_VERSION = "3.37.0"
+POWERTOOLS_PARAMETER = f"/aws/service/powertools/python/arm64/python{PYTHON_VERSION}/{POWERTOOLS_VERSION}"
 
 
 class FunctionCode(Construct):

@@ -210,6 +210,17 @@ class OperationStore(Protocol):
         `lock_until`; a finished one releases it. Raises OperationAbandoned when the lock belongs to another."""
         ...
 
+    def save_with_changes(
+        self,
+        operation: Operation,
+        lock_until: datetime,
+        changes: Sequence[tuple[Memory, int, HistoryEntry, Vector | None]],
+    ) -> Operation:
+        """`MemoryStore.update_many(changes)` and `save_operation(operation, lock_until)` in one transaction, so a
+        job's counts are saved with the changes they count. Nothing is written when the lock belongs to another
+        (OperationAbandoned) or a memory changed (VersionConflict, NotFound, DuplicateMemory)."""
+        ...
+
 
 class WriteOutcome(Protocol):
     @property

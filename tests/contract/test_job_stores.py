@@ -9,7 +9,7 @@ import pytest
 
 from agent_memory.adapters.aws.dynamo_operations import DynamoOperations
 from agent_memory.adapters.local.sqlite_operations import SqliteOperations
-from agent_memory.domain.errors import VersionConflict
+from agent_memory.domain.errors import DuplicateMemory, VersionConflict
 from agent_memory.domain.models import HistoryEntry, HistoryEvent
 from agent_memory.domain.operations import JobKind, Operation, OperationAbandoned, OperationStatus, Phase
 from tests.contract.test_memory_store import ALICE, T0, _ids, make
@@ -134,3 +134,92 @@ def test_update_many_writes_all_changes_or_none(store) -> None:
     store.update_many([change(a, 1, supersedes=b.id), change(b, 1, superseded_by=a.id)])
     assert store.get(ALICE, a.id, T0).supersedes == b.id and store.get(ALICE, b.id, T0).superseded_by == a.id
     assert [h.event for h in store.history(ALICE, b.id)] == [HistoryEvent.CREATED, HistoryEvent.SUPERSEDED]
+
+
+def _merge(survivor, retired, content):  # type: ignore[no-untyped-def]
+    """The two changes of an optimize merge: the survivor takes `content`, the retired one points to it."""
+    later = T0 + timedelta(hours=1)
+    kept = survivor.with_changes(content=content, supersedes=retired.id, version=2, updated_at=later)
+    gone = retired.with_changes(superseded_by=survivor.id, version=2, updated_at=later)
+    return [
+        (kept, 1, HistoryEntry(survivor.id, 2, HistoryEvent.UPDATED, later, content, survivor.content, ("content",)),
+         None),
+        (gone, 1, HistoryEntry(retired.id, 2, HistoryEvent.SUPERSEDED, later, retired.content, None,
+                               ("superseded_by",)), None),
+    ]  # fmt: skip
+
+
+def test_given_two_memories_taking_one_content_in_one_update_then_it_is_a_duplicate_and_nothing_is_written(
+    store,
+) -> None:
+    # Given: a survivor about to take words that normalise to the retired memory's content, in the same transaction
+    (survivor, s_entry), (retired, r_entry) = make("Likes hiking"), make("Really likes hiking")
+    store.insert(survivor, s_entry)
+    store.insert(retired, r_entry)
+
+    # When / Then: refused as a duplicate of the memory holding that content (DynamoDB would otherwise be sent one
+    # uniqueness item twice, a malformed transaction), and nothing changes
+    with pytest.raises(DuplicateMemory) as refused:
+        store.update_many(_merge(survivor, retired, "really likes HIKING"))
+    assert refused.value.existing_id == retired.id
+    assert store.get(ALICE, survivor.id, T0) == survivor and store.get(ALICE, retired.id, T0) == retired
+
+
+def _running(operations) -> Operation:  # type: ignore[no-untyped-def]
+    operation = queued()
+    operations.open_operation(operation, LATER, T0)
+    return operation.with_changes(status=OperationStatus.RUNNING, phase=Phase.RESOLVE_DUPLICATES)
+
+
+def test_saving_with_changes_writes_the_changes_and_the_operation_together_and_renews_the_lock(
+    store, operations
+) -> None:
+    (survivor, s_entry), (retired, r_entry) = make("Likes tea"), make("Likes green tea")
+    store.insert(survivor, s_entry)
+    store.insert(retired, r_entry)
+    running = _running(operations)
+    counted = running.with_changes(counts={"merged": 1}, cursor={"stage": "pairs"})
+
+    operations.save_with_changes(counted, LATER + timedelta(minutes=10), _merge(survivor, retired, "Likes tea a lot"))
+
+    assert operations.get_operation("acme", running.id) == counted
+    assert store.get(ALICE, survivor.id, T0).content == "Likes tea a lot"
+    assert store.get(ALICE, retired.id, T0).superseded_by == survivor.id
+    # The renewed lock still holds past the first expiry
+    assert operations.open_operation(queued(), LATER, LATER + timedelta(minutes=5))[1] is False
+
+
+def test_given_another_job_took_the_lock_then_saving_with_changes_writes_nothing(store, operations) -> None:
+    (survivor, s_entry), (retired, r_entry) = make("Likes tea"), make("Likes green tea")
+    store.insert(survivor, s_entry)
+    store.insert(retired, r_entry)
+    running = _running(operations)
+    assert operations.open_operation(queued(), LATER + timedelta(minutes=15), LATER + timedelta(seconds=1))[1]
+
+    with pytest.raises(OperationAbandoned):
+        operations.save_with_changes(
+            running.with_changes(counts={"merged": 1}), LATER, _merge(survivor, retired, "Likes tea a lot")
+        )
+
+    assert store.get(ALICE, survivor.id, T0) == survivor and store.get(ALICE, retired.id, T0) == retired
+    assert operations.get_operation("acme", running.id).status is OperationStatus.FAILED
+
+
+@pytest.mark.parametrize("refusal", ["version", "duplicate"])
+def test_given_a_memory_changed_then_saving_with_changes_saves_neither_the_changes_nor_the_counts(
+    store, operations, refusal: str
+) -> None:
+    (survivor, s_entry), (retired, r_entry) = make("Likes tea"), make("Likes green tea")
+    store.insert(survivor, s_entry)
+    store.insert(retired, r_entry)
+    running = _running(operations)
+    operations.save_operation(running, LATER)
+    changes = _merge(survivor, retired, "Likes tea a lot" if refusal == "version" else "LIKES GREEN TEA")
+    if refusal == "version":
+        changes[1] = (changes[1][0], 7, *changes[1][2:])
+
+    with pytest.raises(VersionConflict if refusal == "version" else DuplicateMemory):
+        operations.save_with_changes(running.with_changes(counts={"merged": 1}), LATER, changes)
+
+    assert operations.get_operation("acme", running.id) == running
+    assert store.get(ALICE, survivor.id, T0) == survivor and store.get(ALICE, retired.id, T0) == retired

@@ -172,3 +172,52 @@ def test_a_retried_step_does_not_redo_a_phase_whose_work_was_saved(runtime: Runt
 
     # Then: its counts are not doubled
     assert runtime.operations.get("acme", operation.id).counts["merged"] == 1
+
+
+class Died(BaseException):
+    """The process ended here (like `kill -9`): no step catches it, nothing runs after it."""
+
+
+class DiesWhenSavingEpisodes:
+    """The operation store, with the process dying the first time it is asked to save an episode's count: after the
+    episode was written, before the count that reports it."""
+
+    def __init__(self, inner: object) -> None:
+        self._inner = inner
+        self.died = False
+
+    def save_operation(self, operation: Operation, lock_until: object) -> Operation:
+        if not self.died and operation.counts.get("episodes_created"):
+            self.died = True
+            raise Died()
+        return self._inner.save_operation(operation, lock_until)  # type: ignore[attr-defined,no-any-return]
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._inner, name)
+
+
+def test_given_episodes_written_but_not_yet_counted_when_the_job_resumes_then_they_are_counted_as_written(
+    runtime: Runtime,
+) -> None:
+    from agent_memory.domain.operations import Phase
+    from agent_memory.services.jobs.conversations import GenerateEpisodes
+    from agent_memory.services.jobs.steps import JobSteps
+
+    data = runtime.config.data_dir
+    write_log(data, "trip", ("user", "I'm planning a trip to Japan in April."))
+    write_log(data, "garden", ("user", "I grow tomatoes on my balcony."))
+    runtime.__dict__["job_runner"] = NotRunning()
+    operation, _ = runtime.operations.start("acme", "alice", JobKind.GENERATE_EPISODES, {})
+    dying = DiesWhenSavingEpisodes(runtime.operation_store)
+    phase = GenerateEpisodes(runtime.archive, runtime.store, runtime.memories, runtime.settings, runtime.curator)
+
+    # When: the process dies right after writing an episode, before saving the count; then the job is taken up again
+    with pytest.raises(Died):
+        run_to_end(JobSteps(dying, {Phase.GENERATE_EPISODES: phase}), "acme", operation.id)  # type: ignore[arg-type]
+    final = run_to_end(runtime.job_steps, "acme", operation.id, sleep=lambda _: None)
+
+    # Then: every episode written by this job is counted as created, none as unchanged
+    episodes = runtime.memories.list_memories(OWNER, MemoryFilter(source=Source.INSIGHT)).items
+    assert final is not None and len(episodes) == 2
+    assert final.counts["episodes_created"] == 2 and final.counts["unchanged"] == 0
+    assert {e.metadata["operation"] for e in episodes} == {operation.id}

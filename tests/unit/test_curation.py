@@ -1,4 +1,4 @@
-"""The rules curator's judgements, the optimize plan and clustering, on plain inputs."""
+"""The rules curator's judgements, how optimize plans its changes, and clustering, on plain inputs."""
 
 from __future__ import annotations
 
@@ -9,10 +9,9 @@ import pytest
 
 from agent_memory.adapters.local.rules_curator import RulesCurator
 from agent_memory.domain.conversation import Message, Role
-from agent_memory.domain.curation import MergeAction, canonical
+from agent_memory.domain.curation import MergeAction, MergeDecision, canonical, same_content
 from agent_memory.domain.models import Memory, Source
-from agent_memory.services.jobs.corpus import Corpus
-from agent_memory.services.jobs.optimize import candidate_pairs, kmeans, plan
+from agent_memory.services.jobs.optimize import candidate_pairs, exact_duplicates, kmeans, pair_key, planned_change
 
 curator = RulesCurator()
 
@@ -73,30 +72,43 @@ def test_candidate_pairs_are_each_memorys_closest_above_the_threshold() -> None:
     assert pairs[0][2] == pytest.approx(0.8)
 
 
-def test_the_plan_merges_exact_duplicates_and_lets_the_newer_fact_supersede() -> None:
+def test_exact_duplicates_keep_the_longest_wording_and_merge_the_others_in_id_order() -> None:
     memories = [
         memory(0, "Lives in Berlin"),
         memory(1, "likes tea"),
         memory(2, "Likes tea!"),
-        memory(3, "Lives in Munich"),
+        memory(3, "LIKES TEA"),
     ]
-    vectors = np.array([[1, 0], [0, 1], [0, 1], [1, 0]], dtype=np.float32)
 
-    changes, deferred = plan(Corpus(memories, vectors), curator)
+    changes = exact_duplicates(memories)
 
-    assert deferred == [(1, 2, pytest.approx(1.0))]  # already merged as exact duplicates: judged next round, if left
-    assert [(c.action, memories[c.survivor].id, memories[c.retired].id) for c in changes] == [
-        (MergeAction.MERGE, "M002", "M001"),  # the longer wording is kept
-        (MergeAction.SUPERSEDE, "M003", "M000"),  # the newer fact wins
+    assert [(c.action, memories[c.survivor].id, memories[c.retired].id, c.content) for c in changes] == [
+        (MergeAction.MERGE, "M002", "M001", None),  # the longer wording is kept
+        (MergeAction.MERGE, "M002", "M003", None),
     ]
+
+
+def test_a_supersession_keeps_the_newer_fact() -> None:
+    memories = [memory(0, "Lives in Berlin"), memory(1, "Lives in Munich")]
+    decision = curator.decide_merge(memories[0].content, memories[1].content)
+
+    change = planned_change(memories, decision, 0, 1, 0.9)
+
+    assert change is not None
+    assert (change.action, memories[change.survivor].id, memories[change.retired].id) == (
+        MergeAction.SUPERSEDE,
+        "M001",
+        "M000",
+    )
 
 
 def test_a_merge_keeps_the_memory_whose_words_the_curator_chose() -> None:
     memories = [memory(0, "Likes hiking in the Alps"), memory(1, "Really likes hiking in the Alps")]
-    vectors = np.array([[1, 0], [1, 0]], dtype=np.float32)
+    decision = curator.decide_merge(memories[0].content, memories[1].content)
 
-    (change,), _ = plan(Corpus(memories, vectors), curator)
+    change = planned_change(memories, decision, 0, 1, 0.9)
 
+    assert change is not None
     assert (change.action, memories[change.survivor].id, memories[change.retired].id, change.content) == (
         MergeAction.MERGE,
         "M001",
@@ -105,20 +117,41 @@ def test_a_merge_keeps_the_memory_whose_words_the_curator_chose() -> None:
     )
 
 
-def test_a_chain_of_replacements_is_resolved_in_one_optimize_round_by_round() -> None:
-    from agent_memory.services.jobs.optimize import judge
+@pytest.mark.parametrize(
+    ("merged", "kept", "content"),
+    [
+        ("really likes hiking in the alps", "M001", "really likes hiking in the alps"),  # the newer's, other case
+        ("Really   likes hiking in the Alps", "M001", "Really   likes hiking in the Alps"),  # other spacing
+        ("likes hiking in the alps", "M000", "likes hiking in the alps"),  # the older's, other case
+        ("Loves hiking in the Alps", "M000", "Loves hiking in the Alps"),  # new words: the older takes them
+    ],
+)
+def test_given_merged_words_that_normalise_to_one_memorys_content_then_that_memory_is_kept(
+    merged: str, kept: str, content: str
+) -> None:
+    # Given: a merge whose words are, once normalised, one of the two memories' contents
+    memories = [memory(0, "Likes hiking in the Alps"), memory(1, "Really likes hiking in the Alps")]
+    decision = MergeDecision(MergeAction.MERGE, "same fact", merged_content=merged)
 
-    memories = [memory(0, "Lives in Berlin"), memory(1, "Lives in Munich"), memory(2, "Lives in Paris")]
-    corpus = Corpus(memories, np.array([[1, 0], [1, 0], [1, 0]], dtype=np.float32))
+    # When: the change is planned
+    change = planned_change(memories, decision, 0, 1, 0.9)
 
-    first, deferred = plan(corpus, curator)
-    second, left = judge(corpus, curator, [p for p in deferred if first[0].retired not in p[:2]], set())
+    # Then: the memory already holding that content is the one kept (it keeps its content key; the retired one
+    # keeps its own), so no transaction writes one content key for two memories
+    assert change is not None
+    assert memories[change.survivor].id == kept and change.content == content
+    assert not same_content(change.content, memories[change.retired].content)
 
-    assert [(memories[c.survivor].content, memories[c.retired].content) for c in first + second] == [
-        ("Lives in Munich", "Lives in Berlin"),
-        ("Lives in Paris", "Lives in Munich"),
-    ]
-    assert left == []
+
+def test_pair_keys_order_pairs_closest_first_and_survive_a_reload() -> None:
+    memories = [memory(0, "a"), memory(1, "b"), memory(2, "c")]
+    pairs = [(0, 1, 0.5), (1, 2, 0.9), (0, 2, 0.9)]
+
+    ordered = sorted(pairs, key=lambda pair: pair_key(memories, pair))
+
+    assert ordered == [(0, 2, 0.9), (1, 2, 0.9), (0, 1, 0.5)]
+    reloaded = memories[1:]  # "a" retired: positions shift, keys do not
+    assert pair_key(reloaded, (0, 1, 0.9)) == pair_key(memories, (1, 2, 0.9))
 
 
 def test_kmeans_is_deterministic_and_separates_clear_groups() -> None:

@@ -35,3 +35,9 @@ _NOT_WORDS = re.compile(r"[\W_]+")
 def canonical(text: str) -> str:
     """Content with case, punctuation and spacing ignored: two memories equal here are exact duplicates."""
     return _NOT_WORDS.sub(" ", normalise(text)).strip()
+
+
+def same_content(a: str, b: str) -> bool:
+    """True when a store holds the two texts as one content: uniqueness per user compares normalised text (and a
+    superseded memory keeps its content), so two memories of a user can never both hold it."""
+    return normalise(a) == normalise(b)

@@ -15,8 +15,12 @@ from agent_memory.domain.clock import from_micros, to_micros
 from agent_memory.domain.errors import AgentMemoryError
 
 LOCK_SECONDS = 15 * 60
-"""How long a job holds its (tenant, user, kind) lock without reporting; every step renews it. A crashed job's lock
-runs out after this, so the next request can start a new one."""
+"""How long a job holds its (tenant, user, kind) lock without reporting; every step, and every checkpoint inside a
+step, renews it. A crashed job's lock runs out after this, so the next request can start a new one."""
+
+CHECKPOINT_SECONDS = 10.0
+"""A phase whose work writes nothing for a while (judging, reading) still saves its progress this often: the
+operation shows it, and the lease is renewed long before it runs out. Work that writes saves with every write."""
 
 MAX_LISTED_OPERATIONS = 100
 MAX_REPORTED_CHANGES = 50

@@ -13,8 +13,9 @@ the winner.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from agent_memory.adapters.aws import dynamo_items as items
 from agent_memory.adapters.aws.dynamo_items import Item, n, s
@@ -22,7 +23,7 @@ from agent_memory.adapters.aws.dynamo_store import DynamoStore
 from agent_memory.adapters.aws.errors import TransactionCancelled
 from agent_memory.domain.clock import to_micros
 from agent_memory.domain.errors import StoreUnavailable
-from agent_memory.domain.models import Owner
+from agent_memory.domain.models import HistoryEntry, Memory, Owner
 from agent_memory.domain.operations import (
     JobKind,
     Operation,
@@ -32,6 +33,9 @@ from agent_memory.domain.operations import (
     from_record,
     to_record,
 )
+
+if TYPE_CHECKING:
+    import numpy as np
 
 OPERATION_PREFIX = "O#"
 LOCK_PREFIX = "L#"
@@ -140,7 +144,10 @@ class DynamoOperations:
                 break
         return found
 
-    def save_operation(self, operation: Operation, lock_until: datetime | None) -> Operation:
+    @staticmethod
+    def _save_actions(operation: Operation, lock_until: datetime | None) -> list[dict[str, Any]]:
+        """The lock, conditioned on being this operation's (renewed while unfinished, deleted once finished), and
+        the operation record."""
         held = {"ConditionExpression": "operation_id = :me", "ExpressionAttributeValues": {":me": s(operation.id)}}
         if operation.status.finished:
             lock_action: dict[str, Any] = {"Delete": {"Key": lock_key(operation), **held}}
@@ -155,8 +162,25 @@ class DynamoOperations:
             }
         else:
             lock_action = {"ConditionCheck": {"Key": lock_key(operation), **held}}
+        return [lock_action, {"Put": {"Item": operation_item(operation)}}]
+
+    def save_operation(self, operation: Operation, lock_until: datetime | None) -> Operation:
         try:
-            self._store.transact([lock_action, {"Put": {"Item": operation_item(operation)}}])
+            self._store.transact(self._save_actions(operation, lock_until))
         except TransactionCancelled:
+            raise OperationAbandoned(f"Operation {operation.id} no longer holds its lock.") from None
+        return operation
+
+    def save_with_changes(
+        self,
+        operation: Operation,
+        lock_until: datetime,
+        changes: Sequence[tuple[Memory, int, HistoryEntry, np.ndarray | None]],
+    ) -> Operation:
+        """One TransactWriteItems: the lock and operation first, then the memories' actions (so a job's batch
+        holds at most 24 memories: 4 x 24 + 2 of DynamoDB's 100 actions)."""
+        try:
+            self._store.update_many(changes, also=self._save_actions(operation, lock_until))
+        except TransactionCancelled:  # only the lock's condition is left to fail: update_many read the rest
             raise OperationAbandoned(f"Operation {operation.id} no longer holds its lock.") from None
         return operation

@@ -40,6 +40,7 @@ BATCH_GET_LIMIT = 100
 BATCH_WRITE_LIMIT = 25
 ACCESS_COUNT_CONCURRENCY = 8
 MAX_MEMORIES_PER_TRANSACTION = 25
+MAX_TRANSACTION_ACTIONS = 100
 
 
 def table_definition(name: str) -> dict[str, Any]:
@@ -315,18 +316,41 @@ class DynamoStore:
         self.update_many([(memory, expected_version, history, vector)])
         return memory
 
-    def update_many(self, changes: Sequence[tuple[Memory, int, HistoryEntry, np.ndarray | None]]) -> list[Memory]:
-        """All in one transaction (at most 25 memories: four actions each, DynamoDB takes 100)."""
+    def _one_claim_per_content(self, changes: Sequence[tuple[Memory, int, HistoryEntry, np.ndarray | None]]) -> None:
+        """Two memories of one transaction with the same normalised content would write its uniqueness item twice,
+        which DynamoDB rejects as a malformed request (ValidationException), not as a failed condition. Refused here,
+        before anything is sent, as the duplicate it is, naming the memory that holds the content now."""
+        claimed: dict[str, Memory] = {}
+        for memory, *_ in changes:
+            first = claimed.setdefault(content_key(memory.content), memory)
+            if first.id != memory.id:
+                key = items.unique_key(memory.owner, memory.content)
+                holder = self._call("get_item", Key=key, ConsistentRead=True).get("Item")
+                raise DuplicateMemory(first.id if holder is None else holder["memory_id"]["S"])
+
+    def update_many(
+        self,
+        changes: Sequence[tuple[Memory, int, HistoryEntry, np.ndarray | None]],
+        also: Sequence[dict[str, Any]] = (),
+    ) -> list[Memory]:
+        """All in one transaction (at most 25 memories: up to four actions each, DynamoDB takes 100). `also` are
+        another adapter's actions on this table committed with them, first (a job's lock and operation): when one of
+        those fails, TransactionCancelled is raised for that adapter to read."""
         if len(changes) > MAX_MEMORIES_PER_TRANSACTION:
             raise ValueError(f"at most {MAX_MEMORIES_PER_TRANSACTION} memories change in one transaction")
-        actions: list[dict[str, Any]] = []
+        self._one_claim_per_content(changes)
+        actions: list[dict[str, Any]] = list(also)
         unique_positions: list[tuple[int, Memory]] = []
         for memory, expected, history, vector in changes:
             unique_positions.append((len(actions) + 1, memory))
             actions.extend(self._update_actions(memory, expected, history, vector))
+        if len(actions) > MAX_TRANSACTION_ACTIONS:
+            raise ValueError(f"a transaction takes at most {MAX_TRANSACTION_ACTIONS} actions, not {len(actions)}")
         try:
             self._transact(actions)
         except TransactionCancelled as cancelled:
+            if any(cancelled.failed(position) is not None for position in range(len(also))):
+                raise
             for position, memory in unique_positions:
                 if cancelled.failed(position) is not None:
                     raise DuplicateMemory(self._existing_id(memory, cancelled, position)) from None

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Sequence
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from agent_memory.adapters.local.sqlite_store import SqliteStore
 from agent_memory.domain.clock import to_micros
+from agent_memory.domain.models import HistoryEntry, Memory
 from agent_memory.domain.operations import (
     JobKind,
     Operation,
@@ -17,6 +20,9 @@ from agent_memory.domain.operations import (
     from_record,
     to_record,
 )
+
+if TYPE_CHECKING:
+    import numpy as np
 
 
 def _load(row: sqlite3.Row | None) -> Operation | None:
@@ -95,21 +101,38 @@ class SqliteOperations:
             ).fetchall()
         return [from_record(json.loads(row["data"])) for row in rows]
 
-    def save_operation(self, operation: Operation, lock_until: datetime | None) -> Operation:
+    @staticmethod
+    def _hold(conn: sqlite3.Connection, operation: Operation, lock_until: datetime | None) -> None:
+        """Check the operation still holds its lock, then renew it (unfinished) or release it (finished)."""
         scope = (operation.tenant, operation.user_id, operation.kind.value)
+        lock = conn.execute(
+            "SELECT operation_id FROM job_locks WHERE tenant = ? AND user_id = ? AND kind = ?", scope
+        ).fetchone()
+        if lock is None or lock["operation_id"] != operation.id:
+            raise OperationAbandoned(f"Operation {operation.id} no longer holds its lock.")
+        if operation.status.finished:
+            conn.execute("DELETE FROM job_locks WHERE tenant = ? AND user_id = ? AND kind = ?", scope)
+        elif lock_until is not None:
+            conn.execute(
+                "UPDATE job_locks SET expires_at = ? WHERE tenant = ? AND user_id = ? AND kind = ?",
+                (to_micros(lock_until), *scope),
+            )
+
+    def save_operation(self, operation: Operation, lock_until: datetime | None) -> Operation:
         with self._store.writing() as conn:
-            lock = conn.execute(
-                "SELECT operation_id FROM job_locks WHERE tenant = ? AND user_id = ? AND kind = ?", scope
-            ).fetchone()
-            if lock is None or lock["operation_id"] != operation.id:
-                raise OperationAbandoned(f"Operation {operation.id} no longer holds its lock.")
-            if operation.status.finished:
-                conn.execute("DELETE FROM job_locks WHERE tenant = ? AND user_id = ? AND kind = ?", scope)
-            elif lock_until is not None:
-                conn.execute(
-                    "UPDATE job_locks SET expires_at = ? WHERE tenant = ? AND user_id = ? AND kind = ?",
-                    (to_micros(lock_until), *scope),
-                )
+            self._hold(conn, operation, lock_until)
+            self._put(conn, operation)
+        return operation
+
+    def save_with_changes(
+        self,
+        operation: Operation,
+        lock_until: datetime,
+        changes: Sequence[tuple[Memory, int, HistoryEntry, np.ndarray | None]],
+    ) -> Operation:
+        with self._store.writing() as conn:  # one transaction: an error in any part rolls back all of it
+            self._hold(conn, operation, lock_until)
+            self._store.update_many_within(conn, changes)
             self._put(conn, operation)
         return operation
 

@@ -460,7 +460,13 @@ class SqliteStore:
 
     def update_many(self, changes: Sequence[tuple[Memory, int, HistoryEntry, np.ndarray | None]]) -> list[Memory]:
         with self._write() as conn:
-            return [self._update_one(conn, *change) for change in changes]
+            return self.update_many_within(conn, changes)
+
+    def update_many_within(
+        self, conn: sqlite3.Connection, changes: Sequence[tuple[Memory, int, HistoryEntry, np.ndarray | None]]
+    ) -> list[Memory]:
+        """`update_many` inside a write transaction that an adapter of this file already holds (`writing()`)."""
+        return [self._update_one(conn, *change) for change in changes]
 
     def _update_one(
         self,

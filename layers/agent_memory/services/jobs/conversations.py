@@ -8,13 +8,13 @@ from typing import Any
 from agent_memory.domain.conversation import MemoryMode, Role
 from agent_memory.domain.conversation_log import RejectedLog, address_of, parse
 from agent_memory.domain.errors import DuplicateMemory
-from agent_memory.domain.models import MemoryPatch, NewMemory, Owner, Source
+from agent_memory.domain.models import Memory, MemoryPatch, NewMemory, Owner, Source
 from agent_memory.domain.operations import Operation
 from agent_memory.domain.topics import topics_of
 from agent_memory.ports import ConversationArchive, Curator, Extractor, MemoryStore
 from agent_memory.services.ingestion import IngestionService
 from agent_memory.services.jobs.corpus import all_memories
-from agent_memory.services.jobs.steps import PhaseProgress, SecondsLeft
+from agent_memory.services.jobs.steps import Checkpoint, PhaseProgress, SecondsLeft
 from agent_memory.services.memories import MemoryService
 from agent_memory.services.settings import SettingsService
 
@@ -48,7 +48,9 @@ class GenerateEpisodes:
         self._settings = settings
         self._curator = curator
 
-    def run(self, operation: Operation, cursor: dict[str, Any] | None, seconds_left: SecondsLeft) -> PhaseProgress:
+    def run(
+        self, operation: Operation, cursor: dict[str, Any] | None, seconds_left: SecondsLeft, checkpoint: Checkpoint
+    ) -> PhaseProgress:
         owner = Owner(operation.tenant, operation.user_id)
         keys = self._archive.logs_of(owner.tenant, owner.user_id)
         start = 0 if cursor is None else int(cursor.get("index", 0))
@@ -59,60 +61,69 @@ class GenerateEpisodes:
         }
         max_chars = self._settings.get(owner.tenant).max_content_chars
         counts = {"logs": 0, "episodes_created": 0, "episodes_updated": 0, "unchanged": 0, "rejected_logs": 0}
-        rejected: list[dict[str, str]] = []
+        progress = PhaseProgress(done=False, cursor={"index": start}, total=len(keys), counts=counts)
         index = start
         while index < len(keys) and index - start < LOGS_PER_STEP and seconds_left() >= SECONDS_PER_LOG:
             key = keys[index]
             index += 1
-            counts["logs"] += 1
-            data, version = self._archive.read(key)
-            try:
-                parsed = parse(data, address_of(key))
-            except RejectedLog as exc:
-                counts["rejected_logs"] += 1
-                rejected.append({"log": key, "reason": exc.detail})
-                continue
-            messages = [line.message for line in parsed.lines]
-            if not any(m.role is Role.USER for m in messages):
-                continue
-            before = existing.get(key)
-            if before is not None and before.metadata.get("log_version") == version:
-                counts["unchanged"] += 1
-                continue
-            summary = _shorten(self._curator.summarize(messages), max_chars)
-            metadata = {"kind": EPISODE, "log": key, "log_version": version, "messages": len(messages)}
-            if before is not None:
-                self._memories.update(owner, before.id, MemoryPatch(content=summary, metadata=metadata))
-                counts["episodes_updated"] += 1
-                continue
-            moments = [m.ts for m in messages if m.ts is not None]
-            if moments:
-                metadata["started_at"] = min(moments).isoformat()
-                metadata["ended_at"] = max(moments).isoformat()
-            new = NewMemory(
-                user_id=owner.user_id,
-                content=summary,
-                thread_id=parsed.address.thread_id,
-                agent_id=next((line.agent_id for line in parsed.lines if line.agent_id), None),
-                source=Source.INSIGHT,
-                topics=topics_of(" ".join(m.content for m in messages if m.role is Role.USER)),
-                metadata=metadata,
-                source_refs=(key,),
-            )
-            try:
-                self._memories.create(owner.tenant, new)
-                counts["episodes_created"] += 1
-            except DuplicateMemory:
-                counts["unchanged"] += 1  # the same summary is already remembered
-        result = {"rejected_logs": rejected} if rejected else {}
-        return PhaseProgress(
-            done=index >= len(keys),
-            cursor={"index": index},
-            advanced=index - start,
-            total=len(keys),
-            counts=counts,
-            result=result,
+            outcome, rejected = self._episode(operation, owner, key, existing.get(key), max_chars)
+            added: dict[str, int] = {"logs": 1} if outcome is None else {"logs": 1, outcome: 1}
+            result = {"rejected_logs": [rejected]} if rejected else {}
+            progress = progress.plus(advanced=1, counts=added, result=result, cursor={"index": index})
+            if outcome in {"episodes_created", "episodes_updated"}:
+                checkpoint.save(progress)  # the episode is written: save its count before the next log
+            else:
+                checkpoint.save_if_due(progress)
+        return progress.plus(done=index >= len(keys))
+
+    def _episode(
+        self, operation: Operation, owner: Owner, key: str, before: Memory | None, max_chars: int
+    ) -> tuple[str | None, dict[str, str] | None]:
+        """Write the episode of one log: which count it adds (None: nothing to summarise), and why a log was
+        rejected."""
+        data, version = self._archive.read(key)
+        try:
+            parsed = parse(data, address_of(key))
+        except RejectedLog as exc:
+            return "rejected_logs", {"log": key, "reason": exc.detail}
+        messages = [line.message for line in parsed.lines]
+        if not any(m.role is Role.USER for m in messages):
+            return None, None
+        if before is not None and before.metadata.get("log_version") == version:
+            if before.metadata.get("operation") == operation.id:
+                # This job wrote it just before its step stopped, so the count was not saved with it: counted now.
+                return ("episodes_created" if before.version == 1 else "episodes_updated"), None
+            return "unchanged", None
+        summary = _shorten(self._curator.summarize(messages), max_chars)
+        metadata = {
+            "kind": EPISODE,
+            "log": key,
+            "log_version": version,
+            "messages": len(messages),
+            "operation": operation.id,
+        }
+        if before is not None:
+            self._memories.update(owner, before.id, MemoryPatch(content=summary, metadata=metadata))
+            return "episodes_updated", None
+        moments = [m.ts for m in messages if m.ts is not None]
+        if moments:
+            metadata["started_at"] = min(moments).isoformat()
+            metadata["ended_at"] = max(moments).isoformat()
+        new = NewMemory(
+            user_id=owner.user_id,
+            content=summary,
+            thread_id=parsed.address.thread_id,
+            agent_id=next((line.agent_id for line in parsed.lines if line.agent_id), None),
+            source=Source.INSIGHT,
+            topics=topics_of(" ".join(m.content for m in messages if m.role is Role.USER)),
+            metadata=metadata,
+            source_refs=(key,),
         )
+        try:
+            self._memories.create(owner.tenant, new)
+        except DuplicateMemory:
+            return "unchanged", None  # the same summary is already remembered
+        return "episodes_created", None
 
 
 class ConsolidateConversations:
@@ -124,12 +135,16 @@ class ConsolidateConversations:
         self._ingestion = ingestion
         self._extractor = extractor
 
-    def run(self, operation: Operation, cursor: dict[str, Any] | None, seconds_left: SecondsLeft) -> PhaseProgress:
+    def run(
+        self, operation: Operation, cursor: dict[str, Any] | None, seconds_left: SecondsLeft, checkpoint: Checkpoint
+    ) -> PhaseProgress:
         keys = self._archive.logs_of(operation.tenant, operation.user_id)
         start = 0 if cursor is None else int(cursor.get("index", 0))
         after_line = 0 if cursor is None else int(cursor.get("after_line", 0))
         counts = {"logs": 0, "messages": 0, "facts_saved": 0, "facts_skipped": 0, "rejected_logs": 0}
-        rejected: list[dict[str, str]] = []
+        progress = PhaseProgress(
+            done=False, cursor={"index": start, "after_line": after_line}, total=len(keys), counts=counts
+        )
         index = start
         while index < len(keys) and seconds_left() >= SECONDS_PER_LOG:
             key = keys[index]
@@ -137,9 +152,14 @@ class ConsolidateConversations:
             try:
                 parsed = parse(data, address_of(key))
             except RejectedLog as exc:
-                counts["rejected_logs"] += 1
-                rejected.append({"log": key, "reason": exc.detail})
                 index, after_line = index + 1, 0
+                progress = progress.plus(
+                    advanced=1,
+                    counts={"rejected_logs": 1},
+                    result={"rejected_logs": [{"log": key, "reason": exc.detail}]},
+                    cursor={"index": index, "after_line": after_line},
+                )
+                checkpoint.save_if_due(progress)
                 continue
             report = self._ingestion.ingest(
                 parsed,
@@ -149,20 +169,13 @@ class ConsolidateConversations:
                 mode=MemoryMode.AUTO,
                 seconds_left=seconds_left,
             )
-            counts["messages"] += report.messages
-            counts["facts_saved"] += report.saved
-            counts["facts_skipped"] += report.skipped
+            added = {"messages": report.messages, "facts_saved": report.saved, "facts_skipped": report.skipped}
             if report.resume_after_line is not None:
                 after_line = report.resume_after_line
-                break
-            counts["logs"] += 1
+                return progress.plus(counts=added, cursor={"index": index, "after_line": after_line})
             index, after_line = index + 1, 0
-        result = {"rejected_logs": rejected} if rejected else {}
-        return PhaseProgress(
-            done=index >= len(keys),
-            cursor={"index": index, "after_line": after_line},
-            advanced=index - start,
-            total=len(keys),
-            counts=counts,
-            result=result,
-        )
+            progress = progress.plus(
+                advanced=1, counts={**added, "logs": 1}, cursor={"index": index, "after_line": after_line}
+            )
+            checkpoint.save(progress)  # the log's facts are saved: so is the progress that counts them
+        return progress.plus(done=index >= len(keys))

@@ -1,4 +1,4 @@
-"""Reading a user's memories for a job, and writing a job's changes to them."""
+"""Reading a user's memories for a job, and writing a job's changes to them with the progress that counts them."""
 
 from __future__ import annotations
 
@@ -10,14 +10,13 @@ import numpy as np
 
 from agent_memory.domain.errors import DuplicateMemory, NotFound, VersionConflict
 from agent_memory.domain.filtering import is_live
-from agent_memory.domain.models import HistoryEntry, Memory, Owner
+from agent_memory.domain.models import Memory, Owner
 from agent_memory.domain.text import embedding_text
 from agent_memory.ports import Embedder, MemoryStore, Vector
+from agent_memory.services.jobs.steps import Change, Checkpoint, PhaseProgress
 
 PAGE = 500
-WRITE_BATCH = 25  # memories per transaction (DynamoDB: four actions each, at most 100 per transaction)
-
-Change = tuple[Memory, int, HistoryEntry, np.ndarray | None]
+WRITE_BATCH = 24  # memories per transaction (DynamoDB: up to four actions each and the operation's two, of 100)
 
 
 def all_memories(store: MemoryStore, owner: Owner) -> Iterator[tuple[Memory, Vector | None]]:
@@ -57,22 +56,28 @@ class Corpus:
         return cls(memories, matrix)
 
 
-def apply_changes(store: MemoryStore, changes: Sequence[Change]) -> tuple[int, int]:
-    """Write independent changes in transactions of WRITE_BATCH; a batch refused because a memory changed meanwhile
-    is written one change at a time so the others still land. Returns (applied, conflicts)."""
-    applied = conflicts = 0
+def apply_changes(
+    checkpoint: Checkpoint, changes: Sequence[Change], progress: PhaseProgress, counted: str, advance: bool = False
+) -> PhaseProgress:
+    """Write independent changes in transactions of WRITE_BATCH, each saving `progress` with `counted` raised by what
+    it writes (and `advanced`, with `advance`), so the counts saved are those of the changes applied. A batch refused
+    because a memory changed meanwhile is written one change at a time so the others still land; a refused change
+    counts as a conflict. Returns the progress after all of them."""
     for start in range(0, len(changes), WRITE_BATCH):
         batch = list(changes[start : start + WRITE_BATCH])
+        written = progress.plus(advanced=len(batch) if advance else 0, counts={counted: len(batch)})
         try:
-            store.update_many(batch)
-            applied += len(batch)
+            checkpoint.apply(batch, written)
+            progress = written
             continue
         except (VersionConflict, NotFound, DuplicateMemory):
             pass
         for change in batch:
+            step = 1 if advance else 0
+            written = progress.plus(advanced=step, counts={counted: 1})
             try:
-                store.update_many([change])
-                applied += 1
+                checkpoint.apply([change], written)
+                progress = written
             except (VersionConflict, NotFound, DuplicateMemory):
-                conflicts += 1
-    return applied, conflicts
+                progress = progress.plus(advanced=step, counts={"conflicts": 1})
+    return progress

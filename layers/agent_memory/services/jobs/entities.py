@@ -10,8 +10,8 @@ from agent_memory.domain.clock import utcnow
 from agent_memory.domain.models import HistoryEntry, HistoryEvent, Owner
 from agent_memory.domain.operations import Operation
 from agent_memory.ports import Curator, MemoryStore
-from agent_memory.services.jobs.corpus import Change, apply_changes
-from agent_memory.services.jobs.steps import PhaseProgress, SecondsLeft
+from agent_memory.services.jobs.corpus import apply_changes
+from agent_memory.services.jobs.steps import Change, Checkpoint, PhaseProgress, SecondsLeft
 
 PAGE = 100
 SECONDS_PER_PAGE = 30.0  # a page's model calls and writes fit in this; less left and the step saves and returns
@@ -23,11 +23,14 @@ class BackfillEntities:
         self._curator = curator
         self._clock = clock
 
-    def run(self, operation: Operation, cursor: dict[str, Any] | None, seconds_left: SecondsLeft) -> PhaseProgress:
+    def run(
+        self, operation: Operation, cursor: dict[str, Any] | None, seconds_left: SecondsLeft, checkpoint: Checkpoint
+    ) -> PhaseProgress:
         owner = Owner(operation.tenant, operation.user_id)
         after = None if cursor is None else cursor.get("after_id")
-        counts = {"scanned": 0, "entities_added": 0, "conflicts": 0}
-        advanced = 0
+        progress = PhaseProgress(
+            done=False, cursor={"after_id": after}, counts={"scanned": 0, "entities_added": 0, "conflicts": 0}
+        )
         while seconds_left() >= SECONDS_PER_PAGE:
             page = self._store.memory_page(owner, after, PAGE)
             todo = [memory for memory, _ in page if not memory.entities and memory.superseded_by is None]
@@ -42,12 +45,13 @@ class BackfillEntities:
                     memory.id, updated.version, HistoryEvent.UPDATED, now, memory.content, None, ("entities",)
                 )
                 changes.append((updated, memory.version, entry, None))
-            applied, conflicts = apply_changes(self._store, changes)
-            counts["scanned"] += len(page)
-            counts["entities_added"] += applied
-            counts["conflicts"] += conflicts
-            advanced += len(page)
+            # Saved with the page's start as the cursor: a page cut short is read again, and the memories it gave
+            # entities to are not in its to-do list any more.
+            progress = apply_changes(checkpoint, changes, progress, "entities_added")
+            progress = progress.plus(advanced=len(page), counts={"scanned": len(page)})
             if len(page) < PAGE:
-                return PhaseProgress(done=True, advanced=advanced, counts=counts)
+                return progress.plus(done=True)
             after = page[-1][0].id
-        return PhaseProgress(done=False, cursor={"after_id": after}, advanced=advanced, counts=counts)
+            progress = progress.plus(cursor={"after_id": after})
+            checkpoint.save(progress)
+        return progress

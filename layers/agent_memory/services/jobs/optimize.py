@@ -1,7 +1,8 @@
 """Optimize: merge duplicates, let newer facts supersede the ones they contradict, and refresh topics.
 
 Nothing is deleted. A merged-away or superseded memory is kept with `superseded_by` (hidden from default search and
-listing, visible in history and with `include_superseded`), and each merge or supersession is one transaction.
+listing, visible in history and with `include_superseded`), and each merge or supersession is one transaction, which
+also saves the job's progress and counts.
 """
 
 from __future__ import annotations
@@ -21,22 +22,24 @@ from agent_memory.domain.curation import (
     MergeAction,
     MergeDecision,
     canonical,
+    same_content,
 )
 from agent_memory.domain.errors import DuplicateMemory, NotFound, VersionConflict
 from agent_memory.domain.models import Entity, HistoryEntry, HistoryEvent, Memory, Owner
 from agent_memory.domain.operations import Operation
 from agent_memory.domain.text import embedding_text
 from agent_memory.ports import Curator, Embedder, MemoryStore, SettingsStore, Vector
-from agent_memory.services.jobs.corpus import Change, Corpus, apply_changes
-from agent_memory.services.jobs.steps import PhaseProgress, SecondsLeft
+from agent_memory.services.jobs.corpus import WRITE_BATCH, Corpus, apply_changes
+from agent_memory.services.jobs.steps import Change, Checkpoint, PhaseProgress, SecondsLeft
 
 BLOCK = 1024  # rows of the similarity matrix computed at once: 1024 x n float32 stays small for any user
-SECONDS_PER_APPLY = 5.0  # stop applying while this much time is left, so the step saves its progress in time
+SECONDS_PER_APPLY = 5.0  # a transaction fits in this: less left and the step saves its progress and returns
+SECONDS_PER_JUDGEMENT = 15.0  # a curator's judgement (a model call, with its retries) and the change it leads to
 MAX_CLUSTERS = 8
-MAX_ROUNDS = 5  # plans per step; chains of replacements longer than this finish on the next optimize
 
 
 Pair = tuple[int, int, float]
+PairKey = tuple[float, str, str]
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,57 +93,44 @@ def candidate_pairs(vectors: np.ndarray) -> list[tuple[int, int, float]]:
     return sorted(((i, j, s) for (i, j), s in pairs.items()), key=lambda p: (-p[2], p[0], p[1]))
 
 
-def plan(corpus: Corpus, curator: Curator) -> tuple[list[PlannedChange], list[Pair]]:
-    """Exact duplicates (same words once case, punctuation and spacing are ignored) first, then the candidate pairs
-    the curator judges, closest first. A memory takes part in at most one judged change per plan; the pairs left
-    for that reason are returned for the next round."""
-    memories = corpus.memories
-    changes: list[PlannedChange] = []
-    used: set[int] = set()
+def pair_key(memories: list[Memory], pair: Pair) -> PairKey:
+    """A pair's place in the judging order, closest first: it outlives a reload of the corpus (positions shift as
+    memories are retired; the ids and the similarity to six places do not), so a resumed step starts after it."""
+    i, j, similarity = pair
+    return (-round(similarity, 6), memories[i].id, memories[j].id)
+
+
+def exact_duplicates(memories: list[Memory]) -> list[PlannedChange]:
+    """Memories with the same words once case, punctuation and spacing are ignored: the longest wording (then the
+    oldest) is kept and the others are merged into it, in the order of the merged memories' ids."""
     groups: dict[str, list[int]] = {}
     for index, memory in enumerate(memories):
         groups.setdefault(canonical(memory.content), []).append(index)
+    changes: list[PlannedChange] = []
     for members in groups.values():
         if len(members) < 2:
             continue
         ordered = sorted(members, key=lambda i: (-len(memories[i].content), memories[i].created_at, memories[i].id))
-        keeper = ordered[0]
-        changes.extend(PlannedChange(MergeAction.MERGE, keeper, other, "same words", 1.0) for other in ordered[1:])
-        used.update(ordered)
-    judged, deferred = judge(corpus, curator, candidate_pairs(corpus.vectors), used)
-    return changes + judged, deferred
+        changes.extend(PlannedChange(MergeAction.MERGE, ordered[0], other, "same words", 1.0) for other in ordered[1:])
+    return sorted(changes, key=lambda change: memories[change.retired].id)
 
 
-def judge(
-    corpus: Corpus, curator: Curator, pairs: list[Pair], used: set[int]
-) -> tuple[list[PlannedChange], list[Pair]]:
-    changes: list[PlannedChange] = []
-    deferred: list[Pair] = []
-    for i, j, similarity in pairs:
-        if i in used or j in used:
-            deferred.append((i, j, similarity))
-            continue
-        older, newer = _older_first(corpus.memories, i, j)
-        decision = curator.decide_merge(corpus.memories[older].content, corpus.memories[newer].content)
-        change = _change(corpus, decision, older, newer, similarity)
-        if change is not None:
-            changes.append(change)
-            used.update((i, j))
-    return changes, deferred
-
-
-def _change(corpus: Corpus, decision: MergeDecision, older: int, newer: int, similarity: float) -> PlannedChange | None:
+def planned_change(
+    memories: list[Memory], decision: MergeDecision, older: int, newer: int, similarity: float
+) -> PlannedChange | None:
+    """The change a curator's decision about two memories makes, if any."""
     if decision.action is MergeAction.SUPERSEDE:
         return PlannedChange(MergeAction.SUPERSEDE, newer, older, decision.reason, similarity)
     if decision.action is not MergeAction.MERGE:
         return None
     merged = (decision.merged_content or "").strip()
-    # The kept memory is the one whose words are kept: its content key is already its own, so no clash.
-    if not merged or merged == corpus.memories[older].content:
-        return PlannedChange(MergeAction.MERGE, older, newer, decision.reason, similarity)
-    if merged == corpus.memories[newer].content:
-        return PlannedChange(MergeAction.MERGE, newer, older, decision.reason, similarity)
-    return PlannedChange(MergeAction.MERGE, older, newer, decision.reason, similarity, content=merged)
+    # The kept memory is the one whose content the merged words are, once normalised: it keeps its own content key,
+    # and the retired one keeps its, so each key is written once (never one key for both memories, which no store
+    # holds and DynamoDB refuses within one transaction).
+    newer_words = bool(merged) and same_content(merged, memories[newer].content)
+    survivor, retired = (newer, older) if newer_words else (older, newer)
+    content = merged if merged and merged != memories[survivor].content else None
+    return PlannedChange(MergeAction.MERGE, survivor, retired, decision.reason, similarity, content)
 
 
 def _union_entities(a: tuple[Entity, ...], b: tuple[Entity, ...]) -> tuple[Entity, ...]:
@@ -150,6 +140,11 @@ def _union_entities(a: tuple[Entity, ...], b: tuple[Entity, ...]) -> tuple[Entit
 
 
 class ResolveDuplicates:
+    """One pass over the user's current memories: exact duplicates first, then the candidate pairs closest first,
+    each judged on the memories as they are by then (a memory already retired in this pass is skipped) and its change
+    applied at once, in one transaction with the progress that counts it. The cursor is the last merged id or pair
+    key, so a step that stops (its time is up, or its process died) resumes after the last thing it did."""
+
     def __init__(
         self,
         store: MemoryStore,
@@ -164,52 +159,81 @@ class ResolveDuplicates:
         self._curator = curator
         self._clock = clock
 
-    def run(self, operation: Operation, cursor: dict[str, Any] | None, seconds_left: SecondsLeft) -> PhaseProgress:
+    def run(
+        self, operation: Operation, cursor: dict[str, Any] | None, seconds_left: SecondsLeft, checkpoint: Checkpoint
+    ) -> PhaseProgress:
         owner = Owner(operation.tenant, operation.user_id)
         corpus = Corpus.load(self._store, self._embedder, owner, self._clock())
-        changes, deferred = plan(corpus, self._curator)
-        if operation.dry_run:
-            merges = [c.summary(corpus.memories) for c in changes if c.action is MergeAction.MERGE]
-            supersessions = [c.summary(corpus.memories) for c in changes if c.action is MergeAction.SUPERSEDE]
-            return PhaseProgress(
-                done=True,
-                advanced=len(corpus.memories),
-                total=len(corpus.memories),
-                counts={"memories": len(corpus.memories), "merges": len(merges), "supersessions": len(supersessions)},
-                result={"dry_run": True, "merges": merges, "supersessions": supersessions},
-            )
-        counts = {"memories": 0 if cursor else len(corpus.memories), "merged": 0, "superseded": 0, "conflicts": 0}
-        reported: dict[str, list[dict[str, Any]]] = {"merges": [], "supersessions": []}
-        retired: set[int] = set()
-        # A memory takes part in one judged change per plan, so a chain (Berlin → Munich → Paris) takes rounds:
-        # each judges only the pairs the last one left, among memories still current.
-        for _ in range(MAX_ROUNDS):
-            for change in changes:
-                if seconds_left() < SECONDS_PER_APPLY:
-                    return PhaseProgress(done=False, cursor={"resumed": True}, counts=counts, result=reported)
-                summary = change.summary(corpus.memories)
-                if not self._apply(corpus, change):
-                    counts["conflicts"] += 1
-                    continue
-                retired.add(change.retired)
-                merge = change.action is MergeAction.MERGE
-                counts["merged" if merge else "superseded"] += 1
-                reported["merges" if merge else "supersessions"].append(summary)
-            pending = [pair for pair in deferred if pair[0] not in retired and pair[1] not in retired]
-            if not pending:
-                break
-            changes, deferred = judge(corpus, self._curator, pending, set())
-        return PhaseProgress(
-            done=True,
-            advanced=len(corpus.memories),
-            total=len(corpus.memories),
-            counts=counts,
-            result=reported,
+        memories = corpus.memories
+        dry = operation.dry_run
+        stage = "exact" if cursor is None else str(cursor.get("stage", "exact"))
+        after = None if cursor is None else cursor.get("after")
+        exact = exact_duplicates(memories) if stage == "exact" else []
+        if after is not None and stage == "exact":
+            exact = [change for change in exact if memories[change.retired].id > after]
+        pairs = sorted(candidate_pairs(corpus.vectors), key=lambda pair: pair_key(memories, pair))
+        if after is not None and stage == "pairs":
+            pairs = [pair for pair in pairs if pair_key(memories, pair) > tuple(after)]
+        base = 0 if cursor is None else operation.done  # the items of this phase done in earlier steps
+        names = ("merges", "supersessions") if dry else ("merged", "superseded")
+        progress = PhaseProgress(
+            done=False,
+            cursor={"stage": stage, "after": after},
+            total=base + len(exact) + len(pairs),
+            counts={"memories": 0 if cursor else len(memories), **dict.fromkeys(names, 0)},
+            result={"merges": [], "supersessions": [], **({"dry_run": True} if dry else {})},
         )
+        if not dry:
+            progress = progress.plus(counts={"conflicts": 0})
+        planned: set[int] = set()  # a dry run applies nothing, so a memory takes part in one planned change
+        for change in exact:
+            if seconds_left() < SECONDS_PER_APPLY:
+                return progress
+            progress = progress.plus(advanced=1, cursor={"stage": "exact", "after": memories[change.retired].id})
+            progress = self._settle(corpus, change, progress, checkpoint, dry)
+            planned.update((change.survivor, change.retired))
+        progress = progress.plus(cursor={"stage": "pairs", "after": after if stage == "pairs" else None})
+        for pair in pairs:
+            if seconds_left() < SECONDS_PER_JUDGEMENT:
+                return progress
+            i, j, similarity = pair
+            progress = progress.plus(advanced=1, cursor={"stage": "pairs", "after": list(pair_key(memories, pair))})
+            gone = memories[i].superseded_by is not None or memories[j].superseded_by is not None
+            if gone or (dry and (i in planned or j in planned)):
+                continue
+            older, newer = _older_first(memories, i, j)
+            decision = self._curator.decide_merge(memories[older].content, memories[newer].content)
+            judged = planned_change(memories, decision, older, newer, similarity)
+            if judged is None:
+                checkpoint.save_if_due(progress)
+                continue
+            progress = self._settle(corpus, judged, progress, checkpoint, dry)
+            planned.update((i, j))
+        return progress.plus(done=True, total=base + progress.advanced)
 
-    def _apply(self, corpus: Corpus, change: PlannedChange) -> bool:
-        """One transaction: the kept memory takes what the retired one knew; the retired one points to it. The
-        corpus is brought up to date, so later changes to the same memory expect its new version."""
+    def _settle(
+        self, corpus: Corpus, change: PlannedChange, progress: PhaseProgress, checkpoint: Checkpoint, dry: bool
+    ) -> PhaseProgress:
+        """Apply a change with the progress that reports it (a dry run only reports it)."""
+        merge = change.action is MergeAction.MERGE
+        listed = "merges" if merge else "supersessions"
+        counted = listed if dry else ("merged" if merge else "superseded")
+        reported = progress.plus(counts={counted: 1}, result={listed: [change.summary(corpus.memories)]})
+        if dry:
+            checkpoint.save_if_due(reported)
+            return reported
+        batch = self._writes(corpus, change)
+        try:
+            checkpoint.apply(batch, reported)
+        except (VersionConflict, NotFound, DuplicateMemory):
+            return progress.plus(counts={"conflicts": 1})  # a memory changed since it was read: the next optimize
+        corpus.memories[change.survivor] = batch[0][0]
+        corpus.memories[change.retired] = batch[1][0]
+        return reported
+
+    def _writes(self, corpus: Corpus, change: PlannedChange) -> list[Change]:
+        """The kept memory takes what the retired one knew; the retired one points to it. Later changes to the same
+        memories expect these new versions once they are applied."""
         now = self._clock()
         survivor, retired = corpus.memories[change.survivor], corpus.memories[change.retired]
         max_chars = self._settings.get_settings(survivor.tenant).max_content_chars
@@ -236,7 +260,7 @@ class ResolveDuplicates:
             vector = self._embedder.embed([embedding_text(content, kept.summary)])[0]
             kept = kept.with_changes(embedding_model=self._embedder.model_id)
         gone = retired.with_changes(superseded_by=survivor.id, updated_at=now, version=retired.version + 1)
-        batch: list[Change] = [
+        return [
             (
                 kept,
                 survivor.version,
@@ -260,13 +284,6 @@ class ResolveDuplicates:
                 None,
             ),
         ]
-        try:
-            self._store.update_many(batch)
-        except (VersionConflict, NotFound, DuplicateMemory):
-            return False  # either memory changed since the plan: the next optimize looks again
-        corpus.memories[change.survivor] = kept
-        corpus.memories[change.retired] = gone
-        return True
 
 
 def kmeans(vectors: np.ndarray, k: int, iterations: int = 20, seed: int = 7) -> np.ndarray:
@@ -309,7 +326,9 @@ class RefreshTopics:
         self._curator = curator
         self._clock = clock
 
-    def run(self, operation: Operation, cursor: dict[str, Any] | None, seconds_left: SecondsLeft) -> PhaseProgress:
+    def run(
+        self, operation: Operation, cursor: dict[str, Any] | None, seconds_left: SecondsLeft, checkpoint: Checkpoint
+    ) -> PhaseProgress:
         owner = Owner(operation.tenant, operation.user_id)
         corpus = Corpus.load(self._store, self._embedder, owner, self._clock())
         count = len(corpus.memories)
@@ -332,6 +351,16 @@ class RefreshTopics:
         if operation.dry_run:
             counts["topics_to_add"] = len(untagged)
             return PhaseProgress(done=True, advanced=count, total=count, counts=counts, result=result)
+        # done/total: memories; those that have topics are done at once (a resumed step: those not yet done remain)
+        base = count - len(untagged) if cursor is None else operation.done
+        progress = PhaseProgress(
+            done=False,
+            cursor={"resumed": True},
+            advanced=base if cursor is None else 0,
+            total=base + len(untagged),
+            counts=counts,
+            result=result,
+        )
         now = self._clock()
         changes: list[Change] = []
         for i, memory in untagged:
@@ -341,10 +370,9 @@ class RefreshTopics:
                 memory.id, tagged.version, HistoryEvent.UPDATED, now, memory.content, None, ("topics",)
             )
             changes.append((tagged, memory.version, entry, None))
-        for start in range(0, len(changes), 100):
+        for start in range(0, len(changes), WRITE_BATCH):
             if seconds_left() < SECONDS_PER_APPLY:
-                return PhaseProgress(done=False, cursor={"resumed": True}, counts=counts, result=result)
-            applied, conflicts = apply_changes(self._store, changes[start : start + 100])
-            counts["topics_added"] += applied
-            counts["conflicts"] += conflicts
-        return PhaseProgress(done=True, advanced=count, total=count, counts=counts, result=result)
+                return progress
+            batch = changes[start : start + WRITE_BATCH]
+            progress = apply_changes(checkpoint, batch, progress, "topics_added", advance=True)
+        return progress.plus(done=True)

@@ -9,7 +9,7 @@ from agent_memory.domain.models import Owner
 from agent_memory.domain.operations import Operation
 from agent_memory.domain.text import embedding_text
 from agent_memory.ports import Embedder, MemoryStore, ProjectionWriter
-from agent_memory.services.jobs.steps import PhaseProgress, SecondsLeft
+from agent_memory.services.jobs.steps import Checkpoint, PhaseProgress, SecondsLeft
 
 PAGE = 100
 SECONDS_PER_PAGE = 20.0
@@ -21,7 +21,9 @@ class Reindex:
         self._embedder = embedder
         self._projection = projection
 
-    def run(self, operation: Operation, cursor: dict[str, Any] | None, seconds_left: SecondsLeft) -> PhaseProgress:
+    def run(
+        self, operation: Operation, cursor: dict[str, Any] | None, seconds_left: SecondsLeft, checkpoint: Checkpoint
+    ) -> PhaseProgress:
         owner = Owner(operation.tenant, operation.user_id)
         force = bool(operation.params.get("force", False))
         model = self._embedder.model_id
@@ -52,6 +54,7 @@ class Reindex:
             if len(page) < PAGE:
                 return self._progress(True, None, counts, failed)
             after = page[-1][0].id
+            checkpoint.save(self._progress(False, after, counts, failed))  # each page: done so far, where to resume
         return self._progress(False, after, counts, failed)
 
     @staticmethod
@@ -60,6 +63,6 @@ class Reindex:
             done=done,
             cursor=None if done else {"after_id": after},
             advanced=counts["scanned"],
-            counts=counts,
-            result={"index_failed_ids": failed} if failed else {},
+            counts=dict(counts),
+            result={"index_failed_ids": list(failed)} if failed else {},
         )

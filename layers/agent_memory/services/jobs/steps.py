@@ -1,22 +1,26 @@
 """The step protocol of every job: begin, one phase page at a time, finish or fail.
 
 Each call loads the operation, does one bounded piece of work and saves the operation (its phase, cursor, counts
-and result) before returning, so a step can be retried, and a job resumed after a crash, from what was saved. Step
-Functions calls these from Lambda functions; the local worker calls them in the same order.
+and result) before returning, so a step can be retried, and a job resumed after a crash, from what was saved. Inside
+a step, a phase saves its progress at checkpoints too (`Checkpoint`): after each batch of work, with the cursor to
+resume from and the lease renewed, and every change to memories in the same transaction as the counts that report
+it. Step Functions calls these from Lambda functions; the local worker calls them in the same order.
 """
 
 from __future__ import annotations
 
 import math
 import time
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeAlias
 
 from agent_memory.domain.clock import utcnow
 from agent_memory.domain.errors import AgentMemoryError, InvalidInput, NotFound
+from agent_memory.domain.models import HistoryEntry, Memory
 from agent_memory.domain.operations import (
+    CHECKPOINT_SECONDS,
     MAX_REPORTED_CHANGES,
     PHASES,
     STEP_RETRY,
@@ -26,18 +30,21 @@ from agent_memory.domain.operations import (
     Phase,
     lock_expiry,
 )
-from agent_memory.ports import OperationStore
+from agent_memory.ports import OperationStore, Vector
 
 SecondsLeft = Callable[[], float]
+Change: TypeAlias = "tuple[Memory, int, HistoryEntry, Vector | None]"
+"""One memory written by a job: its new state, the version it must still be at, its history entry, a new vector."""
 
 
 def unlimited() -> float:
     return math.inf
 
 
-@dataclass
+@dataclass(frozen=True)
 class PhaseProgress:
-    """What one page of a phase did. `result` lists are appended to the operation's (capped), other values set."""
+    """What a phase did in this step so far. `advanced` and `counts` add to the operation's, `result` lists are
+    appended to its (capped), `cursor` and `total` replace its."""
 
     done: bool
     cursor: dict[str, Any] | None = None
@@ -46,10 +53,32 @@ class PhaseProgress:
     counts: dict[str, int] = field(default_factory=dict)
     result: dict[str, Any] = field(default_factory=dict)
 
+    def plus(
+        self,
+        advanced: int = 0,
+        counts: Mapping[str, int] | None = None,
+        result: Mapping[str, Any] | None = None,
+        **changes: Any,
+    ) -> PhaseProgress:
+        """This progress with more work done: `advanced` and `counts` added, `result` merged, the rest replaced."""
+        added = dict(self.counts)
+        for name, value in (counts or {}).items():
+            added[name] = added.get(name, 0) + value
+        return replace(
+            self,
+            advanced=self.advanced + advanced,
+            counts=added,
+            result=merged_result(self.result, dict(result or {})),
+            **changes,
+        )
+
 
 class PhaseRunner(Protocol):
-    def run(self, operation: Operation, cursor: dict[str, Any] | None, seconds_left: SecondsLeft) -> PhaseProgress:
-        """Do one page of work from `cursor` (None: the phase's start) for as long as `seconds_left` allows."""
+    def run(
+        self, operation: Operation, cursor: dict[str, Any] | None, seconds_left: SecondsLeft, checkpoint: Checkpoint
+    ) -> PhaseProgress:
+        """Do one page of work from `cursor` (None: the phase's start) for as long as `seconds_left` allows, saving
+        progress through `checkpoint` after each batch. `operation` is the record as the step found it."""
         ...
 
 
@@ -61,6 +90,59 @@ def merged_result(current: dict[str, Any], added: dict[str, Any]) -> dict[str, A
         else:
             result[name] = value
     return result
+
+
+def progressed(start: Operation, phase: Phase, progress: PhaseProgress, now: datetime) -> Operation:
+    """The operation as the step found it, with the phase's progress in this step so far."""
+    continuing = start.phase is phase
+    return start.with_changes(
+        phase=phase,
+        phase_done=progress.done,
+        cursor=None if progress.done else progress.cursor,
+        done=(start.done if continuing else 0) + progress.advanced,
+        total=progress.total if progress.total is not None else (start.total if continuing else None),
+        counts=start.counted(**progress.counts),
+        result=merged_result(start.result, progress.result),
+        updated_at=now,
+    )
+
+
+class Checkpoint:
+    """Where a phase saves its progress inside a step: the cursor to resume from, done/total, counts and result so
+    far, renewing the job's lease each time. Every save checks the lease: when another job has taken it over, the
+    save raises OperationAbandoned and the phase stops where it is."""
+
+    def __init__(self, store: OperationStore, clock: Callable[[], datetime], start: Operation, phase: Phase) -> None:
+        self._store = store
+        self._clock = clock
+        self._start = start
+        self._phase = phase
+        self._saved_at = clock()
+
+    def _operation(self, progress: PhaseProgress, now: datetime) -> Operation:
+        if progress.done or progress.cursor is None:
+            raise ValueError("a checkpoint saves an unfinished phase and the cursor it resumes from")
+        return progressed(self._start, self._phase, progress, now)
+
+    def save(self, progress: PhaseProgress) -> None:
+        now = self._clock()
+        self._store.save_operation(self._operation(progress, now), lock_expiry(now))
+        self._saved_at = now
+
+    def save_if_due(self, progress: PhaseProgress) -> None:
+        """Save when CHECKPOINT_SECONDS have passed since the last save: for work that writes nothing (judging,
+        reading), so progress shows and the lease is renewed without a write per item."""
+        if (self._clock() - self._saved_at).total_seconds() >= CHECKPOINT_SECONDS:
+            self.save(progress)
+
+    def apply(self, changes: Sequence[Change], progress: PhaseProgress) -> None:
+        """Write `changes` and save `progress`, which counts them, in one transaction: all of it or nothing, so what
+        the operation reports is what was applied even when the process dies right after. Raises OperationAbandoned
+        when the lease is another job's, or the store's VersionConflict / NotFound / DuplicateMemory when a memory
+        changed since it was read (then nothing is written)."""
+        now = self._clock()
+        self._store.save_with_changes(self._operation(progress, now), lock_expiry(now), changes)
+        self._saved_at = now
 
 
 class JobSteps:
@@ -105,19 +187,11 @@ class JobSteps:
             if reached > phases.index(phase) or (operation.phase is phase and operation.phase_done):
                 return True  # a retried step whose work is already saved
         continuing = operation.phase is phase
-        progress = self._phases[phase].run(operation, operation.cursor if continuing else None, seconds_left)
+        checkpoint = Checkpoint(self._store, self._clock, operation, phase)
+        cursor = operation.cursor if continuing else None
+        progress = self._phases[phase].run(operation, cursor, seconds_left, checkpoint)
         now = self._clock()
-        saved = operation.with_changes(
-            phase=phase,
-            phase_done=progress.done,
-            cursor=None if progress.done else progress.cursor,
-            done=(operation.done if continuing else 0) + progress.advanced,
-            total=progress.total if progress.total is not None else (operation.total if continuing else None),
-            counts=operation.counted(**progress.counts),
-            result=merged_result(operation.result, progress.result),
-            updated_at=now,
-        )
-        self._store.save_operation(saved, lock_expiry(now))
+        self._store.save_operation(progressed(operation, phase, progress, now), lock_expiry(now))
         return progress.done
 
     def finish(self, tenant: str, operation_id: str) -> Operation:
