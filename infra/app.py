@@ -25,7 +25,7 @@ def build(app: App) -> MemoryStack:
         app, STACK_NAME, env=environment, description="agent-memory: API Gateway logging role (account and Region)"
     )
     stack = MemoryStack(app, f"AgentMemory-{config.name}", config=config, env=environment)
-    stack.add_dependency(account, "the stage's access and execution logs need API Gateway's account logging role")
+    stack.add_stack_dependency(account, "the stage's access and execution logs need API Gateway's account logging role")
     acknowledge_account_findings(account)
     acknowledge_findings(stack)
     Validations.of(app).add_plugins(AwsSolutionsChecks(app))

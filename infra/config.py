@@ -19,6 +19,9 @@ class StageConfig:
     deletion_protection: bool
     log_retention: RetentionDays
     search_standby_replicas: bool  # OpenSearch Serverless redundancy (doubles the OCU floor)
+    # OpenSearch Serverless architecture: "NEXTGEN" (a collection group that scales to zero OCU when idle) or
+    # "CLASSIC" (always-on OCUs: no cold start). See docs/operations.md, Costs.
+    search_generation: str
     snap_start: bool
     lambda_memory_mb: int
     # API Gateway: stage-wide throttling, and the default usage plan that keys join
@@ -28,6 +31,8 @@ class StageConfig:
     authorizer_cache_seconds: int
     titan_dimensions: int
     alarm_email: str | None = None
+    # NEXTGEN only: the collection group's OCU ceiling for indexing and for search (its floor is 0).
+    search_max_ocu: float = 2
     # The chat model that extracts facts, decides merges and labels topics (Bedrock Converse): a cross-Region
     # inference profile or a foundation model id; checked and granted by infra/bedrock_models.py.
     converse_model: str = DEFAULT_CONVERSE_MODEL
@@ -40,6 +45,7 @@ STAGES: dict[str, StageConfig] = {
         deletion_protection=False,
         log_retention=RetentionDays.TWO_WEEKS,
         search_standby_replicas=False,
+        search_generation="NEXTGEN",
         snap_start=False,
         lambda_memory_mb=1024,
         throttle_rate=50,
@@ -54,6 +60,7 @@ STAGES: dict[str, StageConfig] = {
         deletion_protection=True,
         log_retention=RetentionDays.ONE_YEAR,
         search_standby_replicas=True,
+        search_generation="CLASSIC",
         snap_start=True,
         lambda_memory_mb=1769,  # one full vCPU
         throttle_rate=500,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 
-from aws_cdk import CustomResource, Stack
+from aws_cdk import CustomResource, RemovalPolicy, Stack
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_lambda as lambda_
@@ -45,16 +45,44 @@ class SearchCollection(Construct):
                 [{"Rules": [{"ResourceType": "collection", "Resource": resource}], "AllowFromPublic": True}]
             ),
         )
+        standby = "ENABLED" if config.search_standby_replicas else "DISABLED"
+        # NextGen: the collection's compute lives in a collection group whose floor is 0 OCU, so an idle stage
+        # costs only its stored data (the first request after 10 idle minutes waits 10-30 s for capacity).
+        self.group: aoss.CfnCollectionGroup | None = None
+        if config.search_generation == "NEXTGEN":
+            self.group = aoss.CfnCollectionGroup(
+                self,
+                "Group",
+                name=self.name,
+                generation="NEXTGEN",
+                standby_replicas=standby,
+                description=f"agent-memory {config.name}: scales to zero when idle",
+                capacity_limits=aoss.CfnCollectionGroup.CapacityLimitsProperty(
+                    min_indexing_capacity_in_ocu=0,
+                    min_search_capacity_in_ocu=0,
+                    max_indexing_capacity_in_ocu=config.search_max_ocu,
+                    max_search_capacity_in_ocu=config.search_max_ocu,
+                ),
+            )
+        elif config.search_generation != "CLASSIC":
+            raise ValueError(f"search_generation is NEXTGEN or CLASSIC, not {config.search_generation!r}")
         self.collection = aoss.CfnCollection(
             self,
             "Collection",
             name=self.name,
             type="VECTORSEARCH",
             description="agent-memory search projection (rebuildable from the table)",
-            standby_replicas="ENABLED" if config.search_standby_replicas else "DISABLED",
+            standby_replicas=standby,
+            collection_group_name=self.group.name if self.group else None,
         )
         self.collection.add_resource_dependency(encryption)
         self.collection.add_resource_dependency(network)
+        if self.group:
+            self.collection.add_resource_dependency(self.group)
+        # Prod keeps its collection (and what it needs to be read) when the stack is deleted, as it keeps the table.
+        removal = RemovalPolicy.RETAIN if config.retain_data else RemovalPolicy.DESTROY
+        for resource in (encryption, network, self.collection, *([self.group] if self.group else [])):
+            resource.apply_removal_policy(removal)
         self.endpoint = self.collection.attr_collection_endpoint
         self.arn = self.collection.attr_arn
         self._readers: list[iam.IRole] = []
