@@ -30,7 +30,7 @@ def converse_statements(synth: Synthesized, name: str) -> list[dict[str, Any]]:
 
 def test_the_default_model_is_claude_haiku_45_through_the_us_profile_on_both_sides() -> None:
     # Given the stack's stages and the runtime's own default; Then both name the same inference profile
-    assert DEFAULT_CONVERSE_MODEL == f"us.{HAIKU_45}"
+    assert f"us.{HAIKU_45}" == DEFAULT_CONVERSE_MODEL
     assert {stage.converse_model for stage in STAGES.values()} == {DEFAULT_CONVERSE_MODEL}
     assert Config(_env_file=None).converse_model == DEFAULT_CONVERSE_MODEL  # type: ignore[call-arg]
 
