@@ -230,6 +230,23 @@ def cmd_bench_optimize(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_bench_durability(args: argparse.Namespace) -> int:
+    from agent_memory.bench import durability
+
+    data_dir = None if args.data_dir is None else Path(args.data_dir)
+    result = durability.run(
+        clients=args.clients,
+        writes=args.writes,
+        crashes=args.crashes,
+        race_group=args.race_group,
+        retry_deadline=args.retry_deadline,
+        embedder=args.embedder,
+        data_dir=data_dir,
+    )
+    print(json.dumps(result) if args.json else durability.render(result))
+    return 1 if durability.failed(result) else 0
+
+
 def cmd_bench_cold_start(args: argparse.Namespace) -> int:
     from agent_memory.bench import cold_start
     from agent_memory.invoke import project_root
@@ -416,6 +433,23 @@ def build_parser() -> argparse.ArgumentParser:
     cold.add_argument("--project", help="the folder that holds functions/ (default: found from here upwards)")
     cold.add_argument("--json", action="store_true")
     cold.set_defaults(func=cmd_bench_cold_start)
+    durable = bench.add_parser(
+        "durability", help="concurrent writers against a real server killed (SIGKILL) mid-burst; exit 1 on any loss"
+    )
+    durable.add_argument("--clients", type=int, default=16, help="concurrent writers, one connection each")
+    durable.add_argument("--writes", type=int, default=300, help="writes per client")
+    durable.add_argument("--crashes", type=int, default=3, help="SIGKILLs during the burst (one more before checking)")
+    durable.add_argument("--race-group", type=int, default=4, help="clients that write each shared fact at once")
+    durable.add_argument(
+        "--retry-deadline",
+        type=float,
+        default=120.0,
+        help="seconds a client keeps retrying one write (an Idempotency-Key held by a killed request lapses in 60 s)",
+    )
+    durable.add_argument("--embedder", default="hashing", choices=["minilm", "hashing"])
+    durable.add_argument("--data-dir", help="the server's data folder (default: a temporary one, removed after)")
+    durable.add_argument("--json", action="store_true")
+    durable.set_defaults(func=cmd_bench_durability)
 
     ingest = sub.add_parser("ingest", parents=[common], help="conversation logs (a file or a folder) into memories")
     ingest.add_argument("path", help="a .jsonl/.json log, or a folder of <user_id>/<thread_id>.jsonl files")
