@@ -17,7 +17,7 @@ from typing import Any
 
 from agent_memory.domain.text import STOPWORDS, stem, tokens
 
-ALLOWED_TOP = {"size", "query", "_source"}
+ALLOWED_TOP = {"size", "query", "_source", "sort", "search_after"}
 
 
 class DslError(ValueError):
@@ -141,22 +141,53 @@ class FakeCollection:
         with self.lock:
             docs = dict(self.indexes[index]["docs"])
         if set(query) == {"knn"}:
+            if "sort" in body:
+                raise DslError("the adapter never sorts a k-NN query")
             scored = self._knn(query["knn"], docs)
         elif set(query) == {"bool"}:
             scored = self._bool_query(query["bool"], docs)
         else:
             raise DslError(f"unsupported query {sorted(query)}")
         scored.sort(key=lambda item: (-item[1], item[0]))
+        sort_field = self._sort_field(index, body)
+        if sort_field is not None:
+            # Sorted on a keyword, paged with search_after (Serverless has no scroll); ties in the index's own order.
+            keyed = [(doc_id, docs[doc_id].get(sort_field)) for doc_id, _ in scored]
+            keyed = [(doc_id, value) for doc_id, value in keyed if isinstance(value, str)]
+            keyed.sort(key=lambda item: (item[1], item[0]))
+            if "search_after" in body:
+                (after,) = body["search_after"]
+                keyed = [(doc_id, value) for doc_id, value in keyed if value > after]
+            scored = [(doc_id, 0.0) for doc_id, _ in keyed]
         hits = []
         for doc_id, score in scored[:size]:
             doc = docs[doc_id]
             shown = {k: doc[k] for k in source if k in doc} if isinstance(source, list) else doc
-            hits.append({"_index": index, "_id": doc_id, "_score": score, "_source": shown})
+            hit = {"_index": index, "_id": doc_id, "_score": score, "_source": shown}
+            if sort_field is not None:
+                hit.update({"_score": None, "sort": [doc[sort_field]]})
+            hits.append(hit)
         return {
             "took": 1,
             "timed_out": False,
             "hits": {"total": {"value": len(scored), "relation": "eq"}, "hits": hits},
         }
+
+    def _sort_field(self, index: str, body: dict[str, Any]) -> str | None:
+        if "sort" not in body:
+            if "search_after" in body:
+                raise DslError("search_after needs a sort")
+            return None
+        sort = body["sort"]
+        if not (isinstance(sort, list) and len(sort) == 1 and isinstance(sort[0], dict) and len(sort[0]) == 1):
+            raise DslError("sort is one keyword field, ascending")
+        ((field, order),) = sort[0].items()
+        if order != "asc" or self.indexes[index]["mappings"]["properties"].get(field, {}).get("type") != "keyword":
+            raise DslError("sort is one keyword field, ascending")
+        after = body.get("search_after")
+        if after is not None and not (isinstance(after, list) and len(after) == 1 and isinstance(after[0], str)):
+            raise DslError("search_after holds one value per sort field")
+        return str(field)
 
     def _knn(self, knn: dict[str, Any], docs: dict[str, dict[str, Any]]) -> list[tuple[str, float]]:
         if set(knn) != {"vector"} or set(knn["vector"]) != {"vector", "k", "filter"}:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, Protocol, TypeAlias
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol, TypeAlias
 
 from agent_memory.domain.conversation import ExtractedFact, Message
 from agent_memory.domain.curation import MergeDecision
@@ -163,19 +163,29 @@ class Embedder(Protocol):
     def embed(self, texts: Sequence[str]) -> Vector: ...
 
 
-class SearchIndex(Protocol):
-    """A keyword + vector projection of the store. It may lag the store; search hydrates hits from the store."""
+class IndexHit(NamedTuple):
+    """One match of a SearchIndex query."""
 
-    def keyword(
-        self, owner: Owner, query: str, filters: MemoryFilter, now: datetime, limit: int
-    ) -> list[tuple[str, float]]:
-        """(memory id, score) best first, by BM25 over content and summary."""
+    memory_id: str
+    score: float
+    version: int | None = None
+    """The memory version the matched document was built from; None where the index reads the records themselves
+    and so cannot lag them."""
+
+
+class SearchIndex(Protocol):
+    """A keyword + vector projection of the store. It may lag the store (hold documents of older versions, or of
+    memories since deleted): search hydrates hits from the store and re-checks them."""
+
+    def keyword(self, owner: Owner, query: str, filters: MemoryFilter, now: datetime, limit: int) -> list[IndexHit]:
+        """Best first, by BM25 over content and summary (one hit per memory)."""
         ...
 
     def semantic(
         self, owner: Owner, vector: Vector, filters: MemoryFilter, now: datetime, limit: int
-    ) -> list[tuple[str, float]]:
-        """(memory id, cosine similarity) best first; raises EmbeddingMismatch if stored vectors differ in model."""
+    ) -> list[IndexHit]:
+        """Best first by cosine similarity (one hit per memory); raises EmbeddingMismatch if stored vectors differ in
+        model."""
         ...
 
     def vector_of(self, owner: Owner, memory_id: str) -> Vector | None:
@@ -229,11 +239,31 @@ class WriteOutcome(Protocol):
         ...
 
 
+@dataclass(frozen=True, slots=True)
+class IndexedDocument:
+    """One document of an asynchronously fed projection, as far as reconciling it with the store needs."""
+
+    document_id: str
+    memory_id: str
+    version: int | None
+    superseded: bool
+
+
 class ProjectionWriter(Protocol):
     """Writes documents straight to a search projection that is fed asynchronously (OpenSearch): a reindex repairs
-    what a failed stream delivery left out. The local projection lives in the store's own file and needs none."""
+    what a failed stream delivery left out, and removes what a delivery could not reach. The local projection lives
+    in the store's own file and needs none."""
 
     def upsert(self, entries: Sequence[tuple[Memory, Vector | None]]) -> WriteOutcome: ...
+
+    def documents(self, owner: Owner, after_memory_id: str | None, limit: int) -> list[IndexedDocument]:
+        """About `limit` documents of one user in memory id order after `after_memory_id`, with every document of
+        each memory id the page names (a memory may have several); empty after the last."""
+        ...
+
+    def remove(self, documents: Sequence[IndexedDocument]) -> int:
+        """Delete these documents; returns how many were deleted now (one already gone is not counted)."""
+        ...
 
 
 class JobRunner(Protocol):

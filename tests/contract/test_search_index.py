@@ -89,11 +89,11 @@ def add(store, content: str, owner: Owner = ALICE, model: str = EMBEDDER.model_i
 
 
 def keyword_ids(index, query: str, owner: Owner = ALICE, **filters) -> list[str]:
-    return [i for i, _ in index.keyword(owner, query, MemoryFilter(**filters), T0, 10)]
+    return [hit.memory_id for hit in index.keyword(owner, query, MemoryFilter(**filters), T0, 10)]
 
 
 def semantic_ids(index, query: str, owner: Owner = ALICE, **filters) -> list[str]:
-    return [i for i, _ in index.semantic(owner, EMBEDDER.embed([query])[0], MemoryFilter(**filters), T0, 10)]
+    return [hit.memory_id for hit in index.semantic(owner, EMBEDDER.embed([query])[0], MemoryFilter(**filters), T0, 10)]
 
 
 def test_keyword_search_stems_and_ranks_by_bm25(pair) -> None:
@@ -135,7 +135,7 @@ def test_updates_and_deletes_are_seen_at_once(pair) -> None:
     store.update(changed, 1, entry, EMBEDDER.embed(["Moved to Berlin"])[0])
     assert keyword_ids(index, "Paris") == []
     assert keyword_ids(index, "Berlin") == [memory.id]
-    top, score = index.semantic(ALICE, EMBEDDER.embed(["Moved to Berlin"])[0], MemoryFilter(), T0, 1)[0]
+    top, score, _ = index.semantic(ALICE, EMBEDDER.embed(["Moved to Berlin"])[0], MemoryFilter(), T0, 1)[0]
     assert top == memory.id and score == pytest.approx(1.0, abs=1e-5)
     store.delete(ALICE, [memory.id])
     assert keyword_ids(index, "Berlin") == [] and semantic_ids(index, "Berlin") == []

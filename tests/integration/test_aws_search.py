@@ -9,7 +9,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from agent_memory.domain.clock import utcnow
-from agent_memory.domain.models import MemoryFilter, MemoryPatch, NewMemory, Owner, Scope
+from agent_memory.domain.models import HistoryEntry, HistoryEvent, MemoryFilter, MemoryPatch, NewMemory, Owner, Scope
 from agent_memory.http.app import create_app
 from agent_memory.services.search import SearchMode
 from tests.aws_support import aws_runtime
@@ -30,7 +30,7 @@ def _event(name: str) -> dict:
 
 
 def _indexed_ids(runtime, query: str) -> list[str]:
-    return [hit for hit, _ in runtime.opensearch.keyword(ALICE, query, MemoryFilter(), utcnow(), 10)]
+    return [hit.memory_id for hit in runtime.opensearch.keyword(ALICE, query, MemoryFilter(), utcnow(), 10)]
 
 
 @pytest.fixture
@@ -142,3 +142,108 @@ def test_a_hybrid_search_reads_the_refresh_window_from_the_table_once(unrefreshe
     monkeypatch.setattr(runtime.store, "changed_since", lambda *args: reads.append(args) or original(*args))
     assert runtime.search.search(ALICE, "cello", record_access=False).hits
     assert len(reads) == 1
+
+
+@pytest.fixture
+def lagging():
+    """A collection that shows writes only on refresh(), with the refresh-window merge off: search answers from the
+    index alone, as it does once a write is older than the window."""
+    with aws_runtime(refresh_on_write=False, index_refresh_seconds=0) as (runtime, server):
+        yield runtime, server
+
+
+def _documents(runtime, server, memory_id: str) -> list[dict]:
+    docs = server.collection.indexes[runtime.opensearch.name]["docs"].values()
+    return sorted((doc for doc in docs if doc["memory_id"] == memory_id), key=lambda doc: doc["version"])
+
+
+def _keyword(runtime, query: str, **filters) -> list[str]:
+    found = runtime.search.search(
+        ALICE, query, mode=SearchMode.KEYWORD, filters=MemoryFilter(**filters), record_access=False
+    )
+    return [hit.memory.id for hit in found.hits]
+
+
+def test_an_update_inside_the_refresh_window_never_shows_the_old_wording(lagging) -> None:
+    runtime, server = lagging
+    # Given a memory updated before the index showed its first document
+    created = runtime.memories.create("acme", NewMemory(user_id="alice", content="Alice lives in Paris"))
+    _keyword(runtime, "Paris")  # the stream indexes it; the collection has not refreshed
+    runtime.memories.update(ALICE, created.id, MemoryPatch(content="Alice lives in Lisbon"))
+    _keyword(runtime, "Lisbon")  # the update's write cannot find the first document to replace it
+    server.collection.refresh()
+    assert [doc["version"] for doc in _documents(runtime, server, created.id)] == [1, 2]
+    # When searching the old and the new wording
+    # Then the outdated document does not bring the memory back for words it no longer holds
+    assert _keyword(runtime, "Paris") == []
+    assert _keyword(runtime, "Lisbon") == [created.id]
+
+
+def test_a_memory_moved_out_of_a_filter_inside_the_refresh_window_is_not_found_by_it(lagging) -> None:
+    runtime, server = lagging
+    # Given a memory reassigned from one agent to another, and another superseded, both before a refresh
+    reassigned = runtime.memories.create(
+        "acme", NewMemory(user_id="alice", content="Alice drinks tea", agent_id="coach")
+    )
+    replaced = runtime.memories.create("acme", NewMemory(user_id="alice", content="Alice drinks green tea"))
+    _keyword(runtime, "tea")
+    runtime.memories.update(ALICE, reassigned.id, MemoryPatch(agent_id="planner"))
+    current = runtime.store.get(ALICE, replaced.id, utcnow())
+    runtime.store.update(
+        current.with_changes(superseded_by=reassigned.id, version=2),
+        1,
+        HistoryEntry(replaced.id, 2, HistoryEvent.UPDATED, utcnow(), current.content, None, ("superseded_by",)),
+    )
+    _keyword(runtime, "tea")
+    server.collection.refresh()
+    # Then the coach's search does not find the memory the planner now holds, and the superseded one stays hidden
+    assert _keyword(runtime, "tea", agent_id="coach") == []
+    assert _keyword(runtime, "tea") == [reassigned.id]
+    assert set(_keyword(runtime, "tea", include_superseded=True)) == {reassigned.id, replaced.id}
+
+
+def _two_documents(runtime, server):
+    """A memory with two documents: updated before the index showed its first one."""
+    created = runtime.memories.create("acme", NewMemory(user_id="alice", content="Alice lives in Paris"))
+    _keyword(runtime, "Paris")
+    runtime.memories.update(ALICE, created.id, MemoryPatch(content="Alice lives in Lisbon"))
+    _keyword(runtime, "Lisbon")
+    server.collection.refresh()
+    assert len(_documents(runtime, server, created.id)) == 2
+    return created
+
+
+def test_a_later_update_replaces_every_document_the_memory_left(lagging) -> None:
+    runtime, server = lagging
+    created = _two_documents(runtime, server)
+    # When it is updated once the index shows both, the write finds them by memory id and replaces them with one
+    runtime.memories.update(ALICE, created.id, MemoryPatch(content="Alice lives in Porto"))
+    _keyword(runtime, "Porto")
+    server.collection.refresh()
+    assert [doc["version"] for doc in _documents(runtime, server, created.id)] == [3]
+
+
+def test_a_delete_removes_every_document_the_memory_left(lagging) -> None:
+    runtime, server = lagging
+    created = _two_documents(runtime, server)
+    runtime.memories.delete(ALICE, created.id)
+    _keyword(runtime, "Lisbon")
+    server.collection.refresh()
+    assert _documents(runtime, server, created.id) == []
+
+
+def test_an_older_write_never_takes_the_index_back(lagging) -> None:
+    runtime, server = lagging
+    # Given the index showing version 2 of a memory
+    created = runtime.memories.create("acme", NewMemory(user_id="alice", content="Alice lives in Paris"))
+    updated = runtime.memories.update(ALICE, created.id, MemoryPatch(content="Alice lives in Lisbon"))
+    _keyword(runtime, "Lisbon")
+    server.collection.refresh()
+    runtime.opensearch.upsert([(updated, None)])
+    server.collection.refresh()
+    # When a write of version 1 arrives late (a reindex page read before the update)
+    outcome = runtime.opensearch.upsert([(created, None)])
+    server.collection.refresh()
+    # Then the index keeps version 2
+    assert not outcome.failed
+    assert [doc["version"] for doc in _documents(runtime, server, created.id)] == [2]

@@ -123,3 +123,41 @@ def test_a_missing_index_finds_nothing_and_the_first_write_creates_it_with_the_m
         assert not index.upsert([(_memory("m1", "tea"), np.array([1, 0, 0, 0], dtype=np.float32))]).failed
         assert server.collection.indexes["memories"]["mappings"] == index_body(4)["mappings"]
         assert index.keyword(ALICE, "tea", MemoryFilter(), NOW, 10)[0][0] == "m1"
+
+
+def test_a_users_documents_are_paged_in_memory_id_order_without_splitting_a_memory() -> None:
+    # Given a collection without custom ids, where m2 has three documents (writes the term query could not see yet)
+    with LoopbackOpenSearch(refresh_on_write=False) as server:
+        index = _index(server.url)
+        index.ensure_index()
+        vector = np.array([1, 0, 0, 0], dtype=np.float32)
+        for memory_id in ("m1", "m2", "m2", "m2", "m3"):
+            assert not index.upsert([(_memory(memory_id, "tea"), vector)]).failed
+        index.upsert([(Memory("x1", "acme", "bob", "tea", Source.API, NOW, NOW), None)])  # another user's
+        server.collection.refresh()
+        # When paging two documents at a time
+        first = index.documents(ALICE, None, 2)
+        second = index.documents(ALICE, first[-1].memory_id, 2)
+        # Then a page ends with every document of its last memory, and the next starts after it
+        assert [doc.memory_id for doc in first] == ["m1", "m2", "m2", "m2"]
+        assert [doc.memory_id for doc in second] == ["m3"]
+        assert index.documents(ALICE, "m3", 2) == []
+        # And removing documents by their ids counts only those deleted now
+        assert index.remove(first[1:3]) == 2
+        assert index.remove(first[1:3]) == 0
+
+
+def test_the_server_refuses_sorting_and_paging_the_adapter_does_not_use() -> None:
+    with LoopbackOpenSearch() as server:
+        _index(server.url).ensure_index()
+        client = client_for(server.url, REGION)
+        from opensearchpy.exceptions import RequestError
+
+        scope = {"bool": {"filter": [{"term": {"user_id": "alice"}}]}}
+        for body in (
+            {"query": scope, "search_after": ["m1"]},  # search_after without a sort
+            {"query": scope, "sort": [{"content": "asc"}]},  # sorting on a text field
+            {"query": scope, "sort": [{"memory_id": "desc"}, {"version": "asc"}]},
+        ):
+            with pytest.raises(RequestError):
+                client.search(index="memories", body=body)

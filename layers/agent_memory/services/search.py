@@ -12,9 +12,10 @@ from enum import StrEnum
 from agent_memory.domain import limits, validation
 from agent_memory.domain.clock import utcnow
 from agent_memory.domain.errors import InvalidInput, NotFound
+from agent_memory.domain.filtering import admits
 from agent_memory.domain.models import Memory, MemoryFilter, MemoryStats, Owner
 from agent_memory.domain.text import CHARS_PER_TOKEN, embedding_text, query_terms, stem
-from agent_memory.ports import Embedder, MemoryStore, SearchIndex, Vector
+from agent_memory.ports import Embedder, IndexHit, MemoryStore, SearchIndex, Vector
 
 
 class SearchMode(StrEnum):
@@ -71,6 +72,8 @@ RECENCY_HALF_LIFE_DAYS = 30.0
 MAX_QUERY_CHARS = 1_000
 MAX_CANDIDATES = 1_000
 SNIPPET_CHARS = 160
+# `closest` looks past this many nearest hits for one the store still agrees with.
+CLOSEST_CANDIDATES = 5
 
 
 def fuse(rankings: Sequence[tuple[float, Sequence[str]]]) -> list[tuple[str, float]]:
@@ -80,6 +83,25 @@ def fuse(rankings: Sequence[tuple[float, Sequence[str]]]) -> list[tuple[str, flo
         for rank, memory_id in enumerate(ids, start=1):
             scores[memory_id] = scores.get(memory_id, 0.0) + weight / (RRF_K + rank)
     return sorted(scores.items(), key=lambda item: -item[1])
+
+
+def still_true(
+    hits: Sequence[IndexHit], memories: dict[str, Memory], filters: MemoryFilter, now: datetime
+) -> list[IndexHit]:
+    """The hits the hydrated records still stand behind. The index is a projection that may lag the store: a hit can
+    come from a document of an older version (old wording, or from before the memory was superseded, expired or moved
+    out of the filter's agent, source, topic or dates) or of a memory since deleted. Every hit is checked against its
+    record: the memory must exist, pass every filter the query named (expiry and superseded state included), and
+    the document must have been built from the record's current version."""
+    kept = []
+    for hit in hits:
+        memory = memories.get(hit.memory_id)
+        if memory is None or not admits(filters, memory, now):
+            continue
+        if hit.version is not None and hit.version < memory.version:
+            continue
+        kept.append(hit)
+    return kept
 
 
 def highlights(content: str, terms: Sequence[str], max_snippets: int = 2) -> list[str]:
@@ -143,26 +165,24 @@ class SearchService:
         filters = filters or MemoryFilter()
         now = self._clock()
         pool = min(MAX_CANDIDATES, max(50, 2 * (offset + limit)))
-        rankings: list[tuple[float, list[str]]] = []
-        raw: dict[str, float] = {}
+        found: list[tuple[float, list[IndexHit]]] = []
         if mode in (SearchMode.KEYWORD, SearchMode.HYBRID):
-            keyword_hits = self._index.keyword(owner, query, filters, now, pool)
-            rankings.append((KEYWORD_WEIGHT, [memory_id for memory_id, _ in keyword_hits]))
-            raw.update(keyword_hits)
+            found.append((KEYWORD_WEIGHT, self._index.keyword(owner, query, filters, now, pool)))
         if mode in (SearchMode.SEMANTIC, SearchMode.HYBRID):
             vector = self._embedder.embed([query])[0]
-            semantic_hits = [
-                hit
-                for hit in self._index.semantic(owner, vector, filters, now, pool)
-                if hit[1] >= self._embedder.min_similarity
-            ]
-            rankings.append((SEMANTIC_WEIGHT, [memory_id for memory_id, _ in semantic_hits]))
-            if mode is SearchMode.SEMANTIC:
-                raw.update(semantic_hits)
-        ranked = fuse(rankings) if mode is SearchMode.HYBRID else [(i, raw[i]) for i in rankings[0][1]]
-        # The index is a projection: hydrate from the store so deleted or changed records never leak.
-        memories = self._store.get_many(owner, [memory_id for memory_id, _ in ranked], now)
-        scored = [(memories[i], score) for i, score in ranked if i in memories]
+            semantic_hits = self._index.semantic(owner, vector, filters, now, pool)
+            found.append(
+                (SEMANTIC_WEIGHT, [hit for hit in semantic_hits if hit.score >= self._embedder.min_similarity])
+            )
+        # The index is a projection: hydrate from the store and keep only the hits the records still stand behind,
+        # before ranking, so a stale document neither shows nor takes a rank from a true one.
+        memories = self._store.get_many(owner, list({hit.memory_id for _, hits in found for hit in hits}), now)
+        rankings = [(weight, still_true(hits, memories, filters, now)) for weight, hits in found]
+        if mode is SearchMode.HYBRID:
+            ranked = fuse([(weight, [hit.memory_id for hit in hits]) for weight, hits in rankings])
+        else:
+            ranked = [(hit.memory_id, hit.score) for hit in rankings[0][1]]
+        scored = [(memories[i], score) for i, score in ranked]
         if ranking is Ranking.BLENDED:
             scored = self._blend(scored, now)
         page = scored[offset : offset + limit]
@@ -189,9 +209,11 @@ class SearchService:
     def closest(self, owner: Owner, text: str) -> Nearest:
         """The stored memory nearest in meaning to `text`, and the vector `text` got (a write can reuse it)."""
         vector = self._embedder.embed([text])[0]
-        hits = self._index.semantic(owner, vector, MemoryFilter(), self._clock(), 1)
-        memory_id, similarity = hits[0] if hits else (None, 0.0)
-        return Nearest(text, vector, memory_id, similarity)
+        now = self._clock()
+        hits = self._index.semantic(owner, vector, MemoryFilter(), now, CLOSEST_CANDIDATES)
+        memories = self._store.get_many(owner, [hit.memory_id for hit in hits], now)
+        kept = still_true(hits, memories, MemoryFilter(), now)
+        return Nearest(text, vector, kept[0].memory_id, kept[0].score) if kept else Nearest(text, vector, None, 0.0)
 
     def related(self, owner: Owner, memory_id: str, limit: int = 10) -> list[Hit]:
         validation.identifier("user_id", owner.user_id)
@@ -206,9 +228,10 @@ class SearchService:
             stored if stored is not None else self._embedder.embed([embedding_text(source.content, source.summary)])[0]
         )
         neighbours = self._index.semantic(owner, vector, MemoryFilter(), now, limit + 1)
-        ids = [i for i, _ in neighbours if i != memory_id][:limit]
-        memories = self._store.get_many(owner, ids, now)
-        return [Hit(memories[i], round(score, 6), []) for i, score in neighbours if i in memories and i in ids]
+        others = [hit for hit in neighbours if hit.memory_id != memory_id]
+        memories = self._store.get_many(owner, [hit.memory_id for hit in others], now)
+        kept = still_true(others, memories, MemoryFilter(), now)[:limit]
+        return [Hit(memories[hit.memory_id], round(hit.score, 6), []) for hit in kept]
 
     def stats(self, tenant: str, user_id: str | None) -> Stats:
         if user_id is not None:

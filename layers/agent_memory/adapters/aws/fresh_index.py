@@ -18,6 +18,7 @@ from agent_memory.adapters.aws.opensearch_index import OpenSearchIndex
 from agent_memory.domain.filtering import admits
 from agent_memory.domain.models import Memory, MemoryFilter, Owner
 from agent_memory.domain.text import query_terms, stem, tokens
+from agent_memory.ports import IndexHit
 
 
 def _terms(text: str) -> set[str]:
@@ -46,15 +47,11 @@ class FreshIndex:
         return list(recent)
 
     @staticmethod
-    def _merge(
-        hits: list[tuple[str, float]], fresh: list[tuple[str, float]], recent_ids: set[str], limit: int
-    ) -> list[tuple[str, float]]:
-        merged = [hit for hit in hits if hit[0] not in recent_ids] + fresh
-        return sorted(merged, key=lambda hit: -hit[1])[:limit]
+    def _merge(hits: list[IndexHit], fresh: list[IndexHit], recent_ids: set[str], limit: int) -> list[IndexHit]:
+        merged = [hit for hit in hits if hit.memory_id not in recent_ids] + fresh
+        return sorted(merged, key=lambda hit: -hit.score)[:limit]
 
-    def keyword(
-        self, owner: Owner, query: str, filters: MemoryFilter, now: datetime, limit: int
-    ) -> list[tuple[str, float]]:
+    def keyword(self, owner: Owner, query: str, filters: MemoryFilter, now: datetime, limit: int) -> list[IndexHit]:
         hits = self._index.keyword(owner, query, filters, now, limit)
         recent = self._recent(owner, now)
         if not recent:
@@ -62,24 +59,24 @@ class FreshIndex:
         wanted = {stem(term) for term in query_terms(query)}
         # BM25 needs collection statistics the table does not have: a fresh memory scores the share of query terms
         # it holds, on the scale of the index's best hit, until the index takes over its scoring.
-        top = max((score for _, score in hits), default=1.0)
+        top = max((hit.score for hit in hits), default=1.0)
         fresh = []
         for memory, _ in recent:
             if wanted and admits(filters, memory, now):
                 held = len(wanted & _terms(f"{memory.content} {memory.summary or ''}")) / len(wanted)
                 if held:
-                    fresh.append((memory.id, top * held))
+                    fresh.append(IndexHit(memory.id, top * held, memory.version))
         return self._merge(hits, fresh, {memory.id for memory, _ in recent}, limit)
 
     def semantic(
         self, owner: Owner, vector: np.ndarray, filters: MemoryFilter, now: datetime, limit: int
-    ) -> list[tuple[str, float]]:
+    ) -> list[IndexHit]:
         hits = self._index.semantic(owner, vector, filters, now, limit)
         recent = self._recent(owner, now)
         if not recent:
             return hits
         fresh = [
-            (memory.id, float(stored @ vector))
+            IndexHit(memory.id, float(stored @ vector), memory.version)
             for memory, stored in recent
             if stored is not None
             and memory.embedding_model == self._model_id

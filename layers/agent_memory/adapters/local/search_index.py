@@ -20,6 +20,7 @@ from agent_memory.domain.clock import to_micros
 from agent_memory.domain.errors import EmbeddingMismatch
 from agent_memory.domain.models import MemoryFilter, Owner
 from agent_memory.domain.text import query_terms
+from agent_memory.ports import IndexHit
 
 NO_EXPIRY = np.iinfo(np.int64).max
 # Column weights for content, summary (the context a memory was said in) and the scope token (never scored).
@@ -59,9 +60,7 @@ class SqliteSearchIndex:
         self._cache: OrderedDict[Owner, _ScopeVectors] = OrderedDict()
         self._lock = threading.Lock()
 
-    def keyword(
-        self, owner: Owner, query: str, filters: MemoryFilter, now: datetime, limit: int
-    ) -> list[tuple[str, float]]:
+    def keyword(self, owner: Owner, query: str, filters: MemoryFilter, now: datetime, limit: int) -> list[IndexHit]:
         match = fts_query(owner, query)
         if match is None:
             return []
@@ -85,7 +84,7 @@ class SqliteSearchIndex:
                     [row[0] for row in ranked] + params,
                 ).fetchall()
             )
-            hits = [(kept[row[0]], -float(row[1])) for row in ranked if row[0] in kept]
+            hits = [IndexHit(kept[row[0]], -float(row[1])) for row in ranked if row[0] in kept]
             if len(hits) >= limit or len(ranked) < wanted:
                 return hits[:limit]
             rows = conn.execute(
@@ -94,11 +93,11 @@ class SqliteSearchIndex:
                 f" WHERE memories_fts MATCH ? AND {where} ORDER BY rank LIMIT ?",
                 [match, *params, limit],
             ).fetchall()
-        return [(row[0], -float(row[1])) for row in rows]
+        return [IndexHit(row[0], -float(row[1])) for row in rows]
 
     def semantic(
         self, owner: Owner, vector: np.ndarray, filters: MemoryFilter, now: datetime, limit: int
-    ) -> list[tuple[str, float]]:
+    ) -> list[IndexHit]:
         scope = self._vectors(owner)
         if scope.other_models:
             raise EmbeddingMismatch(
@@ -125,7 +124,7 @@ class SqliteSearchIndex:
         k = min(limit, candidates.size)
         top = np.argpartition(-scores, k - 1)[:k]
         top = top[np.argsort(-scores[top], kind="stable")]
-        return [(scope.ids[candidates[i]], float(scores[i])) for i in top]
+        return [IndexHit(scope.ids[candidates[i]], float(scores[i])) for i in top]
 
     def vector_of(self, owner: Owner, memory_id: str) -> np.ndarray | None:
         stored = self._store.vector_of(owner, memory_id)
