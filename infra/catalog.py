@@ -13,7 +13,7 @@ class ApiFunction:
     writes: bool = False  # changes the table (read-only functions get no write action at all)
     embeds: bool = False  # calls the embedding model
     searches: bool = False  # reads the OpenSearch collection
-    counts_recalls: bool = False  # may bump `access_count` on what it returns, and nothing else
+    counts_recalls: bool = False  # may bump `access_count` of what it returns (its counter items), and nothing else
     signs_cursors: bool = False  # reads the cursor-signing secret
     extracts: bool = False  # asks the Bedrock chat model for facts
     starts_jobs: bool = False  # starts executions of the job state machines

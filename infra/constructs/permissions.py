@@ -20,7 +20,8 @@ WRITE_ACTIONS = [
     "dynamodb:BatchWriteItem",
     "dynamodb:ConditionCheckItem",  # transactions are authorised per contained action
 ]
-# A recall bumps this attribute and nothing else (see DynamoStore.record_access).
+# A recall bumps this attribute of the memory's counter item, created on the first recall only while the memory exists
+# (a ConditionCheck on it in the same transaction), and nothing else (see DynamoStore.record_access).
 RECALL_ATTRIBUTES = ["pk", "sk", "access_count"]
 
 
@@ -40,9 +41,10 @@ def write_table(fn: MemoryFunction, table: dynamodb.ITable, key: kms.IKey) -> No
 
 
 def count_recalls(fn: MemoryFunction, table: dynamodb.ITable, key: kms.IKey) -> None:
-    """UpdateItem limited to `access_count`: a search function can count what it returned and change nothing else."""
+    """UpdateItem (and the ConditionCheck beside it) limited to `access_count`: a search function can count what it
+    returned and change nothing else."""
     fn.allow(
-        ["dynamodb:UpdateItem"],
+        ["dynamodb:UpdateItem", "dynamodb:ConditionCheckItem"],
         [table.table_arn],
         {
             "ForAllValues:StringEquals": {"dynamodb:Attributes": RECALL_ATTRIBUTES},

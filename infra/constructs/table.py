@@ -15,6 +15,14 @@ from infra.config import StageConfig
 TTL_ATTRIBUTE = "ttl"
 
 
+def _projection(index: dict[str, Any]) -> dict[str, Any]:
+    projection = index["Projection"]
+    return {
+        "projection_type": dynamodb.ProjectionType(projection["ProjectionType"]),
+        "non_key_attributes": projection.get("NonKeyAttributes"),
+    }
+
+
 def _key(schema: list[dict[str, Any]], kind: str) -> dynamodb.Attribute:
     name = next(part["AttributeName"] for part in schema if part["KeyType"] == kind)
     return dynamodb.Attribute(name=name, type=dynamodb.AttributeType.STRING)
@@ -23,7 +31,10 @@ def _key(schema: list[dict[str, Any]], kind: str) -> dynamodb.Attribute:
 class MemoryTable(Construct):
     def __init__(self, scope: Construct, construct_id: str, *, config: StageConfig, key: kms.IKey) -> None:
         super().__init__(scope, construct_id)
-        definition = table_definition("unused")
+        # A table created before the lean index projections keeps its own (an LSI's projection can never change; a
+        # changed LSI would make CloudFormation replace the table): deploy it with `-c legacy_table_projections=true`.
+        legacy = str(self.node.try_get_context("legacy_table_projections")).lower() == "true"
+        definition = table_definition("unused", legacy_projections=legacy)
         self.table = dynamodb.Table(
             self,
             "Table",
@@ -45,11 +56,11 @@ class MemoryTable(Construct):
                 index_name=index["IndexName"],
                 partition_key=_key(index["KeySchema"], "HASH"),
                 sort_key=_key(index["KeySchema"], "RANGE"),
-                projection_type=dynamodb.ProjectionType.ALL,
+                **_projection(index),
             )
         for index in definition["LocalSecondaryIndexes"]:
             self.table.add_local_secondary_index(
                 index_name=index["IndexName"],
                 sort_key=_key(index["KeySchema"], "RANGE"),
-                projection_type=dynamodb.ProjectionType.ALL,
+                **_projection(index),
             )

@@ -204,3 +204,21 @@ def test_given_recalled_memories_when_access_is_recorded_then_each_count_grows_o
     assert [found[i].access_count for i in ids] == [2, 1, 0]
     assert found[ids[0]].version == 1
     assert store.get(Owner("acme", "bob"), bobs.id, T0).access_count == 0
+
+
+def test_given_recalled_memories_when_read_any_way_or_updated_then_the_count_is_reported(store) -> None:
+    # Given a memory recalled twice
+    memory, entry = make("Likes tea")
+    store.insert(memory, entry)
+    store.record_access(ALICE, [memory.id])
+    store.record_access(ALICE, [memory.id])
+    # Then every read reports both recalls
+    assert store.get(ALICE, memory.id, T0).access_count == 2
+    assert store.list_memories(ALICE, MemoryFilter(), T0, 10, None, 0).items[0].access_count == 2
+    assert store.memory_page(ALICE, None, 10)[0][0].access_count == 2
+    # When it is updated and recalled again, the count goes on
+    current = store.get(ALICE, memory.id, T0)
+    changed = current.with_changes(content="Likes green tea", version=2)
+    store.update(changed, 1, HistoryEntry(memory.id, 2, HistoryEvent.UPDATED, T0, changed.content, "Likes tea", ()))
+    store.record_access(ALICE, [memory.id])
+    assert store.get_many(ALICE, [memory.id], T0)[memory.id].access_count == 3

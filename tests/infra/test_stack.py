@@ -94,8 +94,8 @@ def test_read_only_functions_cannot_write_the_table(dev: Synthesized, operation)
     role = dev.stack.functions[construct_id(operation.name)].role
     granted = actions(dev, role)
     if operation.counts_recalls:
-        # Then the one write is UpdateItem, limited to the recall counter
-        assert granted & DYNAMO_WRITES == {"dynamodb:UpdateItem"}
+        # Then the one write is UpdateItem (with its ConditionCheck), limited to the recall counter
+        assert granted & DYNAMO_WRITES == {"dynamodb:UpdateItem", "dynamodb:ConditionCheckItem"}
         update = next(s for s in statements(dev, role) if "dynamodb:UpdateItem" in _as_list(s["Action"]))
         allowed = update["Condition"]["ForAllValues:StringEquals"]["dynamodb:Attributes"]
         assert allowed == ["pk", "sk", "access_count"]
@@ -154,6 +154,9 @@ def test_table_matches_the_adapter_definition_with_stream_pitr_ttl_and_cmk(dev: 
     assert [i["IndexName"] for i in props["GlobalSecondaryIndexes"]] == ["gsi1"]
     assert props["GlobalSecondaryIndexes"][0]["KeySchema"] == definition["GlobalSecondaryIndexes"][0]["KeySchema"]
     assert props["LocalSecondaryIndexes"][0]["KeySchema"] == definition["LocalSecondaryIndexes"][0]["KeySchema"]
+    # And the indexes project what the adapter reads from them, never the vector
+    assert props["GlobalSecondaryIndexes"][0]["Projection"] == definition["GlobalSecondaryIndexes"][0]["Projection"]
+    assert props["LocalSecondaryIndexes"][0]["Projection"] == {"ProjectionType": "KEYS_ONLY"}
     assert props["BillingMode"] == "PAY_PER_REQUEST"
     assert props["StreamSpecification"] == {"StreamViewType": "NEW_AND_OLD_IMAGES"}
     assert props["PointInTimeRecoverySpecification"]["PointInTimeRecoveryEnabled"] is True

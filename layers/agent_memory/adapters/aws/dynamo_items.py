@@ -3,15 +3,20 @@
 Items are written in DynamoDB's low-level format (`{"S": ...}`), the same format stream records carry, so the store
 and the stream indexer share one decoder. Key design (docs/architecture.md):
 
-| item            | pk                         | sk                            | GSI1 (gsi1pk / gsi1sk)          |
-|-----------------|----------------------------|-------------------------------|---------------------------------|
-| memory          | `U#{tenant}#{user}`        | `M#{memory id}`               | `T#{tenant}` / `M#{user}#{id}`  |
-|   (LSI1)        | `U#{tenant}#{user}`        | lsi1sk `R#{updated_at µs}`    |                                 |
-| uniqueness      | `U#{tenant}#{user}`        | `C#{sha256(content key)}`     |                                 |
-| history entry   | `U#{tenant}#{user}`        | `H#{memory id}#{version:08d}` |                                 |
-| settings        | `T#{tenant}`               | `SETTINGS`                    |                                 |
-| idempotency     | `T#{tenant}`               | `I#{key}`                     |                                 |
-| API key         | `K#{sha256 of the key}`    | `KEY`                         | `KEYS` / `{key id}`             |
+| item            | pk                      | sk                            | GSI1 (gsi1pk / gsi1sk)                 |
+|-----------------|-------------------------|-------------------------------|----------------------------------------|
+| memory          | `U#{tenant}#{user}`     | `M#{memory id}`               | `T#{tenant}#{shard}` / `M#{user}#{id}` |
+|   (LSI1)        | `U#{tenant}#{user}`     | lsi1sk `R#{updated_at µs}`    |                                        |
+| recall counter  | `U#{tenant}#{user}`     | `A#{memory id}`               |                                        |
+| uniqueness      | `U#{tenant}#{user}`     | `C#{sha256(content key)}`     |                                        |
+| history entry   | `U#{tenant}#{user}`     | `H#{memory id}#{version:08d}` |                                        |
+| settings        | `T#{tenant}`            | `SETTINGS`                    |                                        |
+| idempotency     | `T#{tenant}`            | `I#{key}`                     |                                        |
+| API key         | `K#{sha256 of the key}` | `KEY`                         | `KEYS` / `{key id}`                    |
+
+GSI1 projects only what its readers need (`GSI1_ATTRIBUTES`: tenant-wide stats and the key listing), never the vector;
+LSI1 projects keys only (the fresh-write merge reads the items themselves, strongly consistent). A memory's recall
+count lives in its counter item, so a recall writes that small item and never the memory, its indexes or its stream.
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import zlib
 from datetime import datetime
 from typing import Any
 from urllib.parse import quote
@@ -32,6 +38,7 @@ from agent_memory.domain.text import content_key
 Item = dict[str, Any]
 
 MEMORY_PREFIX = "M#"
+ACCESS_PREFIX = "A#"
 UNIQUE_PREFIX = "C#"
 HISTORY_PREFIX = "H#"
 IDEMPOTENCY_PREFIX = "I#"
@@ -41,6 +48,29 @@ KEYS_INDEX_PK = "KEYS"
 GSI1 = "gsi1"
 LSI1 = "lsi1"
 RECENT_PREFIX = "R#"
+# Tenant-wide GSI1 partitions per tenant: memory writes spread over them, tenant-wide reads query them side by side.
+GSI1_SHARDS = 8
+# The non-key attributes GSI1 carries: what tenant-wide stats decode of a memory, and what an API key record holds.
+GSI1_ATTRIBUTES = (
+    "id",
+    "tenant",
+    "user_id",
+    "agent_id",
+    "content",
+    "source",
+    "importance",
+    "valence",
+    "topics",
+    "created_at",
+    "updated_at",
+    "expires_at",
+    "superseded_by",
+    "version",
+    "key_id",
+    "scopes",
+    "name",
+    "revoked_at",
+)
 
 
 def _part(value: str) -> str:
@@ -56,8 +86,28 @@ def tenant_pk(tenant: str) -> str:
     return f"T#{_part(tenant)}"
 
 
+def memory_shard(memory_id: str) -> int:
+    return zlib.crc32(memory_id.encode()) % GSI1_SHARDS
+
+
+def tenant_shard_pk(tenant: str, shard: int) -> str:
+    """GSI1 partition of a tenant's memories: one of GSI1_SHARDS, so no single partition key takes every write."""
+    return f"{tenant_pk(tenant)}#{shard}"
+
+
+def tenant_memory_partitions(tenant: str) -> list[str]:
+    """Every GSI1 partition a tenant's memories can be in: the shards, and the unsharded key of items written before
+    sharding (each moves to its shard on its next write)."""
+    return [tenant_shard_pk(tenant, shard) for shard in range(GSI1_SHARDS)] + [tenant_pk(tenant)]
+
+
 def memory_key(owner: Owner, memory_id: str) -> Item:
     return {"pk": {"S": user_pk(owner)}, "sk": {"S": MEMORY_PREFIX + memory_id}}
+
+
+def access_key(owner: Owner, memory_id: str) -> Item:
+    """The memory's recall counter: a small item beside it in the same partition."""
+    return {"pk": {"S": user_pk(owner)}, "sk": {"S": ACCESS_PREFIX + memory_id}}
 
 
 def unique_key(owner: Owner, content: str) -> Item:
@@ -116,7 +166,7 @@ def memory_item(memory: Memory, vector: np.ndarray | None) -> Item:
     owner = memory.owner
     item: Item = {
         **memory_key(owner, memory.id),
-        "gsi1pk": s(tenant_pk(memory.tenant)),
+        "gsi1pk": s(tenant_shard_pk(memory.tenant, memory_shard(memory.id))),
         "gsi1sk": s(f"{MEMORY_PREFIX}{_part(memory.user_id)}#{memory.id}"),
         "lsi1sk": s(recent_key(memory.updated_at)),
         "kind": s("memory"),
@@ -136,6 +186,7 @@ def memory_item(memory: Memory, vector: np.ndarray | None) -> Item:
         },
         "metadata": s(json.dumps(memory.metadata, ensure_ascii=False, sort_keys=True)),
         "source_refs": {"L": [s(ref) for ref in memory.source_refs]},
+        # The count as it stood before recall counters: reported until the memory's counter item exists.
         "access_count": n(memory.access_count),
         "created_at": n(to_micros(memory.created_at)),
         "updated_at": n(to_micros(memory.updated_at)),
@@ -193,6 +244,15 @@ def memory_from_item(item: Item) -> Memory:
         version=int(item["version"]["N"]),
         embedding_model=text(item, "embedding_model"),
     )
+
+
+def is_access_item(item: Item) -> bool:
+    return str(item.get("sk", {}).get("S", "")).startswith(ACCESS_PREFIX)
+
+
+def access_count_of(counter: Item) -> tuple[str, int]:
+    """(memory id, recalls) of a counter item."""
+    return str(counter["sk"]["S"])[len(ACCESS_PREFIX) :], int(counter.get("access_count", {"N": "0"})["N"])
 
 
 def vector_from_item(item: Item) -> np.ndarray | None:

@@ -19,7 +19,7 @@ from agent_memory.adapters.aws import dynamo_items as items
 from agent_memory.adapters.aws.dynamo_items import Item, n, s
 from agent_memory.adapters.aws.errors import ConditionFailed, TransactionCancelled, call
 from agent_memory.domain.clock import from_micros, to_micros
-from agent_memory.domain.errors import DuplicateMemory, NotFound, VersionConflict
+from agent_memory.domain.errors import DuplicateMemory, NotFound, StoreUnavailable, VersionConflict
 from agent_memory.domain.filtering import admits, is_live
 from agent_memory.domain.limits import IDEMPOTENCY_LEASE_SECONDS, IDEMPOTENCY_TTL_SECONDS
 from agent_memory.domain.models import (
@@ -39,12 +39,23 @@ from agent_memory.ports import Position, StoredPage
 BATCH_GET_LIMIT = 100
 BATCH_WRITE_LIMIT = 25
 ACCESS_COUNT_CONCURRENCY = 8
+GSI1_QUERY_CONCURRENCY = 9
 MAX_MEMORIES_PER_TRANSACTION = 25
 MAX_TRANSACTION_ACTIONS = 100
 
 
-def table_definition(name: str) -> dict[str, Any]:
-    """The table as CreateTable arguments: the CDK stack declares the same keys, index, stream and TTL."""
+def table_definition(name: str, legacy_projections: bool = False) -> dict[str, Any]:
+    """The table as CreateTable arguments: the CDK stack declares the same keys, index, stream and TTL.
+
+    GSI1 carries only the attributes its readers use and LSI1 only keys, so a memory's ~4 KB vector is written once,
+    not three times. `legacy_projections` declares both indexes as tables created before that had them (everything
+    projected): DynamoDB cannot change an existing index's projection (an LSI's never), and the store reads either."""
+    gsi1_projection: dict[str, Any] = (
+        {"ProjectionType": "ALL"}
+        if legacy_projections
+        else {"ProjectionType": "INCLUDE", "NonKeyAttributes": list(items.GSI1_ATTRIBUTES)}
+    )
+    lsi1_projection = {"ProjectionType": "ALL" if legacy_projections else "KEYS_ONLY"}
     return {
         "TableName": name,
         "BillingMode": "PAY_PER_REQUEST",
@@ -60,7 +71,7 @@ def table_definition(name: str) -> dict[str, Any]:
                     {"AttributeName": "gsi1pk", "KeyType": "HASH"},
                     {"AttributeName": "gsi1sk", "KeyType": "RANGE"},
                 ],
-                "Projection": {"ProjectionType": "ALL"},
+                "Projection": gsi1_projection,
             }
         ],
         "LocalSecondaryIndexes": [
@@ -70,7 +81,7 @@ def table_definition(name: str) -> dict[str, Any]:
                     {"AttributeName": "pk", "KeyType": "HASH"},
                     {"AttributeName": "lsi1sk", "KeyType": "RANGE"},
                 ],
-                "Projection": {"ProjectionType": "ALL"},
+                "Projection": lsi1_projection,
             }
         ],
         "StreamSpecification": {"StreamEnabled": True, "StreamViewType": "NEW_AND_OLD_IMAGES"},
@@ -172,30 +183,47 @@ class DynamoStore:
         return found
 
     def get(self, owner: Owner, memory_id: str, now: datetime) -> Memory | None:
-        found = self._get_item(owner, memory_id)
-        if found is None:
-            return None
-        memory = items.memory_from_item(found)
-        return memory if is_live(memory, now) else None
+        return self.get_many(owner, [memory_id], now).get(memory_id)
 
-    def get_many(self, owner: Owner, memory_ids: Sequence[str], now: datetime) -> dict[str, Memory]:
-        result: dict[str, Memory] = {}
-        unique_ids = list(dict.fromkeys(memory_ids))
-        for start in range(0, len(unique_ids), BATCH_GET_LIMIT):
+    def _batch_get(self, keys: Sequence[Item]) -> list[Item]:
+        """The items of these keys that exist (strongly consistent), in pages of BATCH_GET_LIMIT."""
+        found: list[Item] = []
+        for start in range(0, len(keys), BATCH_GET_LIMIT):
             request: dict[str, Any] = {
-                self._table: {
-                    "Keys": [items.memory_key(owner, i) for i in unique_ids[start : start + BATCH_GET_LIMIT]],
-                    "ConsistentRead": True,
-                }
+                self._table: {"Keys": list(keys[start : start + BATCH_GET_LIMIT]), "ConsistentRead": True}
             }
             while request:
                 answer = self._call("batch_get_item", RequestItems=request)
-                for found in answer.get("Responses", {}).get(self._table, []):
-                    memory = items.memory_from_item(found)
-                    if is_live(memory, now):
-                        result[memory.id] = memory
+                found.extend(answer.get("Responses", {}).get(self._table, []))
                 request = answer.get("UnprocessedKeys") or {}
+        return found
+
+    def get_many(self, owner: Owner, memory_ids: Sequence[str], now: datetime) -> dict[str, Memory]:
+        # Each memory is read with its recall counter, in the same request.
+        unique_ids = list(dict.fromkeys(memory_ids))
+        keys = [key for i in unique_ids for key in (items.memory_key(owner, i), items.access_key(owner, i))]
+        found = self._batch_get(keys)
+        counts = dict(items.access_count_of(item) for item in found if items.is_access_item(item))
+        result: dict[str, Memory] = {}
+        for item in found:
+            if items.is_memory_item(item):
+                memory = self._counted(items.memory_from_item(item), counts)
+                if is_live(memory, now):
+                    result[memory.id] = memory
         return result
+
+    @staticmethod
+    def _counted(memory: Memory, counts: dict[str, int]) -> Memory:
+        """The memory with its recall count: the counter item's, or (no recall since counters) the one it carries."""
+        count = counts.get(memory.id)
+        return memory if count is None else memory.with_changes(access_count=count)
+
+    def _with_counts(self, owner: Owner, memories: list[Memory]) -> list[Memory]:
+        if not memories:
+            return memories
+        keys = [items.access_key(owner, memory.id) for memory in memories]
+        counts = dict(items.access_count_of(item) for item in self._batch_get(keys))
+        return [self._counted(memory, counts) for memory in memories]
 
     def _query(self, **kwargs: Any) -> Iterator[Item]:
         while True:
@@ -220,12 +248,15 @@ class DynamoStore:
 
     def changed_since(self, owner: Owner, since: datetime) -> list[tuple[Memory, np.ndarray | None]]:
         """Memories of one user written after `since`, read with strong consistency (the index may lag them)."""
-        found = self._query(
+        # LSI1 holds keys only: it names the recent memories, and the items themselves come from the table.
+        recent = self._query(
             IndexName=items.LSI1,
             KeyConditionExpression="pk = :pk AND lsi1sk > :since",
             ExpressionAttributeValues={":pk": s(items.user_pk(owner)), ":since": s(items.recent_key(since))},
+            ProjectionExpression="pk, sk",
             ConsistentRead=True,
         )
+        found = self._batch_get([{"pk": key["pk"], "sk": key["sk"]} for key in recent])
         return [(items.memory_from_item(item), items.vector_from_item(item)) for item in found]
 
     def vector_of(self, owner: Owner, memory_id: str) -> tuple[str, np.ndarray] | None:
@@ -265,7 +296,7 @@ class DynamoStore:
             if len(page) <= limit:
                 page.append(memory)
         next_position = {"before_id": page[limit - 1].id} if len(page) > limit else None
-        return StoredPage(items=page[:limit], total=total, next_position=next_position)
+        return StoredPage(items=self._with_counts(owner, page[:limit]), total=total, next_position=next_position)
 
     def _update_actions(
         self, memory: Memory, expected_version: int, history: HistoryEntry, vector: np.ndarray | None
@@ -372,7 +403,20 @@ class DynamoStore:
             found.append((items.memory_from_item(item), items.vector_from_item(item)))
             if len(found) == limit:
                 break
-        return found
+        if not found:
+            return found
+        # The page is a contiguous id range, and so are its counters: one query reads them (summed, not per item).
+        counters = self._query(
+            KeyConditionExpression="pk = :pk AND sk BETWEEN :first AND :last",
+            ExpressionAttributeValues={
+                ":pk": s(items.user_pk(owner)),
+                ":first": s(items.ACCESS_PREFIX + found[0][0].id),
+                ":last": s(items.ACCESS_PREFIX + found[-1][0].id),
+            },
+            ConsistentRead=True,
+        )
+        counts = dict(items.access_count_of(item) for item in counters)
+        return [(self._counted(memory, counts), vector) for memory, vector in found]
 
     def set_vectors(self, owner: Owner, model: str, vectors: Sequence[tuple[str, np.ndarray]]) -> int:
         """Replace stored vectors without a new version: a vector is derived data, not a change of the memory.
@@ -424,8 +468,8 @@ class DynamoStore:
                 continue
             content = items.memory_from_item(current).content
             try:
-                # The record and its uniqueness item go together; its history follows in batches (a memory's
-                # history can outgrow one transaction).
+                # The record, its uniqueness item and its recall counter go together; its history follows in
+                # batches (a memory's history can outgrow one transaction).
                 self._transact(
                     [
                         {"Delete": {"Key": items.memory_key(owner, memory_id)}},
@@ -436,6 +480,7 @@ class DynamoStore:
                                 "ExpressionAttributeValues": {":id": s(memory_id)},
                             }
                         },
+                        {"Delete": {"Key": items.access_key(owner, memory_id)}},
                     ]
                 )
             except TransactionCancelled:
@@ -456,16 +501,56 @@ class DynamoStore:
         return [items.history_from_item(item) for item in found]
 
     def _count_access(self, owner: Owner, memory_id: str) -> None:
-        try:
-            self._call(
-                "update_item",
+        """One recall: +1 on the memory's counter item (a small item; the memory, its indexes and its stream are not
+        touched). The first recall creates the counter, starting from the count the memory carries, and only while
+        the memory exists (one transaction), so a counter never outlives its memory: delete removes both together."""
+        for attempt in range(2):
+            try:
+                self._call(
+                    "update_item",
+                    Key=items.access_key(owner, memory_id),
+                    UpdateExpression="ADD access_count :one",
+                    ConditionExpression="attribute_exists(pk)",
+                    ExpressionAttributeValues={":one": n(1)},
+                )
+                return
+            except ConditionFailed:
+                pass  # no counter yet
+            found = self._call(
+                "get_item",
                 Key=items.memory_key(owner, memory_id),
-                UpdateExpression="ADD access_count :one",
-                ConditionExpression="attribute_exists(pk)",
-                ExpressionAttributeValues={":one": n(1)},
-            )
-        except ConditionFailed:
-            return  # deleted meanwhile: nothing to count
+                ProjectionExpression="access_count",
+                ConsistentRead=True,
+            ).get("Item")
+            if found is None:
+                return  # deleted meanwhile: nothing to count
+            try:
+                self._transact(
+                    [
+                        {
+                            "ConditionCheck": {
+                                "Key": items.memory_key(owner, memory_id),
+                                "ConditionExpression": "attribute_exists(pk)",
+                            }
+                        },
+                        {
+                            "Update": {
+                                "Key": items.access_key(owner, memory_id),
+                                "UpdateExpression": "SET access_count = if_not_exists(access_count, :stored) + :one",
+                                "ExpressionAttributeValues": {
+                                    ":stored": n(items.integer(found, "access_count") or 0),
+                                    ":one": n(1),
+                                },
+                            }
+                        },
+                    ]
+                )
+                return
+            except TransactionCancelled:
+                return  # deleted meanwhile
+            except StoreUnavailable:
+                if attempt:
+                    raise  # a concurrent first recall created the counter: the next round adds to it
 
     def record_access(self, owner: Owner, memory_ids: Sequence[str]) -> None:
         # DynamoDB has no batch update: the increments run side by side so a page of hits costs one round trip.
@@ -481,13 +566,25 @@ class DynamoStore:
         if user_id is not None:
             found: Iterator[Item] = self._memory_items(Owner(tenant, user_id))
         else:
-            found = self._query(
-                IndexName=items.GSI1,
-                KeyConditionExpression="gsi1pk = :pk AND begins_with(gsi1sk, :prefix)",
-                ExpressionAttributeValues={":pk": s(items.tenant_pk(tenant)), ":prefix": s(items.MEMORY_PREFIX)},
-            )
+            found = iter(self._tenant_memory_items(tenant))
         live = [m for m in map(items.memory_from_item, found) if admits(MemoryFilter(), m, now)]
         return summarise(live)
+
+    def _tenant_memory_items(self, tenant: str) -> list[Item]:
+        """A tenant's memories from GSI1 (its projected attributes), its partitions queried side by side."""
+
+        def partition(pk: str) -> list[Item]:
+            return list(
+                self._query(
+                    IndexName=items.GSI1,
+                    KeyConditionExpression="gsi1pk = :pk AND begins_with(gsi1sk, :prefix)",
+                    ExpressionAttributeValues={":pk": s(pk), ":prefix": s(items.MEMORY_PREFIX)},
+                )
+            )
+
+        partitions = items.tenant_memory_partitions(tenant)
+        with ThreadPoolExecutor(max_workers=min(GSI1_QUERY_CONCURRENCY, len(partitions))) as pool:
+            return [item for found in pool.map(partition, partitions) for item in found]
 
     # -- settings -------------------------------------------------------------------------------
 

@@ -13,7 +13,8 @@ from typing import Any
 from agent_memory.adapters.aws import dynamo_items as items
 from agent_memory.adapters.aws.opensearch_index import OpenSearchIndex
 
-# Attributes whose change alone does not alter what search sees (recall counting writes one on every search).
+# Attributes whose change alone does not alter what search sees (recalls wrote one on the memory item before they
+# moved to counter items, which are skipped like every item that is not a memory).
 NOT_INDEXED = frozenset({"access_count"})
 
 
