@@ -11,8 +11,10 @@ from typing import Any
 
 from aws_lambda_powertools import Logger, Metrics, Tracer
 
-SERVICE = "agent-memory"
-NAMESPACE = "AgentMemory"
+from agent_memory.contract import METRIC_NAMESPACE, SERVICE_NAME
+
+SERVICE = SERVICE_NAME
+NAMESPACE = METRIC_NAMESPACE
 
 logger = Logger(service=SERVICE)
 metrics = Metrics(service=SERVICE, namespace=NAMESPACE)

@@ -8,6 +8,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 from fastapi.security import APIKeyHeader
 
+from agent_memory.contract import API_KEY_HEADER
 from agent_memory.domain.errors import Forbidden
 from agent_memory.domain.models import Principal, Scope
 from agent_memory.runtime import Runtime
@@ -21,7 +22,7 @@ def get_runtime(request: Request) -> Runtime:
 RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
 
 
-api_key_header = APIKeyHeader(name="X-API-Key", auto_error=False, description="Your agent-memory API key.")
+api_key_header = APIKeyHeader(name=API_KEY_HEADER, auto_error=False, description="Your agent-memory API key.")
 
 
 def get_principal(runtime: RuntimeDep, x_api_key: Annotated[str | None, Depends(api_key_header)]) -> Principal:

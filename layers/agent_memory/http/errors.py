@@ -12,16 +12,17 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from agent_memory.contract import PROBLEM_MEDIA_TYPE, problem_type
 from agent_memory.domain.errors import AgentMemoryError
 
 logger = logging.getLogger("agent_memory.http")
 
-PROBLEM_MEDIA_TYPE = "application/problem+json"
+__all__ = ["PROBLEM_MEDIA_TYPE", "install_error_handlers", "problem_body", "problem_bytes", "problem_response"]
 
 
 def problem_body(status: int, code: str, title: str, detail: str, **extra: Any) -> dict[str, Any]:
     return {
-        "type": f"urn:agent-memory:problem:{code}",
+        "type": problem_type(code),
         "title": title,
         "status": status,
         "detail": detail,

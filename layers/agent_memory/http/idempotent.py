@@ -8,6 +8,7 @@ from collections.abc import Callable
 from fastapi import Response
 from pydantic import BaseModel
 
+from agent_memory.contract import IDEMPOTENT_REPLAYED_HEADER
 from agent_memory.domain.errors import AgentMemoryError
 from agent_memory.domain.models import Principal
 from agent_memory.http.errors import PROBLEM_MEDIA_TYPE, problem_bytes
@@ -45,5 +46,5 @@ def idempotent_response(
     (code, body), replayed = runtime.idempotency.run(principal.tenant, key, request_fingerprint, produce, render_error)
     response = _render(code, body)
     if replayed:
-        response.headers["Idempotent-Replayed"] = "true"
+        response.headers[IDEMPOTENT_REPLAYED_HEADER] = "true"
     return response

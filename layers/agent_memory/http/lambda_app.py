@@ -16,6 +16,7 @@ from mangum.adapter import DEFAULT_TEXT_MIME_TYPES
 
 import agent_memory.http.lean_imports  # noqa: F401  (before any route is built)
 from agent_memory import entrypoints
+from agent_memory.contract import REQUEST_ID_HEADER
 from agent_memory.domain.errors import Unauthenticated
 from agent_memory.domain.models import Principal
 from agent_memory.http.app import create_app
@@ -47,7 +48,7 @@ def api_handler(router: APIRouter) -> Handler:
         request_id = (event.get("requestContext") or {}).get("requestId")
         if request_id:
             # The id API Gateway logs under and the correlation id of every log line: quote it in a support ticket.
-            response.setdefault("headers", {})["x-request-id"] = request_id
+            response.setdefault("headers", {})[REQUEST_ID_HEADER] = request_id
         metrics.add_metric(name=f"Responses{response['statusCode'] // 100}xx", unit=MetricUnit.Count, value=1)
         return response
 

@@ -13,10 +13,10 @@ from aws_lambda_powertools.utilities.data_classes.api_gateway_authorizer_event i
     APIGatewayAuthorizerResponse,
 )
 
+from agent_memory.contract import API_KEY_HEADER
 from agent_memory.domain.errors import Unauthenticated
 from agent_memory.services.keys import KeyService, hash_key
 
-API_KEY_HEADER = "X-API-Key"
 ANONYMOUS = "anonymous"
 
 

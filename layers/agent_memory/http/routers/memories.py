@@ -7,6 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Header, Query, Response
 
+from agent_memory.contract import IDEMPOTENCY_KEY_HEADER
 from agent_memory.domain import limits
 from agent_memory.domain.errors import AgentMemoryError
 from agent_memory.domain.models import MemoryPatch, Owner, Source
@@ -46,7 +47,7 @@ history = _operation()
 UserId = Annotated[str, Query(min_length=1, max_length=limits.MAX_ID_CHARS, description="The end-user.")]
 IdempotencyKey = Annotated[
     str | None,
-    Header(alias="Idempotency-Key", max_length=limits.MAX_ID_CHARS, description="Replays the first response."),
+    Header(alias=IDEMPOTENCY_KEY_HEADER, max_length=limits.MAX_ID_CHARS, description="Replays the first response."),
 ]
 
 
