@@ -109,6 +109,9 @@ def test_live_collection_round_trip() -> None:
     assert index.keyword(ALICE, "maps", MemoryFilter(), NOW, 5)[0][0] == "live-1"
     vector = np.array([0.5, 0.5, 0.5, 0.5], dtype=np.float32)
     assert index.semantic(ALICE, vector, MemoryFilter(), NOW, 5)[0][0] == "live-1"
+    # The reconcile pass's paging (sort on a keyword + search_after) is accepted by the collection
+    assert [doc.memory_id for doc in index.documents(ALICE, None, 10)] == ["live-1"]
+    assert index.documents(ALICE, "live-1", 10) == []
     assert not index.delete(["live-1"]).failed
 
 
