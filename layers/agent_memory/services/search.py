@@ -72,8 +72,8 @@ RECENCY_HALF_LIFE_DAYS = 30.0
 MAX_QUERY_CHARS = 1_000
 MAX_CANDIDATES = 1_000
 SNIPPET_CHARS = 160
-# `closest` looks past this many nearest hits for one the store still agrees with.
-CLOSEST_CANDIDATES = 5
+# `closest` and `related` ask the index for this many hits beyond what they return, in case the re-check drops some.
+RECHECK_SLACK = 5
 
 
 def fuse(rankings: Sequence[tuple[float, Sequence[str]]]) -> list[tuple[str, float]]:
@@ -210,7 +210,7 @@ class SearchService:
         """The stored memory nearest in meaning to `text`, and the vector `text` got (a write can reuse it)."""
         vector = self._embedder.embed([text])[0]
         now = self._clock()
-        hits = self._index.semantic(owner, vector, MemoryFilter(), now, CLOSEST_CANDIDATES)
+        hits = self._index.semantic(owner, vector, MemoryFilter(), now, 1 + RECHECK_SLACK)
         memories = self._store.get_many(owner, [hit.memory_id for hit in hits], now)
         kept = still_true(hits, memories, MemoryFilter(), now)
         return Nearest(text, vector, kept[0].memory_id, kept[0].score) if kept else Nearest(text, vector, None, 0.0)
@@ -227,7 +227,7 @@ class SearchService:
         vector = (
             stored if stored is not None else self._embedder.embed([embedding_text(source.content, source.summary)])[0]
         )
-        neighbours = self._index.semantic(owner, vector, MemoryFilter(), now, limit + 1)
+        neighbours = self._index.semantic(owner, vector, MemoryFilter(), now, limit + 1 + RECHECK_SLACK)
         others = [hit for hit in neighbours if hit.memory_id != memory_id]
         memories = self._store.get_many(owner, [hit.memory_id for hit in others], now)
         kept = still_true(others, memories, MemoryFilter(), now)[:limit]
