@@ -33,7 +33,9 @@ def assert_user_still_readable(api, user_id: str) -> None:
 def test_given_metadata_nested_256_deep_when_created_then_422_and_nothing_is_written(api) -> None:
     api.remember("alice", "Lives in Berlin")
     assert_problem(api.post(PATH, json={"user_id": "alice", "content": "Deep", "metadata": nested(256)}), 422)
-    batch = api.post(f"{PATH}/batch", json={"items": [{"user_id": "alice", "content": "Deep", "metadata": nested(256)}]})
+    batch = api.post(
+        f"{PATH}/batch", json={"items": [{"user_id": "alice", "content": "Deep", "metadata": nested(256)}]}
+    )
     assert batch.status_code == 200 and batch.json()["results"][0]["status"] == 422
     assert [m["content"] for m in api.get(PATH, params={"user_id": "alice"}).json()["items"]] == ["Lives in Berlin"]
     assert_user_still_readable(api, "alice")
