@@ -8,7 +8,8 @@ from datetime import UTC, datetime
 import numpy as np
 import pytest
 
-from agent_memory.adapters.aws.opensearch_index import OpenSearchIndex, client_for, cosine_of, index_body
+from agent_memory.adapters.aws.opensearch_documents import cosine_of, index_body
+from agent_memory.adapters.aws.opensearch_index import OpenSearchIndex, client_for
 from agent_memory.domain.errors import SearchUnavailable
 from agent_memory.domain.models import Memory, MemoryFilter, Owner, Source
 from tests.aws_support import REGION, fake_credentials
