@@ -118,7 +118,8 @@ class Server:
         while time.monotonic() < deadline:
             assert self._process is not None
             if self._process.poll() is not None:
-                raise RuntimeError(f"the server exited with {self._process.returncode}; see {self._log}")
+                tail = self._log.read_text(errors="replace")[-2000:]
+                raise RuntimeError(f"the server exited with {self._process.returncode}:\n{tail}")
             with contextlib.suppress(OSError, http.client.HTTPException):
                 connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=1)
                 connection.request("GET", "/healthz")
