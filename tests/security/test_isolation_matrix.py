@@ -320,8 +320,8 @@ def attack(world: World, operation: str, attacker_name: str) -> int:
     }.get(attacker_name, frozenset({401}))
     keys = MALFORMED_KEYS if attacker_name == "malformed key" else [attacker.key]
     sent = json.dumps([attempt.path, attempt.params, attempt.body])
+    before = world.state()
     for key in keys:
-        before = world.state()
         # When the attacker sends the request aimed at the victim
         response = world.send(attempt, key)
         # Then it is refused, or answered from the attacker's own data...
