@@ -12,7 +12,8 @@ import boto3
 from botocore.config import Config as BotoConfig
 from moto import mock_aws
 
-from agent_memory.adapters.aws.dynamo_store import DynamoStore, table_definition
+from agent_memory.adapters.aws.dynamo import DynamoStores, open_stores
+from agent_memory.adapters.aws.dynamo.schema import table_definition
 from agent_memory.config import Config
 from agent_memory.runtime import Runtime
 from tests.opensearch_server import LoopbackOpenSearch
@@ -59,12 +60,12 @@ def dynamodb_client() -> Any:
 
 
 @contextmanager
-def dynamo_table(name: str = TABLE, mock: bool = True) -> Iterator[DynamoStore]:
-    """A fresh table inside mock_aws (or inside the caller's, with mock=False), and a store over it."""
+def dynamo_table(name: str = TABLE, mock: bool = True) -> Iterator[DynamoStores]:
+    """A fresh table inside mock_aws (or inside the caller's, with mock=False), and the stores over it."""
     fake_credentials()
     with mock_aws() if mock else nullcontext():
         dynamodb_client().create_table(**table_definition(name))
-        yield DynamoStore(name, lambda: SerializedClient(dynamodb_client()))
+        yield open_stores(name, lambda: SerializedClient(dynamodb_client()))
 
 
 def streams_client() -> Any:
@@ -120,7 +121,7 @@ def aws_runtime(
     With mock=False it uses the mock_aws the caller has entered (one with a config of its own)."""
     custom_ids = bool(overrides.get("opensearch_custom_ids", False))
     with (
-        dynamo_table(mock=mock),
+        dynamo_table(mock=mock) as stores,
         LoopbackOpenSearch(custom_ids=custom_ids, refresh_on_write=refresh_on_write) as server,
     ):
         settings: dict[str, Any] = {
@@ -133,7 +134,7 @@ def aws_runtime(
             **overrides,
         }
         runtime = Runtime(Config(**settings))
-        runtime.__dict__["store"] = DynamoStore(TABLE, lambda: SerializedClient(dynamodb_client()))
+        runtime.__dict__["dynamo"] = stores
         runtime.opensearch.ensure_index()
         runtime.__dict__["index"] = StreamFedIndex(runtime.index, StreamPump(TABLE, runtime.stream_indexer.apply))
         yield runtime, server

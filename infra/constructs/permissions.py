@@ -7,8 +7,8 @@ from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_secretsmanager as secretsmanager
 
-from agent_memory.adapters.aws import dynamo_items as items
 from agent_memory.adapters.aws.bedrock import TITAN_V2
+from agent_memory.adapters.aws.dynamo import schema
 from infra.bedrock_models import converse_model
 from infra.constructs.function import MemoryFunction
 
@@ -21,7 +21,7 @@ WRITE_ACTIONS = [
     "dynamodb:ConditionCheckItem",  # transactions are authorised per contained action
 ]
 # A recall bumps this attribute of the memory's counter item, created on the first recall only while the memory exists
-# (a ConditionCheck on it in the same transaction), and nothing else (see DynamoStore.record_access).
+# (a ConditionCheck on it in the same transaction), and nothing else (see dynamo.recall_counters).
 RECALL_ATTRIBUTES = ["pk", "sk", "access_count"]
 
 
@@ -30,7 +30,7 @@ def _via(service: str, stack: Stack) -> dict[str, object]:
 
 
 def read_table(fn: MemoryFunction, table: dynamodb.ITable, key: kms.IKey) -> None:
-    indexes = [f"{table.table_arn}/index/{name}" for name in (items.GSI1, items.LSI1)]
+    indexes = [f"{table.table_arn}/index/{name}" for name in (schema.GSI1, schema.LSI1)]
     fn.allow(READ_ACTIONS, [table.table_arn, *indexes])
     fn.allow(["kms:Decrypt", "kms:DescribeKey"], [key.key_arn], _via("dynamodb", Stack.of(fn)))
 

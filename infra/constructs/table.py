@@ -8,7 +8,7 @@ from aws_cdk import RemovalPolicy
 from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_kms as kms
 
-from agent_memory.adapters.aws.dynamo_store import table_definition
+from agent_memory.adapters.aws.dynamo.schema import table_definition
 from constructs import Construct
 from infra.config import StageConfig
 

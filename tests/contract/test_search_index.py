@@ -37,7 +37,7 @@ def _sqlite(tmp_path: Path) -> Iterator[tuple[Any, Any]]:
 def _opensearch(custom_ids: bool) -> Callable[[Path], AbstractContextManager[tuple[Any, Any]]]:
     @contextmanager
     def pair(_: Path) -> Iterator[tuple[Any, Any]]:
-        with dynamo_table() as store, LoopbackOpenSearch(custom_ids=custom_ids) as server:
+        with dynamo_table() as stores, LoopbackOpenSearch(custom_ids=custom_ids) as server:
             index = OpenSearchIndex(
                 lambda: client_for(server.url, REGION),
                 "memories",
@@ -46,7 +46,7 @@ def _opensearch(custom_ids: bool) -> Callable[[Path], AbstractContextManager[tup
                 custom_ids=custom_ids,
             )
             index.ensure_index()
-            yield store, StreamFedIndex(index, StreamPump(TABLE, StreamIndexer(index).apply))
+            yield stores.memories, StreamFedIndex(index, StreamPump(TABLE, StreamIndexer(index).apply))
 
     return pair
 

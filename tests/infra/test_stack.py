@@ -12,7 +12,7 @@ from infra.catalog import API_FUNCTIONS
 from infra.constructs.api_functions import construct_id
 from infra.constructs.code import POWERTOOLS_PARAMETER
 
-from agent_memory.adapters.aws.dynamo_store import table_definition
+from agent_memory.adapters.aws.dynamo.schema import table_definition
 from tests.infra.conftest import Synthesized
 
 DYNAMO_WRITES = {

@@ -23,7 +23,7 @@ def _table(**context: str) -> dict:
 
 
 def test_a_new_table_projects_no_vector_into_its_indexes() -> None:
-    from agent_memory.adapters.aws.dynamo_store import table_definition
+    from agent_memory.adapters.aws.dynamo.schema import table_definition
 
     props = _table()
     (gsi1,) = props["GlobalSecondaryIndexes"]

@@ -10,14 +10,11 @@ import pytest
 from botocore.stub import Stubber
 from moto import mock_aws
 
-from agent_memory.adapters.aws.dynamo_items import (
-    GSI1,
-    access_key,
-    history_item,
-    memory_key,
-    tenant_memory_partitions,
-)
-from agent_memory.adapters.aws.dynamo_store import DynamoStore, table_definition
+from agent_memory.adapters.aws.dynamo import open_stores
+from agent_memory.adapters.aws.dynamo.items import access_key, history_item, memory_key, tenant_memory_partitions
+from agent_memory.adapters.aws.dynamo.memories import DynamoMemories
+from agent_memory.adapters.aws.dynamo.schema import GSI1, table_definition
+from agent_memory.adapters.aws.dynamo.table import DynamoTable
 from agent_memory.domain.errors import ConfigurationError, StoreUnavailable, VersionConflict
 from agent_memory.domain.ids import UlidGenerator
 from agent_memory.domain.models import HistoryEntry, HistoryEvent, Memory, MemoryFilter, Owner, Source
@@ -42,10 +39,10 @@ def created(item: Memory) -> HistoryEntry:
     return HistoryEntry(item.id, 1, HistoryEvent.CREATED, T0, item.content, None, ())
 
 
-def stubbed_store() -> tuple[DynamoStore, Stubber]:
+def stubbed_store() -> tuple[DynamoMemories, Stubber]:
     fake_credentials()
     client = boto3.client("dynamodb", region_name=REGION)
-    return DynamoStore("t", lambda: client), Stubber(client)
+    return open_stores("t", lambda: client).memories, Stubber(client)
 
 
 @pytest.mark.parametrize(
@@ -77,13 +74,14 @@ def test_a_transaction_cancelled_by_a_concurrent_one_is_retryable() -> None:
 def test_a_missing_table_is_a_configuration_error() -> None:
     with dynamo_table() as existing:
         assert existing is not None
-        store = DynamoStore("no-such-table", existing._client_factory)
+        store = open_stores("no-such-table", existing.table._client_factory).memories
         with pytest.raises(ConfigurationError, match="no-such-table"):
             store.get(Owner("acme", "alice"), "m1", T0)
 
 
 def test_expired_items_are_hidden_although_dynamodb_has_not_deleted_them_yet() -> None:
-    with dynamo_table() as store:
+    with dynamo_table() as stores:
+        store = stores.memories
         owner = Owner("acme", "alice")
         item = memory("short-lived", expires_at=T0 + timedelta(minutes=1))
         store.insert(item, created(item))
@@ -99,7 +97,8 @@ def test_expired_items_are_hidden_although_dynamodb_has_not_deleted_them_yet() -
 
 
 def test_deleting_a_memory_with_a_long_history_removes_all_of_it() -> None:
-    with dynamo_table() as store:
+    with dynamo_table() as stores:
+        store = stores.memories
         owner = Owner("acme", "alice")
         current = memory("version 1")
         store.insert(current, created(current))
@@ -109,7 +108,7 @@ def test_deleting_a_memory_with_a_long_history_removes_all_of_it() -> None:
             for v in range(2, 152)
         ]
         for start in range(0, len(entries), 25):
-            store._call(
+            stores.table.call(
                 "batch_write_item",
                 RequestItems={TABLE: [{"PutRequest": {"Item": item}} for item in entries[start : start + 25]]},
             )
@@ -122,7 +121,8 @@ def test_deleting_a_memory_with_a_long_history_removes_all_of_it() -> None:
 
 
 def test_ids_with_key_separators_cannot_reach_another_users_records() -> None:
-    with dynamo_table() as store:
+    with dynamo_table() as stores:
+        store = stores.memories
         tricky = Owner("acme", "a#M#b")
         plain = Owner("acme", "a")
         item = memory("secret", owner=tricky)
@@ -132,7 +132,8 @@ def test_ids_with_key_separators_cannot_reach_another_users_records() -> None:
 
 
 def test_a_stale_version_loses_the_race() -> None:
-    with dynamo_table() as store:
+    with dynamo_table() as stores:
+        store = stores.memories
         item = memory("v1")
         store.insert(item, created(item))
         first = item.with_changes(content="v2 by one writer", version=2)
@@ -147,17 +148,18 @@ def test_a_stale_version_loses_the_race() -> None:
 # -- recall counters, index projections and the sharded tenant partition ---------------------------------------
 
 
-def _raw(store: DynamoStore, key: dict) -> dict | None:
-    return store._call("get_item", Key=key, ConsistentRead=True).get("Item")
+def _raw(table: DynamoTable, key: dict) -> dict | None:
+    return table.call("get_item", Key=key, ConsistentRead=True).get("Item")
 
 
 def test_a_recall_writes_only_the_small_counter_item_never_the_memory_its_indexes_or_its_stream() -> None:
-    with dynamo_table() as store:
+    with dynamo_table() as stores:
+        store = stores.memories
         owner = Owner("acme", "alice")
         # Given a memory with a full-size vector, and its writes already read from the stream
         item = memory("likes tea", embedding_model="titan-1024")
         store.insert(item, created(item), np.ones(1024, dtype=np.float32) / 32)
-        before = _raw(store, memory_key(owner, item.id))
+        before = _raw(stores.table, memory_key(owner, item.id))
         changed: list[str] = []
         pump = StreamPump(TABLE, lambda record: changed.append(record["dynamodb"]["Keys"]["sk"]["S"]))
         pump.drain()
@@ -166,7 +168,7 @@ def test_a_recall_writes_only_the_small_counter_item_never_the_memory_its_indexe
         store.record_access(owner, [item.id])
         store.record_access(owner, [item.id])
         # Then the memory item is exactly as it was, and the stream carries only the counter's changes
-        assert _raw(store, memory_key(owner, item.id)) == before
+        assert _raw(stores.table, memory_key(owner, item.id)) == before
         pump.drain()
         assert changed and set(changed) == {f"A#{item.id}"}
         # And every read reports the recalls
@@ -177,19 +179,20 @@ def test_a_recall_writes_only_the_small_counter_item_never_the_memory_its_indexe
 
 
 def test_a_memory_written_before_counters_keeps_its_count_and_goes_on_from_it() -> None:
-    with dynamo_table() as store:
+    with dynamo_table() as stores:
+        store = stores.memories
         owner = Owner("acme", "alice")
         # Given a memory whose item carries its count, as every item did before counter items
         item = memory("likes tea", access_count=7)
         store.insert(item, created(item))
-        assert _raw(store, access_key(owner, item.id)) is None
+        assert _raw(stores.table, access_key(owner, item.id)) is None
         assert store.get(owner, item.id, T0).access_count == 7
         # When it is recalled
         store.record_access(owner, [item.id])
         # Then the count goes on from the stored one, in the counter; the memory item is left as it was
         assert store.get(owner, item.id, T0).access_count == 8
-        assert _raw(store, access_key(owner, item.id))["access_count"] == {"N": "8"}
-        assert _raw(store, memory_key(owner, item.id))["access_count"] == {"N": "7"}
+        assert _raw(stores.table, access_key(owner, item.id))["access_count"] == {"N": "8"}
+        assert _raw(stores.table, memory_key(owner, item.id))["access_count"] == {"N": "7"}
         # And an update of the memory keeps reporting the counter's count
         current = store.get(owner, item.id, T0)
         entry = HistoryEntry(item.id, 2, HistoryEvent.UPDATED, T0, "likes green tea", item.content, ("content",))
@@ -199,38 +202,40 @@ def test_a_memory_written_before_counters_keeps_its_count_and_goes_on_from_it() 
 
 
 def test_a_counter_never_outlives_its_memory() -> None:
-    with dynamo_table() as store:
+    with dynamo_table() as stores:
+        store = stores.memories
         owner = Owner("acme", "alice")
         item = memory("likes tea")
         store.insert(item, created(item))
         store.record_access(owner, [item.id])
-        assert _raw(store, access_key(owner, item.id)) is not None
+        assert _raw(stores.table, access_key(owner, item.id)) is not None
         # When the memory is deleted, its counter goes with it
         store.delete(owner, [item.id])
-        assert _raw(store, access_key(owner, item.id)) is None
+        assert _raw(stores.table, access_key(owner, item.id)) is None
         # And a recall arriving after the delete (a search that hydrated it just before) creates none
         store.record_access(owner, [item.id])
-        assert _raw(store, access_key(owner, item.id)) is None
+        assert _raw(stores.table, access_key(owner, item.id)) is None
 
 
 def test_a_first_recall_racing_a_delete_creates_no_counter(monkeypatch) -> None:
-    with dynamo_table() as store:
+    with dynamo_table() as stores:
+        store = stores.memories
         owner = Owner("acme", "alice")
         item = memory("likes tea")
         store.insert(item, created(item))
         # Given the memory deleted between the recall's read of its stored count and the counter's creation
-        original = store._transact
+        original = stores.table.transact
 
         def delete_first(actions):
             if any("ConditionCheck" in action for action in actions):
                 store.delete(owner, [item.id])
             return original(actions)
 
-        monkeypatch.setattr(store, "_transact", delete_first)
+        monkeypatch.setattr(stores.table, "transact", delete_first)
         store.record_access(owner, [item.id])
         monkeypatch.undo()
         # Then no counter was left behind
-        assert _raw(store, access_key(owner, item.id)) is None
+        assert _raw(stores.table, access_key(owner, item.id)) is None
 
 
 def test_indexes_carry_no_vector_and_the_tenant_partition_is_spread_over_shards() -> None:
@@ -239,7 +244,8 @@ def test_indexes_carry_no_vector_and_the_tenant_partition_is_spread_over_shards(
     (lsi1,) = definition["LocalSecondaryIndexes"]
     assert gsi1["Projection"]["ProjectionType"] == "INCLUDE" and "vector" not in gsi1["Projection"]["NonKeyAttributes"]
     assert lsi1["Projection"] == {"ProjectionType": "KEYS_ONLY"}
-    with dynamo_table() as store:
+    with dynamo_table() as stores:
+        store = stores.memories
         # Given forty memories of one tenant, with vectors
         for n in range(40):
             item = memory(f"fact {n}", owner=Owner("acme", f"user-{n % 4}"), embedding_model="titan-1024")
@@ -248,7 +254,7 @@ def test_indexes_carry_no_vector_and_the_tenant_partition_is_spread_over_shards(
         indexed = [
             found
             for pk in tenant_memory_partitions("acme")
-            for found in store.query(
+            for found in stores.table.query(
                 IndexName=GSI1, KeyConditionExpression="gsi1pk = :pk", ExpressionAttributeValues={":pk": {"S": pk}}
             )
         ]
@@ -259,11 +265,12 @@ def test_indexes_carry_no_vector_and_the_tenant_partition_is_spread_over_shards(
 
 
 def test_tenant_statistics_count_memories_written_before_sharding() -> None:
-    with dynamo_table() as store:
+    with dynamo_table() as stores:
+        store = stores.memories
         item = memory("written long ago")
         store.insert(item, created(item))
         # Given an item still in the unsharded tenant partition
-        store._call(
+        stores.table.call(
             "update_item",
             Key=memory_key(item.owner, item.id),
             UpdateExpression="SET gsi1pk = :legacy",
@@ -281,7 +288,7 @@ def test_the_store_reads_tables_with_either_index_projection(legacy: bool) -> No
     fake_credentials()
     with mock_aws():
         dynamodb_client().create_table(**table_definition(TABLE, legacy_projections=legacy))
-        store = DynamoStore(TABLE, dynamodb_client)
+        store = open_stores(TABLE, dynamodb_client).memories
         owner = Owner("acme", "alice")
         item = memory("likes tea", embedding_model="titan-4")
         store.insert(item, created(item), np.array([1, 0, 0, 0], dtype=np.float32))

@@ -6,7 +6,7 @@ import sqlite3
 
 import pytest
 
-from agent_memory.adapters.aws.dynamo_store import DynamoStore
+from agent_memory.adapters.aws.dynamo.table import DynamoTable
 from agent_memory.adapters.local.sqlite_store import SqliteStore
 
 PATH = "/v1/memories"
@@ -62,7 +62,7 @@ def break_writes(runtime, monkeypatch):
         if isinstance(runtime.store, SqliteStore):
             target, name = SqliteStore, "_add_history"  # between the memory row and its history row
         else:
-            target, name = DynamoStore, "_transact"  # the memory's transaction
+            target, name = DynamoTable, "transact"  # the memory's transaction
         original = getattr(target, name)
 
         def failing(*args, **kwargs):

@@ -20,10 +20,10 @@ from tests.aws_support import REGION, dynamo_table, fake_credentials
 @pytest.fixture
 def gateway() -> Iterator[tuple[Any, str, KeyService]]:
     fake_credentials()
-    with mock_aws(), dynamo_table() as store:
+    with mock_aws(), dynamo_table() as stores:
         client = boto3.client("apigateway", region_name=REGION)
         plan = client.create_usage_plan(name="agent-memory-dev", throttle={"rateLimit": 50, "burstLimit": 100})
-        keys = KeyService(store, registry=UsagePlanKeys(lambda: client, plan["id"]))
+        keys = KeyService(stores.keys, registry=UsagePlanKeys(lambda: client, plan["id"]))
         yield client, plan["id"], keys
 
 

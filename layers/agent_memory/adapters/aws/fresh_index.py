@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 
 import numpy as np
 
-from agent_memory.adapters.aws.dynamo_store import DynamoStore
+from agent_memory.adapters.aws.dynamo.memories import DynamoMemories
 from agent_memory.adapters.aws.opensearch_index import OpenSearchIndex
 from agent_memory.domain.filtering import admits
 from agent_memory.domain.models import Memory, MemoryFilter, Owner
@@ -28,9 +28,9 @@ def _terms(text: str) -> set[str]:
 class FreshIndex:
     """Implements SearchIndex: OpenSearch results with the refresh window filled in from DynamoDB."""
 
-    def __init__(self, index: OpenSearchIndex, store: DynamoStore, model_id: str, window_seconds: float) -> None:
+    def __init__(self, index: OpenSearchIndex, memories: DynamoMemories, model_id: str, window_seconds: float) -> None:
         self._index = index
-        self._store = store
+        self._memories = memories
         self._model_id = model_id
         self._window = timedelta(seconds=window_seconds)
         self._last = threading.local()
@@ -42,7 +42,7 @@ class FreshIndex:
         last = getattr(self._last, "value", None)
         if last is not None and last[0] == (owner, now):
             return list(last[1])
-        recent = self._store.changed_since(owner, now - self._window)
+        recent = self._memories.changed_since(owner, now - self._window)
         self._last.value = ((owner, now), recent)
         return list(recent)
 
@@ -86,7 +86,7 @@ class FreshIndex:
         return self._merge(hits, fresh, {memory.id for memory, _ in recent}, limit)
 
     def vector_of(self, owner: Owner, memory_id: str) -> np.ndarray | None:
-        stored = self._store.vector_of(owner, memory_id)
+        stored = self._memories.vector_of(owner, memory_id)
         if stored is None or stored[0] != self._model_id:
             return None
         return stored[1]

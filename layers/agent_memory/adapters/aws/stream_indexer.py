@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from agent_memory.adapters.aws import dynamo_items as items
+from agent_memory.adapters.aws.dynamo import items
 from agent_memory.adapters.aws.opensearch_index import OpenSearchIndex
 
 # Attributes whose change alone does not alter what search sees (recalls wrote one on the memory item before they

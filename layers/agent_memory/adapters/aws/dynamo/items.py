@@ -14,9 +14,10 @@ and the stream indexer share one decoder. Key design (docs/architecture.md):
 | idempotency     | `T#{tenant}`            | `I#{key}`                     |                                        |
 | API key         | `K#{sha256 of the key}` | `KEY`                         | `KEYS` / `{key id}`                    |
 
-GSI1 projects only what its readers need (`GSI1_ATTRIBUTES`: tenant-wide stats and the key listing), never the vector;
-LSI1 projects keys only (the fresh-write merge reads the items themselves, strongly consistent). A memory's recall
-count lives in its counter item, so a recall writes that small item and never the memory, its indexes or its stream.
+GSI1 projects only what its readers need (`schema.GSI1_ATTRIBUTES`: tenant-wide stats and the key listing), never the
+vector; LSI1 projects keys only (the fresh-write merge reads the items themselves, strongly consistent). A memory's
+recall count lives in its counter item, so a recall writes that small item and never the memory, its indexes or its
+stream.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from urllib.parse import quote
 
 import numpy as np
 
+from agent_memory.adapters.aws.dynamo.schema import TTL_ATTRIBUTE
 from agent_memory.domain.clock import from_micros, to_micros
 from agent_memory.domain.models import Entity, HistoryEntry, HistoryEvent, Memory, Owner, Source
 from agent_memory.domain.text import content_key
@@ -45,32 +47,9 @@ IDEMPOTENCY_PREFIX = "I#"
 SETTINGS_SK = "SETTINGS"
 KEY_SK = "KEY"
 KEYS_INDEX_PK = "KEYS"
-GSI1 = "gsi1"
-LSI1 = "lsi1"
 RECENT_PREFIX = "R#"
 # Tenant-wide GSI1 partitions per tenant: memory writes spread over them, tenant-wide reads query them side by side.
 GSI1_SHARDS = 8
-# The non-key attributes GSI1 carries: what tenant-wide stats decode of a memory, and what an API key record holds.
-GSI1_ATTRIBUTES = (
-    "id",
-    "tenant",
-    "user_id",
-    "agent_id",
-    "content",
-    "source",
-    "importance",
-    "valence",
-    "topics",
-    "created_at",
-    "updated_at",
-    "expires_at",
-    "superseded_by",
-    "version",
-    "key_id",
-    "scopes",
-    "name",
-    "revoked_at",
-)
 
 
 def _part(value: str) -> str:
@@ -200,7 +179,7 @@ def memory_item(memory: Memory, vector: np.ndarray | None) -> Item:
     _optional(item, "embedding_model", memory.embedding_model)
     if memory.expires_at is not None:
         item["expires_at"] = n(to_micros(memory.expires_at))
-        item["ttl"] = n(epoch_seconds(memory.expires_at))  # DynamoDB's TTL attribute: removes the item, late
+        item[TTL_ATTRIBUTE] = n(epoch_seconds(memory.expires_at))  # DynamoDB's TTL attribute: removes the item, late
     if vector is not None:
         item["vector"] = {"B": np.asarray(vector, dtype=np.float32).tobytes()}
     return item
@@ -268,7 +247,7 @@ def unique_item(memory: Memory) -> Item:
     item: Item = {**unique_key(memory.owner, memory.content), "memory_id": s(memory.id)}
     if memory.expires_at is not None:
         item["expires_at"] = n(to_micros(memory.expires_at))
-        item["ttl"] = n(epoch_seconds(memory.expires_at))
+        item[TTL_ATTRIBUTE] = n(epoch_seconds(memory.expires_at))
     return item
 
 

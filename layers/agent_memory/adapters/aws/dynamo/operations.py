@@ -17,9 +17,11 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from agent_memory.adapters.aws import dynamo_items as items
-from agent_memory.adapters.aws.dynamo_items import Item, n, s
-from agent_memory.adapters.aws.dynamo_store import DynamoStore
+from agent_memory.adapters.aws.dynamo import items
+from agent_memory.adapters.aws.dynamo.items import Item, n, s
+from agent_memory.adapters.aws.dynamo.memories import DynamoMemories
+from agent_memory.adapters.aws.dynamo.schema import TTL_ATTRIBUTE
+from agent_memory.adapters.aws.dynamo.table import DynamoTable
 from agent_memory.adapters.aws.errors import TransactionCancelled
 from agent_memory.domain.clock import to_micros
 from agent_memory.domain.errors import StoreUnavailable
@@ -63,15 +65,16 @@ def operation_item(operation: Operation) -> Item:
 
 
 class DynamoOperations:
-    def __init__(self, store: DynamoStore) -> None:
-        self._store = store
+    def __init__(self, table: DynamoTable, memories: DynamoMemories) -> None:
+        self._table = table
+        self._memories = memories
 
     def _get(self, tenant: str, operation_id: str) -> Operation | None:
-        found = self._store.call("get_item", Key=operation_key(tenant, operation_id), ConsistentRead=True).get("Item")
+        found = self._table.call("get_item", Key=operation_key(tenant, operation_id), ConsistentRead=True).get("Item")
         return None if found is None else from_record(json.loads(found["data"]["S"]))
 
     def _lock(self, operation: Operation) -> Item | None:
-        found: Item | None = self._store.call("get_item", Key=lock_key(operation), ConsistentRead=True).get("Item")
+        found: Item | None = self._table.call("get_item", Key=lock_key(operation), ConsistentRead=True).get("Item")
         return found
 
     def open_operation(self, operation: Operation, lock_until: datetime, now: datetime) -> tuple[Operation, bool]:
@@ -94,14 +97,14 @@ class DynamoOperations:
                 **lock_key(operation),
                 "operation_id": s(operation.id),
                 "expires_at": n(to_micros(lock_until)),
-                "ttl": n(items.epoch_seconds(lock_until) + 86_400),  # DynamoDB removes long-dead locks
+                TTL_ATTRIBUTE: n(items.epoch_seconds(lock_until) + 86_400),  # DynamoDB removes long-dead locks
             }
             actions[:0] = [
                 {"Put": {"Item": lock_item, **condition}},
                 {"Put": {"Item": operation_item(operation), "ConditionExpression": "attribute_not_exists(pk)"}},
             ]
             try:
-                self._store.transact(actions)
+                self._table.transact(actions)
             except TransactionCancelled:
                 continue  # another request took the lock between our read and write: read the winner
             return operation, True
@@ -121,7 +124,7 @@ class DynamoOperations:
     ) -> list[Operation]:
         upper = OPERATION_PREFIX + (before_id if before_id is not None else "\U0010ffff")
         found: list[Operation] = []
-        for item in self._store.query(
+        for item in self._table.query(
             KeyConditionExpression="pk = :pk AND sk BETWEEN :lower AND :upper",
             ExpressionAttributeValues={
                 ":pk": s(items.tenant_pk(tenant)),
@@ -166,7 +169,7 @@ class DynamoOperations:
 
     def save_operation(self, operation: Operation, lock_until: datetime | None) -> Operation:
         try:
-            self._store.transact(self._save_actions(operation, lock_until))
+            self._table.transact(self._save_actions(operation, lock_until))
         except TransactionCancelled:
             raise OperationAbandoned(f"Operation {operation.id} no longer holds its lock.") from None
         return operation
@@ -180,7 +183,7 @@ class DynamoOperations:
         """One TransactWriteItems: the lock and operation first, then the memories' actions (so a job's batch
         holds at most 24 memories: 4 x 24 + 2 of DynamoDB's 100 actions)."""
         try:
-            self._store.update_many(changes, also=self._save_actions(operation, lock_until))
+            self._memories.update_many(changes, also=self._save_actions(operation, lock_until))
         except TransactionCancelled:  # only the lock's condition is left to fail: update_many read the rest
             raise OperationAbandoned(f"Operation {operation.id} no longer holds its lock.") from None
         return operation
