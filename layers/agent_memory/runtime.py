@@ -17,17 +17,29 @@ from agent_memory.domain.errors import ConfigurationError
 
 # Adapters and services are imported where they are built: a Lambda function pays only for what it uses.
 if TYPE_CHECKING:
-    from agent_memory.adapters.aws.dynamo_operations import DynamoOperations
-    from agent_memory.adapters.aws.dynamo_store import DynamoStore
+    from agent_memory.adapters.aws.dynamo import DynamoStores
+    from agent_memory.adapters.aws.dynamo.memories import DynamoMemories
+    from agent_memory.adapters.aws.dynamo.operations import DynamoOperations
     from agent_memory.adapters.aws.log_ingest import S3LogIngest
     from agent_memory.adapters.aws.opensearch_index import OpenSearchIndex
     from agent_memory.adapters.aws.stream_indexer import StreamIndexer
     from agent_memory.adapters.local.events import InProcessEventPublisher
     from agent_memory.adapters.local.job_worker import LocalJobWorker
-    from agent_memory.adapters.local.sqlite_operations import SqliteOperations
-    from agent_memory.adapters.local.sqlite_store import SqliteStore
+    from agent_memory.adapters.local.sqlite import SqliteStores
+    from agent_memory.adapters.local.sqlite.memories import SqliteMemories
+    from agent_memory.adapters.local.sqlite.operations import SqliteOperations
     from agent_memory.domain.cursor import CursorCodec
-    from agent_memory.ports import ConversationArchive, Curator, Embedder, Extractor, JobRunner, SearchIndex
+    from agent_memory.ports import (
+        ConversationArchive,
+        Curator,
+        Embedder,
+        Extractor,
+        IdempotencyStore,
+        JobRunner,
+        KeyStore,
+        SearchIndex,
+        SettingsStore,
+    )
     from agent_memory.services.conversations import ConversationService
     from agent_memory.services.idempotency import IdempotencyService
     from agent_memory.services.ingestion import IngestionService
@@ -69,14 +81,37 @@ class Runtime:
         return boto3.client(service, region_name=self.config.region, config=retries)  # type: ignore[call-overload]
 
     @cached_property
-    def store(self) -> SqliteStore | DynamoStore:
+    def store(self) -> SqliteMemories | DynamoMemories:
+        """The MemoryStore."""
         if self.is_aws:
-            from agent_memory.adapters.aws.dynamo_store import DynamoStore
+            return self.dynamo.memories
+        return self.sqlite.memories
 
-            return DynamoStore(self.config.table_name, lambda: self.aws_client("dynamodb"))
-        from agent_memory.adapters.local.sqlite_store import SqliteStore
+    @cached_property
+    def sqlite(self) -> SqliteStores:
+        """The local backend's stores, one per port, over one SQLite file."""
+        from agent_memory.adapters.local.sqlite import open_stores
 
-        return SqliteStore(self.config.database_path)
+        return open_stores(self.config.database_path)
+
+    @cached_property
+    def dynamo(self) -> DynamoStores:
+        """The aws backend's stores, one per port, over one DynamoDB table."""
+        from agent_memory.adapters.aws.dynamo import open_stores
+
+        return open_stores(self.config.table_name, lambda: self.aws_client("dynamodb"))
+
+    @property
+    def settings_store(self) -> SettingsStore:
+        return self.dynamo.settings if self.is_aws else self.sqlite.settings
+
+    @property
+    def key_store(self) -> KeyStore:
+        return self.dynamo.keys if self.is_aws else self.sqlite.keys
+
+    @property
+    def idempotency_store(self) -> IdempotencyStore:
+        return self.dynamo.idempotency if self.is_aws else self.sqlite.idempotency
 
     @cached_property
     def events(self) -> InProcessEventPublisher:
@@ -125,7 +160,7 @@ class Runtime:
     def settings(self) -> SettingsService:
         from agent_memory.services.settings import SettingsService
 
-        return SettingsService(self.store)
+        return SettingsService(self.settings_store)
 
     @cached_property
     def embedder(self) -> Embedder:
@@ -169,22 +204,20 @@ class Runtime:
     @cached_property
     def index(self) -> SearchIndex:
         if self.is_aws:
-            from agent_memory.adapters.aws.dynamo_store import DynamoStore
             from agent_memory.adapters.aws.fresh_index import FreshIndex
 
-            assert isinstance(self.store, DynamoStore)
-            return FreshIndex(self.opensearch, self.store, self.embedder.model_id, self.config.index_refresh_seconds)
+            return FreshIndex(
+                self.opensearch, self.dynamo.memories, self.embedder.model_id, self.config.index_refresh_seconds
+            )
         from agent_memory.adapters.local.search_index import SqliteSearchIndex
-        from agent_memory.adapters.local.sqlite_store import SqliteStore
 
-        assert isinstance(self.store, SqliteStore)
-        return SqliteSearchIndex(self.store, self.embedder.model_id, self.embedder.dimension)
+        return SqliteSearchIndex(self.sqlite.database, self.embedder.model_id, self.embedder.dimension)
 
     @cached_property
     def memories(self) -> MemoryService:
         from agent_memory.services.memories import MemoryService
 
-        return MemoryService(self.store, self.store, self.events, self.cursors, self.embedder)
+        return MemoryService(self.store, self.settings_store, self.events, self.cursors, self.embedder)
 
     @cached_property
     def search(self) -> SearchService:
@@ -237,14 +270,14 @@ class Runtime:
             from agent_memory.adapters.aws.usage_plans import UsagePlanKeys
 
             registry = UsagePlanKeys(lambda: self.aws_client("apigateway"), self.config.usage_plan_id)
-            return KeyService(self.store, registry=registry)
-        return KeyService(self.store)
+            return KeyService(self.key_store, registry=registry)
+        return KeyService(self.key_store)
 
     @cached_property
     def idempotency(self) -> IdempotencyService:
         from agent_memory.services.idempotency import IdempotencyService
 
-        return IdempotencyService(self.store)
+        return IdempotencyService(self.idempotency_store)
 
     @cached_property
     def curator(self) -> Curator:
@@ -272,16 +305,8 @@ class Runtime:
     @cached_property
     def operation_store(self) -> SqliteOperations | DynamoOperations:
         if self.is_aws:
-            from agent_memory.adapters.aws.dynamo_operations import DynamoOperations
-            from agent_memory.adapters.aws.dynamo_store import DynamoStore
-
-            assert isinstance(self.store, DynamoStore)
-            return DynamoOperations(self.store)
-        from agent_memory.adapters.local.sqlite_operations import SqliteOperations
-        from agent_memory.adapters.local.sqlite_store import SqliteStore
-
-        assert isinstance(self.store, SqliteStore)
-        return SqliteOperations(self.store)
+            return self.dynamo.operations
+        return self.sqlite.operations
 
     @cached_property
     def job_runner(self) -> JobRunner:
@@ -295,7 +320,7 @@ class Runtime:
     def worker(self) -> LocalJobWorker:
         """The background thread that runs jobs in the local process (started on first use)."""
         from agent_memory.adapters.local.job_worker import LocalJobWorker
-        from agent_memory.adapters.local.sqlite_operations import SqliteOperations
+        from agent_memory.adapters.local.sqlite.operations import SqliteOperations
 
         store = self.operation_store
         assert isinstance(store, SqliteOperations)
@@ -318,7 +343,7 @@ class Runtime:
 
         store, embedder, curator = self.store, self.embedder, self.curator
         phases: dict[Phase, PhaseRunner] = {
-            Phase.RESOLVE_DUPLICATES: ResolveDuplicates(store, store, embedder, curator),
+            Phase.RESOLVE_DUPLICATES: ResolveDuplicates(store, self.settings_store, embedder, curator),
             Phase.REFRESH_TOPICS: RefreshTopics(store, embedder, curator),
             Phase.BACKFILL_ENTITIES: BackfillEntities(store, curator),
             Phase.GENERATE_EPISODES: GenerateEpisodes(self.archive, store, self.memories, self.settings, curator),
@@ -335,6 +360,6 @@ class Runtime:
         worker = self.__dict__.get("worker")
         if worker is not None:
             worker.stop()
-        store = self.__dict__.get("store")
-        if store is not None and not self.is_aws:
-            store.close()
+        stores = self.__dict__.get("sqlite")
+        if stores is not None:
+            stores.close()

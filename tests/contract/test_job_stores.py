@@ -7,17 +7,10 @@ from datetime import timedelta
 import numpy as np
 import pytest
 
-from agent_memory.adapters.aws.dynamo_operations import DynamoOperations
-from agent_memory.adapters.local.sqlite_operations import SqliteOperations
 from agent_memory.domain.errors import DuplicateMemory, VersionConflict
 from agent_memory.domain.models import HistoryEntry, HistoryEvent
 from agent_memory.domain.operations import JobKind, Operation, OperationAbandoned, OperationStatus, Phase
 from tests.contract.test_memory_store import ALICE, T0, _ids, make
-
-
-@pytest.fixture
-def operations(store):  # type: ignore[no-untyped-def]
-    return SqliteOperations(store) if hasattr(store, "writing") else DynamoOperations(store)
 
 
 def queued(kind: JobKind = JobKind.OPTIMIZE, user: str = "alice", tenant: str = "acme") -> Operation:

@@ -14,7 +14,8 @@ from agent_memory.adapters.aws.opensearch_index import OpenSearchIndex, client_f
 from agent_memory.adapters.aws.stream_indexer import StreamIndexer
 from agent_memory.adapters.local.embedders import HashingEmbedder
 from agent_memory.adapters.local.search_index import SqliteSearchIndex
-from agent_memory.adapters.local.sqlite_store import SqliteStore
+from agent_memory.adapters.local.sqlite import open_stores
+from agent_memory.adapters.local.sqlite.memories import SqliteMemories
 from agent_memory.domain.errors import EmbeddingMismatch
 from agent_memory.domain.ids import UlidGenerator
 from agent_memory.domain.models import HistoryEntry, HistoryEvent, Memory, MemoryFilter, Owner, Source
@@ -29,9 +30,9 @@ _ids = UlidGenerator()
 
 @contextmanager
 def _sqlite(tmp_path: Path) -> Iterator[tuple[Any, Any]]:
-    store = SqliteStore(tmp_path / "index.db")
-    yield store, SqliteSearchIndex(store, EMBEDDER.model_id, EMBEDDER.dimension)
-    store.close()
+    stores = open_stores(tmp_path / "index.db")
+    yield stores.memories, SqliteSearchIndex(stores.database, EMBEDDER.model_id, EMBEDDER.dimension)
+    stores.close()
 
 
 def _opensearch(custom_ids: bool) -> Callable[[Path], AbstractContextManager[tuple[Any, Any]]]:
@@ -145,7 +146,7 @@ def test_writes_from_another_store_instance_are_seen(sqlite_pair, tmp_path) -> N
     store, index = sqlite_pair
     add(store, "first fact")
     semantic_ids(index, "first")  # cache the scope
-    other_process_store = SqliteStore(tmp_path / "index.db")
+    other_process_store = open_stores(tmp_path / "index.db").memories
     late = add(other_process_store, "second fact about kayaks")
     assert semantic_ids(index, "kayaks")[0] == late.id
 
@@ -216,7 +217,7 @@ def test_a_crash_mid_write_leaves_index_and_store_agreeing(sqlite_pair, monkeypa
     def crash(*args, **kwargs):
         raise RuntimeError("power cut")
 
-    monkeypatch.setattr(SqliteStore, "_add_history", crash)
+    monkeypatch.setattr(SqliteMemories, "_add_history", crash)
     with pytest.raises(RuntimeError):
         add(store, "lost fact about tea")
     monkeypatch.undo()

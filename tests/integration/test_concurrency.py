@@ -10,7 +10,7 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
 
-from agent_memory.adapters.local.sqlite_store import SqliteStore
+from agent_memory.adapters.local.sqlite import open_stores
 from agent_memory.domain.errors import DuplicateMemory
 from agent_memory.domain.models import MemoryFilter, NewMemory, Owner
 
@@ -42,7 +42,7 @@ def test_given_many_threads_when_they_write_then_nothing_is_lost_and_duplicates_
 WRITER = textwrap.dedent(
     """
     import json, sys
-    from agent_memory.adapters.local.sqlite_store import SqliteStore
+    from agent_memory.adapters.local.sqlite import open_stores
     from agent_memory.domain.cursor import CursorCodec
     from agent_memory.adapters.local.events import InProcessEventPublisher
     from agent_memory.adapters.local.embedders import HashingEmbedder
@@ -50,8 +50,10 @@ WRITER = textwrap.dedent(
     from agent_memory.domain.errors import DuplicateMemory
     from agent_memory.domain.models import NewMemory
 
-    store = SqliteStore(sys.argv[1])
-    service = MemoryService(store, store, InProcessEventPublisher(), CursorCodec(b"k"), HashingEmbedder())
+    stores = open_stores(sys.argv[1])
+    service = MemoryService(
+        stores.memories, stores.settings, InProcessEventPublisher(), CursorCodec(b"k"), HashingEmbedder()
+    )
     created = duplicates = 0
     for i in range(100):
         for content in (f"process {sys.argv[2]} fact {i}", f"shared fact {i}"):
@@ -75,7 +77,7 @@ def test_given_two_processes_on_one_file_when_both_write_then_every_write_lands_
     assert all(p.returncode == 0 for p in procs)
     assert sum(o["created"] for o in outputs) == 300
     assert sum(o["duplicates"] for o in outputs) == 100
-    store = SqliteStore(db)
-    page = store.list_memories(Owner("acme", "alice"), MemoryFilter(), datetime.now(UTC), 1, None, 0)
+    stores = open_stores(db)
+    page = stores.memories.list_memories(Owner("acme", "alice"), MemoryFilter(), datetime.now(UTC), 1, None, 0)
     assert page.total == 300
-    assert store.schema_version >= 1
+    assert stores.database.schema_version >= 1

@@ -7,7 +7,7 @@ import sqlite3
 import pytest
 
 from agent_memory.adapters.aws.dynamo.table import DynamoTable
-from agent_memory.adapters.local.sqlite_store import SqliteStore
+from agent_memory.adapters.local.sqlite.memories import SqliteMemories
 
 PATH = "/v1/memories"
 
@@ -59,8 +59,8 @@ def break_writes(runtime, monkeypatch):
 
     def arm(on_call: int = 1, message: str = "simulated crash"):
         calls = {"n": 0}
-        if isinstance(runtime.store, SqliteStore):
-            target, name = SqliteStore, "_add_history"  # between the memory row and its history row
+        if isinstance(runtime.store, SqliteMemories):
+            target, name = SqliteMemories, "_add_history"  # between the memory row and its history row
         else:
             target, name = DynamoTable, "transact"  # the memory's transaction
         original = getattr(target, name)

@@ -67,7 +67,7 @@ def steps_with(runtime: Runtime, phases: dict[Phase, PhaseRunner], clock: Callab
 
 def optimize_phases(runtime: Runtime, curator: Any) -> dict[Phase, PhaseRunner]:
     return {
-        Phase.RESOLVE_DUPLICATES: ResolveDuplicates(runtime.store, runtime.store, runtime.embedder, curator),
+        Phase.RESOLVE_DUPLICATES: ResolveDuplicates(runtime.store, runtime.settings_store, runtime.embedder, curator),
         Phase.REFRESH_TOPICS: RefreshTopics(runtime.store, runtime.embedder, RulesCurator()),
     }
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from agent_memory.adapters.local.sqlite_store import SqliteStore
+from agent_memory.adapters.local.sqlite import open_stores
 from agent_memory.domain.conversation import MemoryMode, Saved, Turn
 from agent_memory.domain.conversation_log import LogAddress, parse
 from agent_memory.domain.errors import InvalidInput, StoreUnavailable
@@ -34,7 +34,7 @@ class Conversations:
 
 @pytest.fixture
 def idempotency(tmp_path: Path) -> IdempotencyService:
-    return IdempotencyService(SqliteStore(tmp_path / "s.db"))
+    return IdempotencyService(open_stores(tmp_path / "s.db").idempotency)
 
 
 def ingest(conversations: Conversations, idempotency: IdempotencyService):

@@ -5,9 +5,9 @@ from __future__ import annotations
 import sqlite3
 from datetime import UTC, datetime
 
-from agent_memory.adapters.local.schema import MIGRATIONS, statements
 from agent_memory.adapters.local.search_index import SqliteSearchIndex
-from agent_memory.adapters.local.sqlite_store import SqliteStore
+from agent_memory.adapters.local.sqlite.database import SqliteDatabase
+from agent_memory.adapters.local.sqlite.schema import MIGRATIONS, statements
 from agent_memory.domain.models import MemoryFilter, Owner
 
 
@@ -29,11 +29,11 @@ def test_a_version_2_file_is_upgraded_and_its_memories_stay_searchable(tmp_path)
     conn.close()
 
     # When the store opens it
-    store = SqliteStore(path)
-    index = SqliteSearchIndex(store, "hashing-256", 256)
+    database = SqliteDatabase(path)
+    index = SqliteSearchIndex(database, "hashing-256", 256)
     now = datetime(2026, 1, 1, tzinfo=UTC)
 
     # Then it is at the latest version and the old memory is found by keyword, in its own scope only
-    assert store.schema_version == len(MIGRATIONS)
+    assert database.schema_version == len(MIGRATIONS)
     assert [hit[0] for hit in index.keyword(Owner("acme", "alice"), "marathon", MemoryFilter(), now, 10)] == ["m1"]
     assert index.keyword(Owner("acme", "bob"), "marathon", MemoryFilter(), now, 10) == []

@@ -9,7 +9,7 @@ import pytest
 
 from agent_memory.adapters.local.embedders import HashingEmbedder
 from agent_memory.adapters.local.events import InProcessEventPublisher
-from agent_memory.adapters.local.sqlite_store import SqliteStore
+from agent_memory.adapters.local.sqlite import SqliteStores, open_stores
 from agent_memory.domain.cursor import CursorCodec
 from agent_memory.domain.errors import (
     IdempotencyKeyInUse,
@@ -37,8 +37,8 @@ class Clock:
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> SqliteStore:
-    return SqliteStore(tmp_path / "s.db")
+def stores(tmp_path: Path) -> SqliteStores:
+    return open_stores(tmp_path / "s.db")
 
 
 @pytest.fixture
@@ -55,8 +55,8 @@ def events() -> tuple[InProcessEventPublisher, list[tuple[str, str, dict]]]:
 
 
 @pytest.fixture
-def service(store, clock, events) -> MemoryService:
-    return MemoryService(store, store, events[0], CursorCodec(b"k"), HashingEmbedder(), clock=clock)
+def service(stores, clock, events) -> MemoryService:
+    return MemoryService(stores.memories, stores.settings, events[0], CursorCodec(b"k"), HashingEmbedder(), clock=clock)
 
 
 def test_create_update_delete_publish_change_events(service, events) -> None:
@@ -71,7 +71,7 @@ def test_create_update_delete_publish_change_events(service, events) -> None:
     assert events[1][1][2]["fields"] == ["content"]
 
 
-def test_a_failing_subscriber_does_not_fail_the_write(service, events, store) -> None:
+def test_a_failing_subscriber_does_not_fail_the_write(service, events) -> None:
     def explode(*_: object) -> None:
         raise RuntimeError("listener down")
 
@@ -113,8 +113,8 @@ def test_list_limit_is_bounded_in_the_service_too(service, limit) -> None:
         service.list_memories(ALICE, MemoryFilter(), limit)
 
 
-def test_settings_validate_and_keep_unchanged_fields(store) -> None:
-    settings = SettingsService(store)
+def test_settings_validate_and_keep_unchanged_fields(stores) -> None:
+    settings = SettingsService(stores.settings)
     settings.update("acme", default_memory_mode="readonly")
     assert settings.update("acme", max_content_chars=2000).default_memory_mode == "readonly"
     with pytest.raises(InvalidInput):
@@ -123,11 +123,11 @@ def test_settings_validate_and_keep_unchanged_fields(store) -> None:
         settings.update("acme", default_memory_mode="maybe")
 
 
-def test_keys_are_stored_hashed_and_authenticate_to_their_tenant(store) -> None:
-    keys = KeyService(store)
+def test_keys_are_stored_hashed_and_authenticate_to_their_tenant(stores) -> None:
+    keys = KeyService(stores.keys)
     plaintext, record = keys.create("acme", frozenset({Scope.READ}))
-    assert store.find_key(plaintext) is None  # never stored in clear
-    assert store.find_key(hash_key(plaintext)) == record
+    assert stores.keys.find_key(plaintext) is None  # never stored in clear
+    assert stores.keys.find_key(hash_key(plaintext)) == record
     principal = keys.authenticate(plaintext)
     assert principal.tenant == "acme" and principal.allows(Scope.READ) and not principal.allows(Scope.WRITE)
     for bad in (None, "", "am_nope", "x" * 300):
@@ -143,8 +143,8 @@ def test_scopes_are_parsed_strictly() -> None:
         parse_scopes([" "])
 
 
-def test_idempotency_in_flight_and_reuse(store) -> None:
-    service = IdempotencyService(store)
+def test_idempotency_in_flight_and_reuse(stores) -> None:
+    service = IdempotencyService(stores.idempotency)
     calls = []
 
     def produce():

@@ -14,8 +14,9 @@ from datetime import datetime
 
 import numpy as np
 
-from agent_memory.adapters.local.schema import scope_key
-from agent_memory.adapters.local.sqlite_store import SqliteStore
+from agent_memory.adapters.local.sqlite.database import SqliteDatabase
+from agent_memory.adapters.local.sqlite.memory_rows import blob_vector, filter_sql
+from agent_memory.adapters.local.sqlite.schema import scope_key
 from agent_memory.domain.clock import to_micros
 from agent_memory.domain.errors import EmbeddingMismatch
 from agent_memory.domain.models import MemoryFilter, Owner
@@ -48,13 +49,13 @@ def fts_query(owner: Owner, query: str) -> str | None:
 
 
 class SqliteSearchIndex:
-    """Implements SearchIndex over a SqliteStore's file."""
+    """Implements SearchIndex over the records' own SQLite file."""
 
     MAX_CACHED_SCOPES = 64
     KEYWORD_SLACK = 20
 
-    def __init__(self, store: SqliteStore, model_id: str, dimension: int) -> None:
-        self._store = store
+    def __init__(self, database: SqliteDatabase, model_id: str, dimension: int) -> None:
+        self._database = database
         self._model_id = model_id
         self._dimension = dimension
         self._cache: OrderedDict[Owner, _ScopeVectors] = OrderedDict()
@@ -64,12 +65,12 @@ class SqliteSearchIndex:
         match = fts_query(owner, query)
         if match is None:
             return []
-        where, params = self._store.filter_sql(owner, filters, now)
+        where, params = filter_sql(owner, filters, now)
         # Rank inside FTS5 alone first (joining every match to its record costs as much as the ranking), then
         # apply the filters to the few best. Only when filters reject so many that the page cannot be filled is
         # the joined query needed.
         wanted = limit + self.KEYWORD_SLACK
-        with self._store.reading() as conn:
+        with self._database.read() as conn:
             ranked = conn.execute(
                 f"SELECT rowid, bm25(memories_fts, {BM25_WEIGHTS}) AS rank FROM memories_fts"
                 " WHERE memories_fts MATCH ? ORDER BY rank LIMIT ?",
@@ -127,20 +128,23 @@ class SqliteSearchIndex:
         return [IndexHit(scope.ids[candidates[i]], float(scores[i])) for i in top]
 
     def vector_of(self, owner: Owner, memory_id: str) -> np.ndarray | None:
-        stored = self._store.vector_of(owner, memory_id)
-        if stored is None or stored[0] != self._model_id or stored[1].shape != (self._dimension,):
-            return None
-        return stored[1]
+        with self._database.read() as conn:
+            row = conn.execute(
+                "SELECT embedding_model, embedding FROM memories WHERE tenant = ? AND user_id = ? AND id = ?",
+                (owner.tenant, owner.user_id, memory_id),
+            ).fetchone()
+        vector = None if row is None or row["embedding_model"] != self._model_id else blob_vector(row["embedding"])
+        return vector if vector is not None and vector.shape == (self._dimension,) else None
 
     def _allowed_ids(self, owner: Owner, filters: MemoryFilter, now: datetime) -> set[str]:
-        where, params = self._store.filter_sql(owner, filters, now)
-        with self._store.reading() as conn:
+        where, params = filter_sql(owner, filters, now)
+        with self._database.read() as conn:
             return {row[0] for row in conn.execute(f"SELECT id FROM memories WHERE {where}", params)}
 
     # -- the per-user vector cache ----------------------------------------------------------------
 
     def _vectors(self, owner: Owner) -> _ScopeVectors:
-        with self._store.reading() as conn:
+        with self._database.read() as conn:
             latest = conn.execute(
                 "SELECT MAX(seq) FROM memory_changes WHERE tenant = ? AND user_id = ?", (owner.tenant, owner.user_id)
             ).fetchone()[0]

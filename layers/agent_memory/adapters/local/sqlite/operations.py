@@ -8,7 +8,8 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from agent_memory.adapters.local.sqlite_store import SqliteStore
+from agent_memory.adapters.local.sqlite.database import SqliteDatabase
+from agent_memory.adapters.local.sqlite.memories import SqliteMemories
 from agent_memory.domain.clock import to_micros
 from agent_memory.domain.models import HistoryEntry, Memory
 from agent_memory.domain.operations import (
@@ -30,8 +31,9 @@ def _load(row: sqlite3.Row | None) -> Operation | None:
 
 
 class SqliteOperations:
-    def __init__(self, store: SqliteStore) -> None:
-        self._store = store
+    def __init__(self, database: SqliteDatabase, memories: SqliteMemories) -> None:
+        self._database = database
+        self._memories = memories  # `save_with_changes` applies memory updates in its own transaction
 
     @staticmethod
     def _put(conn: sqlite3.Connection, operation: Operation) -> None:
@@ -55,7 +57,7 @@ class SqliteOperations:
 
     def open_operation(self, operation: Operation, lock_until: datetime, now: datetime) -> tuple[Operation, bool]:
         scope = (operation.tenant, operation.user_id, operation.kind.value)
-        with self._store.writing() as conn:
+        with self._database.write() as conn:
             lock = conn.execute(
                 "SELECT operation_id, expires_at FROM job_locks WHERE tenant = ? AND user_id = ? AND kind = ?", scope
             ).fetchone()
@@ -74,7 +76,7 @@ class SqliteOperations:
         return operation, True
 
     def get_operation(self, tenant: str, operation_id: str) -> Operation | None:
-        with self._store.reading() as conn:
+        with self._database.read() as conn:
             return self._get(conn, tenant, operation_id)
 
     def list_operations(
@@ -94,7 +96,7 @@ class SqliteOperations:
         if before_id is not None:
             clauses.append("id < ?")
             params.append(before_id)
-        with self._store.reading() as conn:
+        with self._database.read() as conn:
             rows = conn.execute(
                 f"SELECT data FROM operations WHERE {' AND '.join(clauses)} ORDER BY id DESC LIMIT ?",
                 [*params, limit],
@@ -119,7 +121,7 @@ class SqliteOperations:
             )
 
     def save_operation(self, operation: Operation, lock_until: datetime | None) -> Operation:
-        with self._store.writing() as conn:
+        with self._database.write() as conn:
             self._hold(conn, operation, lock_until)
             self._put(conn, operation)
         return operation
@@ -130,15 +132,15 @@ class SqliteOperations:
         lock_until: datetime,
         changes: Sequence[tuple[Memory, int, HistoryEntry, np.ndarray | None]],
     ) -> Operation:
-        with self._store.writing() as conn:  # one transaction: an error in any part rolls back all of it
+        with self._database.write() as conn:  # one transaction: an error in any part rolls back all of it
             self._hold(conn, operation, lock_until)
-            self._store.update_many_within(conn, changes)
+            self._memories.update_many_within(conn, changes)
             self._put(conn, operation)
         return operation
 
     def unfinished_operations(self) -> list[Operation]:
         """Queued and running operations of every tenant, oldest first: what a restarted worker takes up again."""
-        with self._store.reading() as conn:
+        with self._database.read() as conn:
             rows = conn.execute(
                 "SELECT data FROM operations WHERE status IN ('queued', 'running') ORDER BY id"
             ).fetchall()

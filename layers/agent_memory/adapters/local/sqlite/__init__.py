@@ -1,0 +1,54 @@
+"""The embedded backend's records: one store per port, all over one SQLite file (`SqliteDatabase`)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from agent_memory.adapters.local.sqlite.database import SqliteDatabase
+from agent_memory.adapters.local.sqlite.idempotency import SqliteIdempotency
+from agent_memory.adapters.local.sqlite.keys import SqliteKeys
+from agent_memory.adapters.local.sqlite.memories import SqliteMemories
+from agent_memory.adapters.local.sqlite.operations import SqliteOperations
+from agent_memory.adapters.local.sqlite.settings import SqliteSettings
+
+
+@dataclass(frozen=True, slots=True)
+class SqliteStores:
+    """MemoryStore, SettingsStore, KeyStore, IdempotencyStore and OperationStore sharing one database."""
+
+    database: SqliteDatabase
+    memories: SqliteMemories
+    settings: SqliteSettings
+    keys: SqliteKeys
+    idempotency: SqliteIdempotency
+    operations: SqliteOperations
+
+    def close(self) -> None:
+        self.database.close()
+
+
+def open_stores(path: Path | str) -> SqliteStores:
+    """The stores over the SQLite file at `path` (created and migrated on first use, not here)."""
+    database = SqliteDatabase(path)
+    memories = SqliteMemories(database)
+    return SqliteStores(
+        database=database,
+        memories=memories,
+        settings=SqliteSettings(database),
+        keys=SqliteKeys(database),
+        idempotency=SqliteIdempotency(database),
+        operations=SqliteOperations(database, memories),
+    )
+
+
+__all__ = [
+    "SqliteDatabase",
+    "SqliteIdempotency",
+    "SqliteKeys",
+    "SqliteMemories",
+    "SqliteOperations",
+    "SqliteSettings",
+    "SqliteStores",
+    "open_stores",
+]
