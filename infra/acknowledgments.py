@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from aws_cdk import Acknowledgment, Validations
+from aws_cdk import Acknowledgment, Stack, Validations
 
 from constructs import IConstruct
 from infra.stacks.api_gateway_account import ApiGatewayAccountStack
@@ -16,6 +16,11 @@ XRAY = (
 
 def acknowledge(construct: IConstruct, rule: str, reason: str) -> None:
     Validations.of(construct).acknowledge(Acknowledgment(id=rule, reason=reason))
+
+
+def logical_id(construct: IConstruct) -> str:
+    """The logical id of the resource behind an L2 construct, as findings name it."""
+    return Stack.of(construct).get_logical_id(construct.node.default_child)  # type: ignore[arg-type]
 
 
 def acknowledge_account_findings(stack: ApiGatewayAccountStack) -> None:
@@ -58,7 +63,7 @@ def acknowledge_findings(stack: MemoryStack) -> None:
     )
 
     ingest_role = stack.functions["LogIngest"].role
-    bucket_id = stack.get_logical_id(stack.ingestion.bucket.node.default_child)  # type: ignore[arg-type]
+    bucket_id = logical_id(stack.ingestion.bucket)
     acknowledge(
         ingest_role,
         f"AwsSolutions-IAM5[Resource::<{bucket_id}.Arn>/conversations/*]",
@@ -79,7 +84,7 @@ def acknowledge_findings(stack: MemoryStack) -> None:
             XRAY[1] + " Step Functions' log delivery actions (logs:CreateLogDelivery and the like) have none either.",
         )
         for fn in stack.jobs.steps_of(kind):
-            function_id = stack.get_logical_id(fn.function.node.default_child)  # type: ignore[arg-type]
+            function_id = logical_id(fn.function)
             acknowledge(
                 machine.role,
                 f"AwsSolutions-IAM5[Resource::<{function_id}.Arn>:*]",
@@ -102,9 +107,10 @@ def acknowledge_findings(stack: MemoryStack) -> None:
         "The CDK custom-resource Provider framework's own function; it only relays deploy events to the index "
         "creator and writes its logs.",
     )
+    index_creator_id = logical_id(stack.functions["SearchIndexCreator"].function)
     acknowledge(
         framework,
-        "AwsSolutions-IAM5[Resource::<SearchIndexCreatorFunction6A0921D1.Arn>:*]",
+        f"AwsSolutions-IAM5[Resource::<{index_creator_id}.Arn>:*]",
         "The Provider framework may invoke any version of the index-creator function, and nothing else.",
     )
 

@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-from aws_cdk import Duration
-from aws_cdk import aws_dynamodb as dynamodb
-from aws_cdk import aws_kms as kms
-from aws_cdk import aws_secretsmanager as secretsmanager
+from collections.abc import Mapping
 
+from aws_cdk import Stack
+from aws_cdk import aws_stepfunctions as sfn
+
+from agent_memory import contract
+from agent_memory.domain.operations import JobKind
 from constructs import Construct
 from infra.catalog import API_FUNCTIONS, ApiFunction
-from infra.config import StageConfig
 from infra.constructs import permissions
-from infra.constructs.code import FunctionCode
-from infra.constructs.function import MemoryFunction
-from infra.constructs.search import SearchCollection
+from infra.constructs.function import FunctionSpec, MemoryFunction
+from infra.constructs.props import MemoryProps
 
 
 def construct_id(name: str) -> str:
@@ -21,33 +21,19 @@ def construct_id(name: str) -> str:
 
 
 class ApiFunctions(Construct):
-    def __init__(
-        self,
-        scope: Construct,
-        construct_id_: str,
-        *,
-        config: StageConfig,
-        code: FunctionCode,
-        key: kms.IKey,
-        table: dynamodb.ITable,
-        search: SearchCollection,
-        cursor_secret: secretsmanager.ISecret,
-        environment: dict[str, str],
-    ) -> None:
+    def __init__(self, scope: Construct, construct_id_: str, props: MemoryProps) -> None:
         super().__init__(scope, construct_id_)
+        table, key = props.table, props.key
         self.by_operation: dict[ApiFunction, MemoryFunction] = {}
         for operation in API_FUNCTIONS:
-            fn = MemoryFunction(
+            fn = props.functions.build(
                 self,
                 construct_id(operation.name),
-                config=config,
-                code=code,
-                key=key,
-                handler=f"functions.api.{operation.name}.handler",
-                description=f"{operation.method} {operation.path}",
-                environment=environment,
-                timeout=Duration.seconds(29),  # API Gateway's own integration limit
-                snap_start=config.snap_start,
+                FunctionSpec(
+                    handler=f"functions.api.{operation.name}.handler",
+                    description=f"{operation.method} {operation.path}",
+                    snap_start=True,
+                ),
             )
             if not operation.public:
                 permissions.read_table(fn, table, key)
@@ -58,9 +44,17 @@ class ApiFunctions(Construct):
             if operation.embeds:
                 permissions.embed(fn)
             if operation.searches:
-                search.grant(fn.role, write=False)
+                props.search.grant(fn.role, write=False)
             if operation.signs_cursors:
-                permissions.read_secret(fn, cursor_secret, key)
+                permissions.read_secret(fn, props.cursor_secret, key)
             if operation.extracts:
-                permissions.converse(fn, config.converse_model)
+                permissions.converse(fn, props.config.converse_model)
             self.by_operation[operation] = fn
+
+    def start_jobs_on(self, machines: Mapping[JobKind, sfn.IStateMachine]) -> None:
+        """The operations that start jobs learn the machines (by job kind) and may start executions of them alone."""
+        by_kind = Stack.of(self).to_json_string({kind.value: sm.state_machine_arn for kind, sm in machines.items()})
+        for operation, fn in self.by_operation.items():
+            if operation.starts_jobs:
+                fn.function.add_environment(contract.env_name("job_state_machines"), by_kind)
+                fn.allow(["states:StartExecution"], [sm.state_machine_arn for sm in machines.values()])

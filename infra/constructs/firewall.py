@@ -57,6 +57,16 @@ def _visibility(name: str) -> waf.CfnWebACL.VisibilityConfigProperty:
     )
 
 
+def _blocking(name: str, priority: int, statement: waf.CfnWebACL.StatementProperty) -> waf.CfnWebACL.RuleProperty:
+    return waf.CfnWebACL.RuleProperty(
+        name=name,
+        priority=priority,
+        action=waf.CfnWebACL.RuleActionProperty(block={}),
+        statement=statement,
+        visibility_config=_visibility(name),
+    )
+
+
 def _managed(name: str, priority: int, excluded_to_count: list[str]) -> waf.CfnWebACL.RuleProperty:
     return waf.CfnWebACL.RuleProperty(
         name=name,
@@ -89,29 +99,25 @@ class ApiFirewall(Construct):
             description=f"Content-Length above {MAX_BODY_BYTES} bytes",
             regular_expression_list=[over_limit_pattern(MAX_BODY_BYTES)],
         )
-        size_rule = waf.CfnWebACL.RuleProperty(
-            name="BodyOverSizeLimit",
-            priority=0,
-            action=waf.CfnWebACL.RuleActionProperty(block={}),
-            statement=waf.CfnWebACL.StatementProperty(
+        size_rule = _blocking(
+            "BodyOverSizeLimit",
+            0,
+            waf.CfnWebACL.StatementProperty(
                 regex_pattern_set_reference_statement=waf.CfnWebACL.RegexPatternSetReferenceStatementProperty(
                     arn=self.pattern_set.attr_arn,
                     field_to_match=waf.CfnWebACL.FieldToMatchProperty(single_header={"Name": "content-length"}),
                     text_transformations=[waf.CfnWebACL.TextTransformationProperty(priority=0, type="NONE")],
                 )
             ),
-            visibility_config=_visibility("BodyOverSizeLimit"),
         )
-        rate_rule = waf.CfnWebACL.RuleProperty(
-            name="RatePerIp",
-            priority=1,
-            action=waf.CfnWebACL.RuleActionProperty(block={}),
-            statement=waf.CfnWebACL.StatementProperty(
+        rate_rule = _blocking(
+            "RatePerIp",
+            1,
+            waf.CfnWebACL.StatementProperty(
                 rate_based_statement=waf.CfnWebACL.RateBasedStatementProperty(
                     limit=RATE_LIMIT_PER_5_MINUTES_PER_IP, aggregate_key_type="IP"
                 )
             ),
-            visibility_config=_visibility("RatePerIp"),
         )
         self.web_acl = waf.CfnWebACL(
             self,

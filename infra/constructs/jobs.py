@@ -9,22 +9,20 @@ payload approaches the 256 KiB limit however large the user's memory is.
 
 from __future__ import annotations
 
-from aws_cdk import Duration, Stack
-from aws_cdk import aws_dynamodb as dynamodb
+from aws_cdk import Duration
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_stepfunctions as sfn
 from aws_cdk import aws_stepfunctions_tasks as tasks
 
-from agent_memory.domain.conversation_log import PREFIX
+from agent_memory import contract
 from agent_memory.domain.operations import PHASES, STEP_RETRY, JobKind, Phase
 from constructs import Construct
 from infra.config import StageConfig
 from infra.constructs import permissions
-from infra.constructs.code import FunctionCode
 from infra.constructs.encryption import encrypted_log_group
-from infra.constructs.function import MemoryFunction
-from infra.constructs.search import SearchCollection
+from infra.constructs.function import FunctionSpec, MemoryFunction
+from infra.constructs.props import MemoryProps
 
 # What each phase touches beyond the table: (embeds, converses, reads logs, search access: None | "read" | "write")
 PHASE_NEEDS: dict[Phase, tuple[bool, bool, bool, str | None]] = {
@@ -44,34 +42,14 @@ def camel(name: str) -> str:
 
 
 class JobOrchestration(Construct):
-    def __init__(
-        self,
-        scope: Construct,
-        construct_id: str,
-        *,
-        config: StageConfig,
-        code: FunctionCode,
-        key: kms.IKey,
-        table: dynamodb.ITable,
-        search: SearchCollection,
-        bucket: s3.IBucket,
-        environment: dict[str, str],
-    ) -> None:
+    def __init__(self, scope: Construct, construct_id: str, props: MemoryProps, *, bucket: s3.IBucket) -> None:
         super().__init__(scope, construct_id)
-        environment = {**environment, "AGENT_MEMORY_CONVERSATION_BUCKET": bucket.bucket_name}
+        config, key, table = props.config, props.key, props.table
+        environment = contract.environment(conversation_bucket=bucket.bucket_name)
 
         def function(name: str, description: str, timeout: Duration) -> MemoryFunction:
-            fn = MemoryFunction(
-                self,
-                f"{camel(name)}Step",
-                config=config,
-                code=code,
-                key=key,
-                handler=f"functions.jobs.{name}.handler",
-                description=description,
-                environment=environment,
-                timeout=timeout,
-            )
+            spec = FunctionSpec(f"functions.jobs.{name}.handler", description, timeout, environment=environment)
+            fn = props.functions.build(self, f"{camel(name)}Step", spec, name=f"Job{camel(name)}")
             permissions.read_table(fn, table, key)
             permissions.write_table(fn, table, key)
             return fn
@@ -88,9 +66,9 @@ class JobOrchestration(Construct):
             if converses:
                 permissions.converse(fn, config.converse_model)
             if reads_logs:
-                self._read_logs(fn, bucket, key)
+                permissions.read_logs(fn, bucket, key)
             if search_access is not None:
-                search.grant(fn.role, write=search_access == "write")
+                props.search.grant(fn.role, write=search_access == "write")
             self.functions[phase.module] = fn
 
         self.state_machines: dict[JobKind, sfn.StateMachine] = {
@@ -100,13 +78,6 @@ class JobOrchestration(Construct):
     def steps_of(self, kind: JobKind) -> list[MemoryFunction]:
         """The functions the state machine of `kind` invokes."""
         return [self.functions[name] for name in ("begin", *(p.module for p in PHASES[kind]), "finish", "fail")]
-
-    @staticmethod
-    def _read_logs(fn: MemoryFunction, bucket: s3.IBucket, key: kms.IKey) -> None:
-        fn.allow(["s3:GetObject"], [bucket.arn_for_objects(f"{PREFIX}/*")])
-        fn.allow(["s3:ListBucket"], [bucket.bucket_arn], {"StringLike": {"s3:prefix": [f"{PREFIX}/*"]}})
-        region = Stack.of(fn).region
-        fn.allow(["kms:Decrypt"], [key.key_arn], {"StringEquals": {"kms:ViaService": f"s3.{region}.amazonaws.com"}})
 
     def _task(self, scope: Construct, name: str, fn: MemoryFunction) -> tasks.LambdaInvoke:
         task = tasks.LambdaInvoke(

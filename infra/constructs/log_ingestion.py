@@ -3,41 +3,29 @@ queue with a dead-letter queue, and the ingest function reading that queue with 
 
 from __future__ import annotations
 
-from aws_cdk import Duration, RemovalPolicy, Stack
-from aws_cdk import aws_dynamodb as dynamodb
+from aws_cdk import Duration, RemovalPolicy
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_lambda_event_sources as sources
 from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_s3_notifications as notifications
 from aws_cdk import aws_sqs as sqs
 
+from agent_memory import contract
 from agent_memory.domain.conversation_log import PREFIX
 from constructs import Construct
-from infra.config import StageConfig
 from infra.constructs import permissions
-from infra.constructs.code import FunctionCode
 from infra.constructs.encryption import dead_letter_queue
-from infra.constructs.function import MemoryFunction
-from infra.constructs.search import SearchCollection
+from infra.constructs.function import FunctionSpec
+from infra.constructs.props import MemoryProps
 
 INGEST_TIMEOUT = Duration.minutes(5)
 MAX_RECEIVES = 5  # a message that failed this often (transient errors exhausted) moves to the dead-letter queue
 
 
 class LogIngestion(Construct):
-    def __init__(
-        self,
-        scope: Construct,
-        construct_id: str,
-        *,
-        config: StageConfig,
-        code: FunctionCode,
-        key: kms.IKey,
-        table: dynamodb.ITable,
-        search: SearchCollection,
-        environment: dict[str, str],
-    ) -> None:
+    def __init__(self, scope: Construct, construct_id: str, props: MemoryProps) -> None:
         super().__init__(scope, construct_id)
+        config, key = props.config, props.key
         removal = RemovalPolicy.RETAIN if config.retain_data else RemovalPolicy.DESTROY
         self.access_logs = s3.Bucket(
             self,
@@ -103,40 +91,28 @@ class LogIngestion(Construct):
             notifications.SqsDestination(self.queue),
             s3.NotificationKeyFilter(prefix=f"{PREFIX}/"),
         )
-        self.function = MemoryFunction(
+        self.function = fn = props.functions.build(
             self,
             "Ingest",
-            config=config,
-            code=code,
-            key=key,
-            handler="functions.ingest.conversation_logs.handler",
-            description="conversation logs from S3 into memories",
-            environment={
-                **environment,
-                "AGENT_MEMORY_INGEST_QUEUE_URL": self.queue.queue_url,
-                "AGENT_MEMORY_INGEST_DEAD_LETTER_URL": self.dead_letters.queue_url,
-            },
-            timeout=INGEST_TIMEOUT,
+            FunctionSpec(
+                handler="functions.ingest.conversation_logs.handler",
+                description="conversation logs from S3 into memories",
+                timeout=INGEST_TIMEOUT,
+                environment=contract.environment(
+                    ingest_queue_url=self.queue.queue_url, ingest_dead_letter_url=self.dead_letters.queue_url
+                ),
+            ),
+            name="LogIngest",
         )
-        fn = self.function
-        permissions.read_table(fn, table, key)
-        permissions.write_table(fn, table, key)
+        permissions.read_table(fn, props.table, key)
+        permissions.write_table(fn, props.table, key)
         permissions.embed(fn)
         permissions.converse(fn, config.converse_model)
-        search.grant(fn.role, write=False)
-        fn.allow(["s3:GetObject", "s3:GetObjectVersion"], [self.bucket.arn_for_objects(f"{PREFIX}/*")])
-        # Listing the logs' prefix is what makes S3 answer NoSuchKey (not AccessDenied) for a log deleted before it
-        # was read, and lets the function tell the two apart: a deleted log is skipped, a forbidden one rejected.
-        fn.allow(["s3:ListBucket"], [self.bucket.bucket_arn], {"StringLike": {"s3:prefix": [f"{PREFIX}/*"]}})
-        fn.allow(
-            ["kms:Decrypt"],
-            [key.key_arn],
-            {"StringEquals": {"kms:ViaService": f"s3.{Stack.of(self).region}.amazonaws.com"}},
-        )
+        props.search.grant(fn.role, write=False)
+        # A log deleted before it was read is skipped, a forbidden one rejected (see permissions.read_logs).
+        permissions.read_logs(fn, self.bucket, key, versions=True)
         # Continuations go back to the queue; rejected files straight to the dead-letter queue, with their reason.
-        fn.allow(["sqs:SendMessage"], [self.queue.queue_arn, self.dead_letters.queue_arn])
-        via_sqs = {"StringEquals": {"kms:ViaService": f"sqs.{Stack.of(self).region}.amazonaws.com"}}
-        fn.allow(["kms:GenerateDataKey", "kms:Decrypt"], [self.queue_key.key_arn], via_sqs)
+        permissions.send_to_queues(fn, [self.queue, self.dead_letters], self.queue_key)
         fn.function.add_event_source(
             sources.SqsEventSource(self.queue, batch_size=5, report_batch_item_failures=True, max_concurrency=10)
         )

@@ -3,42 +3,40 @@ topic, and a dashboard of the whole service."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
+import jsii
 from aws_cdk import Duration
 from aws_cdk import aws_apigateway as apigw
 from aws_cdk import aws_cloudwatch as cw
 from aws_cdk import aws_cloudwatch_actions as actions
-from aws_cdk import aws_dynamodb as dynamodb
-from aws_cdk import aws_kms as kms
+from aws_cdk import aws_iam as iam
 from aws_cdk import aws_sns as sns
 from aws_cdk import aws_sns_subscriptions as subscriptions
 from aws_cdk import aws_sqs as sqs
 
-from constructs import Construct
-from infra.config import StageConfig
-from infra.constructs.function import MemoryFunction
+from agent_memory.contract import METRIC_NAMESPACE, SERVICE_NAME
+from constructs import Construct, IValidation
+from infra.constructs.props import MemoryProps
 
 FIVE_MINUTES = Duration.minutes(5)
 DEAD_LETTER_MEANING = {
     "StreamDeadLetters": "Stream records the indexer gave up on: search is missing writes until a reindex or redrive",
     "IngestDeadLetters": "Conversation logs rejected (reason in the message) or failing after retries",
 }
+DeadLetters = dict[str, sqs.IQueue]  # by alarm name (DEAD_LETTER_MEANING says what each holds)
 
 
 class Monitoring(Construct):
     def __init__(
-        self,
-        scope: Construct,
-        construct_id: str,
-        *,
-        config: StageConfig,
-        key: kms.IKey,
-        functions: dict[str, MemoryFunction],
-        api: apigw.RestApi,
-        table: dynamodb.ITable,
-        dead_letters: dict[str, sqs.IQueue],
+        self, scope: Construct, construct_id: str, props: MemoryProps, *, api: apigw.RestApi, dead_letters: DeadLetters
     ) -> None:
+        """Alarms on every function the factory built (by the name it built it under), the API, and `dead_letters`."""
         super().__init__(scope, construct_id)
-        self.topic = sns.Topic(self, "Alarms", display_name=f"agent-memory {config.name} alarms", master_key=key)
+        config, table, functions = props.config, props.table, dict(props.functions.built)
+        # A function built after this construct would have no alarms: synthesis refuses it.
+        self.node.add_validation(_Unwatched(functions, props.functions.built))
+        self.topic = sns.Topic(self, "Alarms", display_name=f"agent-memory {config.name} alarms", master_key=props.key)
         self.topic.add_to_resource_policy(_deny_insecure_transport(self.topic))
         if config.alarm_email:
             self.topic.add_subscription(subscriptions.EmailSubscription(config.alarm_email))
@@ -108,7 +106,7 @@ class Monitoring(Construct):
             cw.GraphWidget(
                 title="Keys and stream",
                 left=[
-                    cw.Metric(namespace="AgentMemory", metric_name=name, dimensions_map={"service": "agent-memory"},
+                    cw.Metric(namespace=METRIC_NAMESPACE, metric_name=name, dimensions_map={"service": SERVICE_NAME},
                               statistic="Sum", period=FIVE_MINUTES)
                     for name in ("KeysAllowed", "KeysDenied", "StreamRecordsIndexed", "StreamRecordsDeleted",
                                  "LogMessagesIngested", "LogMemoriesSaved", "LogLinesMalformed", "LogObjectsGone")
@@ -137,9 +135,17 @@ class Monitoring(Construct):
         )
 
 
-def _deny_insecure_transport(topic: sns.ITopic) -> object:
-    from aws_cdk import aws_iam as iam
+@jsii.implements(IValidation)
+class _Unwatched:
+    def __init__(self, watched: Collection[str], built: Collection[str]) -> None:
+        self._watched, self._built = watched, built
 
+    def validate(self) -> list[str]:
+        late = sorted(set(self._built) - set(self._watched))
+        return [f"built after Monitoring, so without alarms: {', '.join(late)}"] if late else []
+
+
+def _deny_insecure_transport(topic: sns.ITopic) -> iam.PolicyStatement:
     return iam.PolicyStatement(
         effect=iam.Effect.DENY,
         principals=[iam.AnyPrincipal()],

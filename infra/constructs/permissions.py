@@ -5,10 +5,13 @@ from __future__ import annotations
 from aws_cdk import Stack
 from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_kms as kms
+from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_secretsmanager as secretsmanager
+from aws_cdk import aws_sqs as sqs
 
 from agent_memory.adapters.aws.bedrock import TITAN_V2
 from agent_memory.adapters.aws.dynamo import schema
+from agent_memory.domain.conversation_log import PREFIX
 from infra.bedrock_models import converse_model
 from infra.constructs.function import MemoryFunction
 
@@ -69,3 +72,17 @@ def converse(fn: MemoryFunction, model_id: str) -> None:
 def read_secret(fn: MemoryFunction, secret: secretsmanager.ISecret, key: kms.IKey) -> None:
     fn.allow(["secretsmanager:GetSecretValue"], [secret.secret_arn])
     fn.allow(["kms:Decrypt"], [key.key_arn], _via("secretsmanager", Stack.of(fn)))
+
+
+def read_logs(fn: MemoryFunction, bucket: s3.IBucket, key: kms.IKey, *, versions: bool = False) -> None:
+    """The conversation logs under their prefix (with their versions if `versions`), and nothing else in the bucket.
+    Listing the prefix is what makes S3 answer NoSuchKey (not AccessDenied) for a log deleted before it was read."""
+    fn.allow(["s3:GetObject", *(["s3:GetObjectVersion"] if versions else [])], [bucket.arn_for_objects(f"{PREFIX}/*")])
+    fn.allow(["s3:ListBucket"], [bucket.bucket_arn], {"StringLike": {"s3:prefix": [f"{PREFIX}/*"]}})
+    fn.allow(["kms:Decrypt"], [key.key_arn], _via("s3", Stack.of(fn)))
+
+
+def send_to_queues(fn: MemoryFunction, queues: list[sqs.IQueue], key: kms.IKey) -> None:
+    """Sends to `queues` (encrypted with `key`)."""
+    fn.allow(["sqs:SendMessage"], [queue.queue_arn for queue in queues])
+    fn.allow(["kms:GenerateDataKey", "kms:Decrypt"], [key.key_arn], _via("sqs", Stack.of(fn)))

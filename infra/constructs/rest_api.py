@@ -5,24 +5,25 @@ from __future__ import annotations
 
 from aws_cdk import Duration
 from aws_cdk import aws_apigateway as apigw
-from aws_cdk import aws_kms as kms
 
+from agent_memory.contract import API_KEY_HEADER, PROBLEM_MEDIA_TYPE, problem_type
 from constructs import Construct
 from infra.catalog import ApiFunction
-from infra.config import StageConfig
 from infra.constructs.encryption import encrypted_log_group
 from infra.constructs.function import MemoryFunction
+from infra.constructs.props import MemoryProps
 
-API_KEY_HEADER = "X-API-Key"
-PROBLEM_HEADERS = {"Content-Type": "'application/problem+json'"}
+PROBLEM_HEADERS = {"Content-Type": f"'{PROBLEM_MEDIA_TYPE}'"}
 MESSAGE = "$context.error.messageString"
+
+UNAUTHENTICATED = ("401", "unauthenticated", "Missing or invalid API key")
+AUTHORIZER_UNAVAILABLE = ("503", "authorizer_unavailable", "Authorization temporarily unavailable",
+                          "The key could not be checked; retry shortly.")  # fmt: skip
 
 # (gateway response, status, code, title, detail): API Gateway's own refusals, in the functions' error format.
 GATEWAY_PROBLEMS = [
-    (apigw.ResponseType.UNAUTHORIZED, "401", "unauthenticated", "Missing or invalid API key",
-     "Send a valid API key in the X-API-Key header."),
-    (apigw.ResponseType.ACCESS_DENIED, "401", "unauthenticated", "Missing or invalid API key",
-     "$context.authorizer.reason"),
+    (apigw.ResponseType.UNAUTHORIZED, *UNAUTHENTICATED, f"Send a valid API key in the {API_KEY_HEADER} header."),
+    (apigw.ResponseType.ACCESS_DENIED, *UNAUTHENTICATED, "$context.authorizer.reason"),
     (apigw.ResponseType.INVALID_API_KEY, "403", "key_not_metered", "Key not in a usage plan",
      "This API key is not attached to a usage plan; ask the operator to attach it."),
     (apigw.ResponseType.THROTTLED, "429", "rate_limited", "Too many requests",
@@ -34,10 +35,8 @@ GATEWAY_PROBLEMS = [
     (apigw.ResponseType.WAF_FILTERED, "403", "request_blocked", "Request blocked",
      "The request was blocked by the API's firewall rules (size, rate or a known-bad pattern)."),
     (apigw.ResponseType.BAD_REQUEST_PARAMETERS, "422", "invalid_input", "Invalid input", MESSAGE),
-    (apigw.ResponseType.AUTHORIZER_FAILURE, "503", "authorizer_unavailable", "Authorization temporarily unavailable",
-     "The key could not be checked; retry shortly."),
-    (apigw.ResponseType.AUTHORIZER_CONFIGURATION_ERROR, "503", "authorizer_unavailable",
-     "Authorization temporarily unavailable", "The key could not be checked; retry shortly."),
+    (apigw.ResponseType.AUTHORIZER_FAILURE, *AUTHORIZER_UNAVAILABLE),
+    (apigw.ResponseType.AUTHORIZER_CONFIGURATION_ERROR, *AUTHORIZER_UNAVAILABLE),
     (apigw.ResponseType.DEFAULT_4_XX, None, "request_refused", "Request refused", MESSAGE),
     (apigw.ResponseType.DEFAULT_5_XX, None, "gateway_error", "Gateway error", MESSAGE),
 ]  # fmt: skip
@@ -46,7 +45,7 @@ GATEWAY_PROBLEMS = [
 def problem_template(status: str | None, code: str, title: str, detail: str) -> str:
     """A problem document as a mapping template. `$context.error.messageString` is already a quoted JSON string."""
     fields = [
-        f'"type": "urn:agent-memory:problem:{code}"',
+        f'"type": "{problem_type(code)}"',
         f'"title": "{title}"',
         *([f'"status": {int(status)}'] if status else []),
         f'"detail": {detail}' if detail == MESSAGE else f'"detail": "{detail}"',
@@ -60,14 +59,14 @@ class RestApi(Construct):
         self,
         scope: Construct,
         construct_id: str,
+        props: MemoryProps,
         *,
-        config: StageConfig,
-        key: kms.IKey,
         authorizer_function: MemoryFunction,
         functions: dict[ApiFunction, MemoryFunction],
     ) -> None:
         super().__init__(scope, construct_id)
-        self.access_logs = encrypted_log_group(self, "AccessLogs", config=config, key=key)
+        config = props.config
+        self.access_logs = encrypted_log_group(self, "AccessLogs", config=config, key=props.key)
         self.api = apigw.RestApi(
             self,
             "Api",

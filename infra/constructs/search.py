@@ -1,11 +1,16 @@
 """The OpenSearch Serverless vector collection: encryption (the stack's key), network and data-access policies, and
-the index created at deploy time by a custom resource that uses the adapter's own mapping."""
+the index created at deploy time by a custom resource that uses the adapter's own mapping.
+
+The data access policy is rendered at synthesis from every grant made until then, so a grant can come at any point
+of the stack's composition."""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 
-from aws_cdk import CustomResource, RemovalPolicy, Stack
+import jsii
+from aws_cdk import CustomResource, IResolveContext, IStringProducer, Lazy, RemovalPolicy, Stack
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_lambda as lambda_
@@ -81,21 +86,29 @@ class SearchCollection(Construct):
             self.collection.add_resource_dependency(self.group)
         # Prod keeps its collection (and what it needs to be read) when the stack is deleted, as it keeps the table.
         removal = RemovalPolicy.RETAIN if config.retain_data else RemovalPolicy.DESTROY
-        for resource in (encryption, network, self.collection, *([self.group] if self.group else [])):
-            resource.apply_removal_policy(removal)
+        for kept in (encryption, network, self.collection, *([self.group] if self.group else [])):
+            kept.apply_removal_policy(removal)
         self.endpoint = self.collection.attr_collection_endpoint
         self.arn = self.collection.attr_arn
+        self.config = config
+        self.key = key
         self._readers: list[iam.IRole] = []
         self._writers: list[iam.IRole] = []
-        self._access: aoss.CfnAccessPolicy | None = None
+        self.access = aoss.CfnAccessPolicy(
+            self,
+            "DataAccess",
+            name=f"{self.name}-data",
+            type="data",
+            policy=Lazy.uncached_string(_Produce(self._access_rules), display_hint="DataAccessPolicy"),
+        )
 
     def grant(self, role: iam.IRole, *, write: bool) -> None:
         """IAM lets the role call the collection; the data access policy decides what it may do with the index."""
         role.add_to_principal_policy(iam.PolicyStatement(actions=["aoss:APIAccessAll"], resources=[self.arn]))
         (self._writers if write else self._readers).append(role)
 
-    def seal_access(self) -> aoss.CfnAccessPolicy:
-        """The data access policy, written once every function has been granted what it needs."""
+    def _access_rules(self) -> str:
+        """The data access policy of the grants made so far: readers, then writers (an empty group is left out)."""
 
         def rule(roles: list[iam.IRole], permissions: list[str]) -> dict[str, object]:
             return {
@@ -108,14 +121,12 @@ class SearchCollection(Construct):
             for roles, perms in ((self._readers, READ_PERMISSIONS), (self._writers, WRITE_PERMISSIONS))
             if roles
         ]
-        self._access = aoss.CfnAccessPolicy(
-            self, "DataAccess", name=f"{self.name}-data", type="data", policy=Stack.of(self).to_json_string(rules)
-        )
-        return self._access
+        return Stack.of(self).to_json_string(rules)
 
-    def create_index_with(self, on_event: lambda_.IFunction, config: StageConfig, key: kms.IKey) -> CustomResource:
+    def create_index_with(self, on_event: lambda_.IFunction) -> CustomResource:
         """Runs `on_event` (the deploy/search_index function) through the CDK Provider framework."""
-        provider_logs = encrypted_log_group(self, "ProviderLogs", config=config, key=key)
+        config = self.config
+        provider_logs = encrypted_log_group(self, "ProviderLogs", config=config, key=self.key)
         provider = cr.Provider(self, "IndexProvider", on_event_handler=on_event, log_group=provider_logs)
         resource = CustomResource(
             self,
@@ -125,7 +136,17 @@ class SearchCollection(Construct):
             properties={"IndexName": INDEX_NAME, "Collection": self.name, "Dimensions": str(config.titan_dimensions)},
         )
         resource.node.add_dependency(self.collection)
-        assert self._access is not None, "seal_access() first: the index creator needs its data access"
-        resource.node.add_dependency(self._access)
+        resource.node.add_dependency(self.access)  # the index creator needs its data access first
         self.provider = provider
         return resource
+
+
+@jsii.implements(IStringProducer)
+class _Produce:
+    """Calls `produce` at every resolution (uncached): a grant made after a first look is never lost."""
+
+    def __init__(self, produce: Callable[[], str]) -> None:
+        self._produce = produce
+
+    def produce(self, context: IResolveContext) -> str:
+        return self._produce()

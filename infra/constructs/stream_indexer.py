@@ -3,51 +3,35 @@
 from __future__ import annotations
 
 from aws_cdk import Duration
-from aws_cdk import aws_dynamodb as dynamodb
-from aws_cdk import aws_kms as kms
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_lambda_event_sources as sources
 
 from constructs import Construct
-from infra.config import StageConfig
-from infra.constructs.code import FunctionCode
 from infra.constructs.encryption import dead_letter_queue
-from infra.constructs.function import MemoryFunction
-from infra.constructs.search import SearchCollection
+from infra.constructs.function import FunctionSpec
+from infra.constructs.props import MemoryProps
 
 
 class StreamIndexer(Construct):
-    def __init__(
-        self,
-        scope: Construct,
-        construct_id: str,
-        *,
-        config: StageConfig,
-        code: FunctionCode,
-        key: kms.IKey,
-        table: dynamodb.ITable,
-        search: SearchCollection,
-        environment: dict[str, str],
-    ) -> None:
+    def __init__(self, scope: Construct, construct_id: str, props: MemoryProps) -> None:
         super().__init__(scope, construct_id)
         # Records that still fail after the retries: their metadata waits here for a reindex or a redrive.
-        self.dead_letters = dead_letter_queue(self, "DeadLetters", key)
-        self.function = MemoryFunction(
+        self.dead_letters = dead_letter_queue(self, "DeadLetters", props.key)
+        self.function = props.functions.build(
             self,
             "Indexer",
-            config=config,
-            code=code,
-            key=key,
-            handler="functions.streams.indexer.handler",
-            description="DynamoDB stream to the OpenSearch index",
-            environment=environment,
-            timeout=Duration.minutes(2),
+            FunctionSpec(
+                handler="functions.streams.indexer.handler",
+                description="DynamoDB stream to the OpenSearch index",
+                timeout=Duration.minutes(2),
+            ),
+            name="StreamIndexer",
         )
         # The event source mapping grants the stream reads and the dead-letter sends it performs with this role.
-        search.grant(self.function.role, write=True)
+        props.search.grant(self.function.role, write=True)
         self.function.function.add_event_source(
             sources.DynamoEventSource(
-                table,
+                props.table,
                 starting_position=lambda_.StartingPosition.TRIM_HORIZON,
                 batch_size=100,
                 max_batching_window=Duration.seconds(1),

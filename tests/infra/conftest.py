@@ -43,6 +43,16 @@ def synthesize(stage: str, tmp_path_factory: pytest.TempPathFactory, **context: 
     return Synthesized(stack, Template.from_stack(stack))
 
 
+def props_only(stage: str = "dev") -> Any:
+    """A stack holding only what the constructs share (`MemoryProps`), for constructs tested on their own."""
+    from aws_cdk import App, Stack
+    from infra.config import STAGES
+    from infra.constructs.props import MemoryProps
+
+    stack = Stack(App(context=NO_BUNDLING), "PropsOnly")
+    return MemoryProps.create(stack, STAGES[stage])
+
+
 @pytest.fixture(scope="session")
 def dev(tmp_path_factory: pytest.TempPathFactory) -> Synthesized:
     return synthesize("dev", tmp_path_factory)
