@@ -1,6 +1,6 @@
 """DELETE /v1/memories/{memory_id}: forget one memory."""
 
-from agent_memory.http.lambda_app import api_handler
+from agent_memory.entry.api import api_handler
 from agent_memory.http.routers.memories import delete
 
 handler = api_handler(delete)

@@ -1,6 +1,6 @@
 """GET /v1/settings/memory: the tenant's memory settings."""
 
-from agent_memory.http.lambda_app import api_handler
+from agent_memory.entry.api import api_handler
 from agent_memory.http.routers.settings import read
 
 handler = api_handler(read)

@@ -1,6 +1,6 @@
 """GET /v1/memories: a user's memories, newest first."""
 
-from agent_memory.http.lambda_app import api_handler
+from agent_memory.entry.api import api_handler
 from agent_memory.http.routers.memories import listing
 
 handler = api_handler(listing)

@@ -1,6 +1,6 @@
 """PUT /v1/settings/memory: change the tenant's memory settings."""
 
-from agent_memory.http.lambda_app import api_handler
+from agent_memory.entry.api import api_handler
 from agent_memory.http.routers.settings import write
 
 handler = api_handler(write)

@@ -1,6 +1,6 @@
 """GET /v1/memories/{memory_id}/related: the closest memories in meaning."""
 
-from agent_memory.http.lambda_app import api_handler
+from agent_memory.entry.api import api_handler
 from agent_memory.http.routers.search import related
 
 handler = api_handler(related)

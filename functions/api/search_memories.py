@@ -1,6 +1,6 @@
 """GET /v1/memories/search: find memories by meaning and keyword."""
 
-from agent_memory.http.lambda_app import api_handler
+from agent_memory.entry.api import api_handler
 from agent_memory.http.routers.search import search
 
 handler = api_handler(search)

@@ -1,5 +1,5 @@
 """First state of every job: the operation turns from queued to running."""
 
-from agent_memory.job_handlers import begin_handler as handler
+from agent_memory.entry.jobs import begin_handler as handler
 
 __all__ = ["handler"]

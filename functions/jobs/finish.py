@@ -1,5 +1,5 @@
 """Last state of every job: the operation succeeds and its lock is released."""
 
-from agent_memory.job_handlers import finish_handler as handler
+from agent_memory.entry.jobs import finish_handler as handler
 
 __all__ = ["handler"]

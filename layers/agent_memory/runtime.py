@@ -20,15 +20,15 @@ if TYPE_CHECKING:
     from agent_memory.adapters.aws.dynamo import DynamoStores
     from agent_memory.adapters.aws.dynamo.memories import DynamoMemories
     from agent_memory.adapters.aws.dynamo.operations import DynamoOperations
-    from agent_memory.adapters.aws.log_ingest import S3LogIngest
     from agent_memory.adapters.aws.opensearch_index import OpenSearchIndex
-    from agent_memory.adapters.aws.stream_indexer import StreamIndexer
     from agent_memory.adapters.local.events import InProcessEventPublisher
-    from agent_memory.adapters.local.job_worker import LocalJobWorker
     from agent_memory.adapters.local.sqlite import SqliteStores
     from agent_memory.adapters.local.sqlite.memories import SqliteMemories
     from agent_memory.adapters.local.sqlite.operations import SqliteOperations
     from agent_memory.domain.cursor import CursorCodec
+    from agent_memory.entry.local_worker import LocalJobWorker
+    from agent_memory.entry.log_ingest import S3LogIngest
+    from agent_memory.entry.stream_indexer import StreamIndexer
     from agent_memory.ports import (
         ConversationArchive,
         Curator,
@@ -197,7 +197,7 @@ class Runtime:
 
     @cached_property
     def stream_indexer(self) -> StreamIndexer:
-        from agent_memory.adapters.aws.stream_indexer import StreamIndexer
+        from agent_memory.entry.stream_indexer import StreamIndexer
 
         return StreamIndexer(self.opensearch)
 
@@ -252,7 +252,7 @@ class Runtime:
 
     @cached_property
     def log_ingest(self) -> S3LogIngest:
-        from agent_memory.adapters.aws.log_ingest import S3LogIngest
+        from agent_memory.entry.log_ingest import S3LogIngest
 
         return S3LogIngest(
             lambda: self.aws_client("s3"),
@@ -319,8 +319,8 @@ class Runtime:
     @cached_property
     def worker(self) -> LocalJobWorker:
         """The background thread that runs jobs in the local process (started on first use)."""
-        from agent_memory.adapters.local.job_worker import LocalJobWorker
         from agent_memory.adapters.local.sqlite.operations import SqliteOperations
+        from agent_memory.entry.local_worker import LocalJobWorker
 
         store = self.operation_store
         assert isinstance(store, SqliteOperations)

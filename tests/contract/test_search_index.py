@@ -11,7 +11,6 @@ from typing import Any
 import pytest
 
 from agent_memory.adapters.aws.opensearch_index import OpenSearchIndex, client_for
-from agent_memory.adapters.aws.stream_indexer import StreamIndexer
 from agent_memory.adapters.local.embedders import HashingEmbedder
 from agent_memory.adapters.local.search_index import SqliteSearchIndex
 from agent_memory.adapters.local.sqlite import open_stores
@@ -19,6 +18,7 @@ from agent_memory.adapters.local.sqlite.memories import SqliteMemories
 from agent_memory.domain.errors import EmbeddingMismatch
 from agent_memory.domain.ids import UlidGenerator
 from agent_memory.domain.models import HistoryEntry, HistoryEvent, Memory, MemoryFilter, Owner, Source
+from agent_memory.entry.stream_indexer import StreamIndexer
 from tests.aws_support import REGION, TABLE, StreamFedIndex, StreamPump, dynamo_table
 from tests.opensearch_server import LoopbackOpenSearch
 

@@ -19,10 +19,10 @@ import pytest
 from moto import mock_aws
 from moto.awslambda.models import LambdaFunction
 
-from agent_memory import entrypoints
 from agent_memory.adapters.aws.step_functions import StepFunctionsLauncher
 from agent_memory.domain.models import MemoryFilter, NewMemory, Owner
 from agent_memory.domain.operations import JobKind, OperationStatus
+from agent_memory.entry import shared
 from agent_memory.invoke import LocalContext
 from agent_memory.runtime import Runtime
 from agent_memory.services.jobs.steps import run_to_end
@@ -109,7 +109,7 @@ def deployed(dev: Synthesized, monkeypatch: pytest.MonkeyPatch) -> Iterator[tupl
             runtime.__dict__["job_runner"] = StepFunctionsLauncher(
                 lambda: boto3.client("stepfunctions", region_name=REGION), deployment.machines
             )
-            monkeypatch.setattr(entrypoints, "shared_runtime", lambda: runtime)
+            monkeypatch.setattr(shared, "shared_runtime", lambda: runtime)
             monkeypatch.setattr(LambdaFunction, "invoke", lambda fn, *args: deployment.invoke(fn, *args))
             yield runtime, deployment
 
@@ -230,7 +230,7 @@ def test_given_a_step_that_fails_when_the_execution_runs_then_catch_marks_the_op
     assert failed.status is OperationStatus.FAILED
     assert failed.error == "ModelOutputInvalid: the model gave no valid decide_merge answer twice"
     monkeypatch.undo()
-    monkeypatch.setattr(entrypoints, "shared_runtime", lambda: runtime)
+    monkeypatch.setattr(shared, "shared_runtime", lambda: runtime)
     monkeypatch.setattr(LambdaFunction, "invoke", lambda fn, *args: deployment.invoke(fn, *args))
     retry, created = runtime.operations.start("acme", "alice", JobKind.OPTIMIZE, {})
     assert created and execution_of(retry.id, deployment.machines["optimize"])["status"] == "SUCCEEDED"

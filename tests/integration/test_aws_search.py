@@ -38,10 +38,10 @@ def stream_handler(monkeypatch):
     """The stream indexer Lambda, bound to an aws runtime on moto + loopback OpenSearch."""
     import functions.streams.indexer as module
 
-    from agent_memory import entrypoints
+    from agent_memory.entry import shared
 
     with aws_runtime() as (runtime, server):
-        monkeypatch.setattr(entrypoints, "shared_runtime", lambda: runtime)
+        monkeypatch.setattr(shared, "shared_runtime", lambda: runtime)
         yield module.handler, runtime, server
 
 

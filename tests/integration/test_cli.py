@@ -130,7 +130,7 @@ def test_invoke_names_a_missing_dependency_rather_than_calling_the_function_unkn
     for loaded in list(sys.modules):
         if loaded.startswith("aws_lambda_powertools"):
             monkeypatch.setitem(sys.modules, loaded, None)
-        elif loaded.startswith(("functions", "agent_memory.observability", "agent_memory.http.lambda_app")):
+        elif loaded.startswith(("functions", "agent_memory.observability", "agent_memory.entry.api")):
             monkeypatch.delitem(sys.modules, loaded)
     monkeypatch.setitem(sys.modules, "aws_lambda_powertools", None)
     # When a real function is invoked

@@ -9,9 +9,9 @@ from dataclasses import dataclass
 
 import pytest
 
-from agent_memory.adapters.local.job_worker import LocalJobWorker
 from agent_memory.domain.clock import utcnow
 from agent_memory.domain.operations import JobKind, Operation, OperationStatus
+from agent_memory.entry.local_worker import LocalJobWorker
 from agent_memory.runtime import Runtime
 from tests.conftest import Api
 

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from agent_memory import entrypoints
-from agent_memory.adapters.aws.index_deployment import on_event
 from agent_memory.domain.errors import SearchUnavailable
+from agent_memory.entry import shared
+from agent_memory.entry.index_deployment import on_event
 from agent_memory.invoke import LocalContext, load_handler
 from tests.aws_support import aws_runtime
 
@@ -24,7 +24,7 @@ def _event(name: str) -> dict:
 def deployment(monkeypatch):
     with aws_runtime() as (runtime, server):
         server.collection.indexes.clear()  # a collection as CloudFormation hands it over: no index yet
-        monkeypatch.setattr(entrypoints, "shared_runtime", lambda: runtime)
+        monkeypatch.setattr(shared, "shared_runtime", lambda: runtime)
         yield runtime, server
 
 

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from agent_memory import local_ingest
 from agent_memory.cli import main
 from agent_memory.domain.errors import StoreUnavailable
+from agent_memory.entry import local_ingest
 from agent_memory.services.ingestion import IngestionService
 
 PLACES = "Lisbon Berlin Oslo Kyoto Lima Austin Porto Turin Quito Hanoi Accra Perth Cairo Dakar Seoul Dublin".split()

@@ -8,10 +8,10 @@ from typing import Any
 
 import pytest
 
-from agent_memory import entrypoints
 from agent_memory.domain.models import NewMemory
 from agent_memory.domain.operations import JobKind, Operation
-from agent_memory.job_handlers import reported_error
+from agent_memory.entry import shared
+from agent_memory.entry.jobs import reported_error
 from tests.aws_support import aws_runtime
 from tests.integration.test_lambda_handlers import body_of, call, load_event
 
@@ -30,7 +30,7 @@ class Recorder:
 def runtime(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
     with aws_runtime() as (rt, _):
         rt.__dict__["job_runner"] = Recorder()
-        monkeypatch.setattr(entrypoints, "shared_runtime", lambda: rt)
+        monkeypatch.setattr(shared, "shared_runtime", lambda: rt)
         yield rt
 
 

@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 from infra.catalog import API_FUNCTIONS
 
-from agent_memory import entrypoints
 from agent_memory.domain.models import Scope
+from agent_memory.entry import shared
 from agent_memory.invoke import LocalContext, load_handler
 from agent_memory.services.keys import hash_key
 from tests.aws_support import aws_runtime
@@ -41,7 +41,7 @@ def body_of(response: dict[str, Any]) -> Any:
 @pytest.fixture
 def runtime(monkeypatch) -> Iterator[Any]:
     with aws_runtime() as (rt, _):
-        monkeypatch.setattr(entrypoints, "shared_runtime", lambda: rt)
+        monkeypatch.setattr(shared, "shared_runtime", lambda: rt)
         yield rt
 
 

@@ -11,8 +11,8 @@ from typing import Any
 import boto3
 import pytest
 
-from agent_memory import entrypoints
 from agent_memory.domain.models import MemoryFilter, Owner
+from agent_memory.entry import shared
 from agent_memory.invoke import LocalContext, load_handler
 from tests.aws_support import REGION, aws_runtime
 
@@ -81,7 +81,7 @@ class Pipeline:
 @pytest.fixture
 def pipeline(monkeypatch) -> Iterator[Pipeline]:
     with aws_runtime() as (runtime, _):
-        monkeypatch.setattr(entrypoints, "shared_runtime", lambda: runtime)
+        monkeypatch.setattr(shared, "shared_runtime", lambda: runtime)
         yield Pipeline(runtime)
 
 

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from agent_memory import entrypoints
+from agent_memory.entry import shared
 from tests.aws_support import aws_runtime
 from tests.integration.test_log_ingest_aws import Pipeline
 
@@ -20,7 +20,7 @@ def said(content: str, **extra: object) -> str:
 @pytest.fixture
 def pipeline(monkeypatch) -> Iterator[Pipeline]:
     with aws_runtime() as (runtime, _):
-        monkeypatch.setattr(entrypoints, "shared_runtime", lambda: runtime)
+        monkeypatch.setattr(shared, "shared_runtime", lambda: runtime)
         yield Pipeline(runtime)
 
 

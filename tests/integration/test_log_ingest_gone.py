@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError
 
-from agent_memory import entrypoints
-from agent_memory.adapters.aws.log_ingest import S3LogIngest
+from agent_memory.entry import shared
+from agent_memory.entry.log_ingest import S3LogIngest
 from tests.aws_support import aws_runtime
 from tests.integration.test_log_ingest_aws import BUCKET, Pipeline, jsonl
 
@@ -22,7 +22,7 @@ KEY = "conversations/acme/alice/gone.jsonl"
 @pytest.fixture
 def logs(monkeypatch) -> Iterator[Pipeline]:
     with aws_runtime() as (runtime, _):
-        monkeypatch.setattr(entrypoints, "shared_runtime", lambda: runtime)
+        monkeypatch.setattr(shared, "shared_runtime", lambda: runtime)
         yield Pipeline(runtime)
 
 

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from agent_memory.adapters.local.job_worker import LocalJobWorker
+from agent_memory.entry.local_worker import LocalJobWorker
 from agent_memory.runtime import Runtime
 from tests.conftest import Api
 

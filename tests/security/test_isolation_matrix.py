@@ -17,9 +17,9 @@ import pytest
 from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 
-from agent_memory.adapters.local.job_worker import LocalJobWorker
 from agent_memory.domain.models import MemoryFilter, NewMemory, Owner, Scope
 from agent_memory.domain.operations import JobKind
+from agent_memory.entry.local_worker import LocalJobWorker
 from agent_memory.http.app import create_app, default_routers
 from agent_memory.http.job_schemas import OperationOut
 from agent_memory.http.schemas import HistoryEntryOut, MemoryOut, MemorySettingsOut

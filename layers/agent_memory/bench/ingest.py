@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from agent_memory.config import Config
-from agent_memory.local_ingest import LocalIngest
+from agent_memory.entry.local_ingest import LocalIngest
 from agent_memory.runtime import Runtime
 
 TENANT = "bench"

@@ -11,9 +11,9 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from agent_memory import entrypoints
 from agent_memory.domain import errors, operations
 from agent_memory.domain.operations import Phase
+from agent_memory.entry import shared
 from agent_memory.observability import Handler, lambda_entry, logger
 
 SAFETY_SECONDS = 10.0  # a step stops taking new work this long before its function's timeout
@@ -36,7 +36,7 @@ def _state(parsed: StepState, done: bool) -> dict[str, Any]:
 
 def begin(event: dict[str, Any], context: Any) -> dict[str, Any]:
     state = StepState.model_validate(event)
-    entrypoints.shared_runtime().job_steps.begin(state.tenant, state.operation_id)
+    shared.shared_runtime().job_steps.begin(state.tenant, state.operation_id)
     return _state(state, False)
 
 
@@ -47,7 +47,7 @@ def phase_step(phase: Phase) -> Handler:
         def seconds_left() -> float:
             return float(context.get_remaining_time_in_millis()) / 1000 - SAFETY_SECONDS
 
-        done = entrypoints.shared_runtime().job_steps.step(state.tenant, state.operation_id, phase, seconds_left)
+        done = shared.shared_runtime().job_steps.step(state.tenant, state.operation_id, phase, seconds_left)
         logger.info("job step", extra={"phase": phase.value, "done": done})
         return _state(state, done)
 
@@ -56,7 +56,7 @@ def phase_step(phase: Phase) -> Handler:
 
 def finish(event: dict[str, Any], context: Any) -> dict[str, Any]:
     state = StepState.model_validate(event)
-    entrypoints.shared_runtime().job_steps.finish(state.tenant, state.operation_id)
+    shared.shared_runtime().job_steps.finish(state.tenant, state.operation_id)
     return _state(state, True)
 
 
@@ -80,7 +80,7 @@ def reported_error(error: dict[str, Any]) -> str:
 def fail(event: dict[str, Any], context: Any) -> dict[str, Any]:
     state = FailedState.model_validate(event)
     text = reported_error(state.error)
-    entrypoints.shared_runtime().job_steps.fail(state.tenant, state.operation_id, text)
+    shared.shared_runtime().job_steps.fail(state.tenant, state.operation_id, text)
     logger.warning("job failed", extra={"error": text})
     return _state(state, True)
 

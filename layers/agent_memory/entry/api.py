@@ -15,10 +15,10 @@ from mangum import Mangum
 from mangum.adapter import DEFAULT_TEXT_MIME_TYPES
 
 import agent_memory.http.lean_imports  # noqa: F401  (before any route is built)
-from agent_memory import entrypoints
 from agent_memory.contract import REQUEST_ID_HEADER
 from agent_memory.domain.errors import Unauthenticated
 from agent_memory.domain.models import Principal
+from agent_memory.entry import shared
 from agent_memory.http.app import create_app
 from agent_memory.http.deps import get_principal
 from agent_memory.http.errors import PROBLEM_MEDIA_TYPE
@@ -38,7 +38,7 @@ def principal_from_authorizer(request: Request) -> Principal:
 
 
 def api_handler(router: APIRouter) -> Handler:
-    app = create_app(lambda: entrypoints.shared_runtime(), [router], openapi=False)
+    app = create_app(lambda: shared.shared_runtime(), [router], openapi=False)
     app.dependency_overrides[get_principal] = principal_from_authorizer
     # Mangum base64-encodes media types it does not know; problem documents must reach clients as text.
     adapter = Mangum(app, lifespan="off", text_mime_types=[*DEFAULT_TEXT_MIME_TYPES, PROBLEM_MEDIA_TYPE])

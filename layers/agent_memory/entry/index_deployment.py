@@ -13,6 +13,8 @@ from typing import Any
 
 from agent_memory.adapters.aws.opensearch_index import OpenSearchIndex
 from agent_memory.domain.errors import SearchUnavailable
+from agent_memory.entry import shared
+from agent_memory.observability import lambda_entry
 
 FIRST_WAIT_SECONDS = 5.0
 MAX_WAIT_SECONDS = 30.0
@@ -43,3 +45,11 @@ def on_event(
             sleep(wait)
             wait = min(wait * 2, MAX_WAIT_SECONDS)
     return {"PhysicalResourceId": index.name, "Data": {"IndexName": index.name, "Created": str(created).lower()}}
+
+
+def handle(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    seconds_left = lambda: context.get_remaining_time_in_millis() / 1000  # noqa: E731
+    return on_event(event, shared.shared_runtime().opensearch, seconds_left)
+
+
+handler = lambda_entry(handle)

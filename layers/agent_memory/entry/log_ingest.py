@@ -17,12 +17,16 @@ from typing import Any
 from urllib.parse import unquote_plus
 
 from aws_lambda_powertools.metrics import MetricUnit
+from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
+from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
+from aws_lambda_powertools.utilities.typing import LambdaContext
 from botocore.exceptions import BotoCoreError, ClientError
 
 from agent_memory.adapters.aws.errors import error_code
 from agent_memory.domain.conversation_log import MAX_LOG_BYTES, RejectedLog, address_of, parse
 from agent_memory.domain.errors import StoreUnavailable
-from agent_memory.observability import logger, metrics
+from agent_memory.entry import shared
+from agent_memory.observability import lambda_entry, logger, metrics
 from agent_memory.services.ingestion import IngestionService, IngestReport
 
 CONTINUATION = "continuation"
@@ -156,3 +160,27 @@ class S3LogIngest:
             self._sqs().send_message(QueueUrl=url, MessageBody=json.dumps(body), MessageAttributes=attributes or {})
         except (ClientError, BotoCoreError) as exc:
             raise StoreUnavailable(f"SQS refused the message ({type(exc).__name__}); retry.") from None
+
+
+processor = BatchProcessor(event_type=EventType.SQS)
+
+
+def ingest_record(record: SQSRecord, lambda_context: LambdaContext) -> None:
+    seconds_left = lambda: lambda_context.get_remaining_time_in_millis() / 1000  # noqa: E731
+    for report in shared.shared_runtime().log_ingest.handle(record.body, seconds_left):
+        for error in report.errors:
+            logger.warning(
+                "malformed line skipped", extra={"log": report.log, "line": error.line, "reason": error.reason}
+            )
+        metrics.add_metric(name="LogMessagesIngested", unit=MetricUnit.Count, value=report.messages)
+        metrics.add_metric(name="LogMemoriesSaved", unit=MetricUnit.Count, value=report.saved)
+        metrics.add_metric(name="LogLinesMalformed", unit=MetricUnit.Count, value=len(report.errors))
+
+
+def ingest_batch(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    """SQS (S3 event notifications for conversations/) → memories, with partial batch failures."""
+    answer = process_partial_response(event=event, record_handler=ingest_record, processor=processor, context=context)
+    return dict(answer)
+
+
+handler = lambda_entry(ingest_batch)

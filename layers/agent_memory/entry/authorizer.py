@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from aws_lambda_powertools.logging import correlation_paths
+from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.data_classes.api_gateway_authorizer_event import (
     APIGatewayAuthorizerRequestEvent,
     APIGatewayAuthorizerResponse,
@@ -15,6 +17,8 @@ from aws_lambda_powertools.utilities.data_classes.api_gateway_authorizer_event i
 
 from agent_memory.contract import API_KEY_HEADER
 from agent_memory.domain.errors import Unauthenticated
+from agent_memory.entry import shared
+from agent_memory.observability import lambda_entry, metrics
 from agent_memory.services.keys import KeyService, hash_key
 
 ANONYMOUS = "anonymous"
@@ -49,3 +53,13 @@ def authorize(event: dict[str, Any], keys: KeyService) -> dict[str, Any]:
     allowed = response(principal.key_id, context, hash_key(presented))
     allowed.allow_all_routes()
     return allowed.asdict()
+
+
+def authorize_request(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    answer = authorize(event, shared.shared_runtime().keys)
+    effect = answer["policyDocument"]["Statement"][0]["Effect"]
+    metrics.add_metric(name="KeysAllowed" if effect == "Allow" else "KeysDenied", unit=MetricUnit.Count, value=1)
+    return answer
+
+
+handler = lambda_entry(authorize_request, correlation_paths.API_GATEWAY_REST)

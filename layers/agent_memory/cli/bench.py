@@ -1,0 +1,122 @@
+"""`agent-memory bench ...`: the benchmarks behind docs/benchmarks.md."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+from typing import Any
+
+from agent_memory.cli.common import whole_numbers
+
+
+def cmd_bench_locomo(args: argparse.Namespace) -> int:
+    from agent_memory.bench import locomo
+    from agent_memory.services.search import SearchMode
+
+    result = locomo.run(Path(args.data), embedder=args.embedder, ks=args.k, mode=SearchMode(args.mode))
+    print(json.dumps(result) if args.json else locomo.render(result))
+    return 0
+
+
+def cmd_bench_latency(args: argparse.Namespace) -> int:
+    from agent_memory.bench import latency
+
+    result = latency.run(args.memories, embedder=args.embedder, queries=args.queries)
+    print(json.dumps(result) if args.json else latency.render(result))
+    return 0
+
+
+def cmd_bench_ingest(args: argparse.Namespace) -> int:
+    from agent_memory.bench import ingest
+
+    result = ingest.run(args.embedder, users=args.users, threads=args.threads, messages=args.messages)
+    print(json.dumps(result) if args.json else ingest.render(result))
+    return 0
+
+
+def cmd_bench_optimize(args: argparse.Namespace) -> int:
+    from agent_memory.bench import optimize
+
+    result = optimize.run(args.memories)
+    print(json.dumps(result) if args.json else optimize.render(result))
+    return 0
+
+
+def cmd_bench_durability(args: argparse.Namespace) -> int:
+    from agent_memory.bench import durability
+
+    data_dir = None if args.data_dir is None else Path(args.data_dir)
+    result = durability.run(
+        clients=args.clients,
+        writes=args.writes,
+        crashes=args.crashes,
+        race_group=args.race_group,
+        retry_deadline=args.retry_deadline,
+        embedder=args.embedder,
+        data_dir=data_dir,
+    )
+    print(json.dumps(result) if args.json else durability.render(result))
+    return 1 if durability.failed(result) else 0
+
+
+def cmd_bench_cold_start(args: argparse.Namespace) -> int:
+    from agent_memory.bench import cold_start
+    from agent_memory.invoke import project_root
+
+    root = Path(args.project).resolve() if args.project else project_root(Path.cwd().resolve())
+    reference, rows = cold_start.measure(root, repeats=args.repeats, modules=args.module or None)
+    print(json.dumps(cold_start.as_json(reference, rows)) if args.json else cold_start.render(reference, rows))
+    return 0
+
+
+def register(sub: Any, common: argparse.ArgumentParser) -> None:
+    """Adds its commands to the `agent-memory` parser."""
+    bench = sub.add_parser("bench", help="benchmarks").add_subparsers(dest="bench_command", required=True)
+    locomo = bench.add_parser("locomo", help="LoCoMo retrieval recall@k")
+    locomo.add_argument("--data", required=True, help="a file in LoCoMo format")
+    locomo.add_argument("--embedder", default="minilm", choices=["minilm", "hashing"])
+    locomo.add_argument("--k", type=whole_numbers, default=[1, 5, 10, 25], help="comma-separated, e.g. 1,5,10,25")
+    locomo.add_argument("--mode", default="hybrid", choices=["hybrid", "keyword", "semantic"])
+    locomo.add_argument("--json", action="store_true")
+    locomo.set_defaults(func=cmd_bench_locomo)
+    latency = bench.add_parser("latency", help="write/search throughput and latency at several sizes")
+    latency.add_argument("--memories", type=whole_numbers, default=[1_000, 10_000, 100_000], help="e.g. 1000,10000")
+    latency.add_argument("--embedder", default="hashing", choices=["minilm", "hashing"])
+    latency.add_argument("--queries", type=int, default=100)
+    latency.add_argument("--json", action="store_true")
+    latency.set_defaults(func=cmd_bench_latency)
+    ingest_bench = bench.add_parser("ingest", help="conversation-log ingestion throughput (messages/s)")
+    ingest_bench.add_argument("--embedder", default="hashing", choices=["minilm", "hashing"])
+    ingest_bench.add_argument("--users", type=int, default=10)
+    ingest_bench.add_argument("--threads", type=int, default=5, help="logs per user")
+    ingest_bench.add_argument("--messages", type=int, default=100, help="messages per log")
+    ingest_bench.add_argument("--json", action="store_true")
+    ingest_bench.set_defaults(func=cmd_bench_ingest)
+    optimize_bench = bench.add_parser("optimize", help="optimize job on one user's memories: wall time, peak memory")
+    optimize_bench.add_argument("--memories", type=int, default=10_000)
+    optimize_bench.add_argument("--json", action="store_true")
+    optimize_bench.set_defaults(func=cmd_bench_optimize)
+    cold = bench.add_parser("cold-start", help="init time of every Lambda handler beside a bare Powertools resolver")
+    cold.add_argument("--repeats", type=int, default=9, help="fresh processes per handler")
+    cold.add_argument("--module", action="append", help="only these, e.g. functions.api.search_memories")
+    cold.add_argument("--project", help="the folder that holds functions/ (default: found from here upwards)")
+    cold.add_argument("--json", action="store_true")
+    cold.set_defaults(func=cmd_bench_cold_start)
+    durable = bench.add_parser(
+        "durability", help="concurrent writers against a real server killed (SIGKILL) mid-burst; exit 1 on any loss"
+    )
+    durable.add_argument("--clients", type=int, default=16, help="concurrent writers, one connection each")
+    durable.add_argument("--writes", type=int, default=300, help="writes per client")
+    durable.add_argument("--crashes", type=int, default=3, help="SIGKILLs during the burst (one more before checking)")
+    durable.add_argument("--race-group", type=int, default=4, help="clients that write each shared fact at once")
+    durable.add_argument(
+        "--retry-deadline",
+        type=float,
+        default=120.0,
+        help="seconds a client keeps retrying one write (an Idempotency-Key held by a killed request lapses in 60 s)",
+    )
+    durable.add_argument("--embedder", default="hashing", choices=["minilm", "hashing"])
+    durable.add_argument("--data-dir", help="the server's data folder (default: a temporary one, removed after)")
+    durable.add_argument("--json", action="store_true")
+    durable.set_defaults(func=cmd_bench_durability)
