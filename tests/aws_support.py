@@ -134,7 +134,7 @@ def aws_runtime(
             **overrides,
         }
         runtime = Runtime(Config(**settings))
-        runtime.__dict__["dynamo"] = stores
+        runtime.aws.__dict__["stores"] = stores  # the table the fixture created, with its moto client
         runtime.opensearch.ensure_index()
         runtime.__dict__["index"] = StreamFedIndex(runtime.index, StreamPump(TABLE, runtime.stream_indexer.apply))
         yield runtime, server

@@ -1,9 +1,10 @@
-"""Request-scoped dependencies: the runtime, the authenticated principal and its scopes."""
+"""Request-scoped dependencies: one per service a route uses (never the whole runtime), the authenticated principal
+and its scopes."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 from fastapi import Depends, Request
 from fastapi.security import APIKeyHeader
@@ -13,6 +14,14 @@ from agent_memory.domain.errors import Forbidden
 from agent_memory.domain.models import Principal, Scope
 from agent_memory.runtime import Runtime
 
+if TYPE_CHECKING:
+    from agent_memory.services.conversations import ConversationService
+    from agent_memory.services.idempotency import IdempotencyService
+    from agent_memory.services.memories import MemoryService
+    from agent_memory.services.operations import OperationService
+    from agent_memory.services.search import SearchService
+    from agent_memory.services.settings import SettingsService
+
 
 def get_runtime(request: Request) -> Runtime:
     runtime: Runtime = request.app.state.runtime_provider()
@@ -20,6 +29,31 @@ def get_runtime(request: Request) -> Runtime:
 
 
 RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
+
+
+def service(name: str) -> Callable[[Runtime], object]:
+    def provide(runtime: RuntimeDep) -> object:
+        return getattr(runtime, name)
+
+    return provide
+
+
+# A route names the one service it uses. Type checkers see the service class; FastAPI sees a dependency, so a Lambda
+# function imports only its own route's services (services are built, and imported, on first use).
+if TYPE_CHECKING:
+    Memories = MemoryService
+    Search = SearchService
+    Settings = SettingsService
+    Conversations = ConversationService
+    Operations = OperationService
+    Idempotency = IdempotencyService
+else:
+    Memories = Annotated[object, Depends(service("memories"))]
+    Search = Annotated[object, Depends(service("search"))]
+    Settings = Annotated[object, Depends(service("settings"))]
+    Conversations = Annotated[object, Depends(service("conversations"))]
+    Operations = Annotated[object, Depends(service("operations"))]
+    Idempotency = Annotated[object, Depends(service("idempotency"))]
 
 
 api_key_header = APIKeyHeader(name=API_KEY_HEADER, auto_error=False, description="Your agent-memory API key.")

@@ -12,8 +12,7 @@ from agent_memory.contract import IDEMPOTENT_REPLAYED_HEADER
 from agent_memory.domain.errors import AgentMemoryError
 from agent_memory.domain.models import Principal
 from agent_memory.http.errors import PROBLEM_MEDIA_TYPE, problem_bytes
-from agent_memory.runtime import Runtime
-from agent_memory.services.idempotency import Outcome, fingerprint
+from agent_memory.services.idempotency import IdempotencyService, Outcome, fingerprint
 
 
 def _render(status: int, body: bytes) -> Response:
@@ -24,7 +23,7 @@ def _render(status: int, body: bytes) -> Response:
 
 
 def idempotent_response(
-    runtime: Runtime,
+    idempotency: IdempotencyService,
     principal: Principal,
     key: str | None,
     route: str,
@@ -43,7 +42,7 @@ def idempotent_response(
         return error.status, problem_bytes(error)
 
     request_fingerprint = fingerprint(route, json.dumps(request.model_dump(mode="json"), sort_keys=True))
-    (code, body), replayed = runtime.idempotency.run(principal.tenant, key, request_fingerprint, produce, render_error)
+    (code, body), replayed = idempotency.run(principal.tenant, key, request_fingerprint, produce, render_error)
     response = _render(code, body)
     if replayed:
         response.headers[IDEMPOTENT_REPLAYED_HEADER] = "true"

@@ -11,7 +11,7 @@ from agent_memory.domain.conversation import MemoryMode
 from agent_memory.domain.errors import Forbidden
 from agent_memory.domain.models import Scope
 from agent_memory.http.conversation_schemas import ConversationTurnRequest, ConversationTurnResponse
-from agent_memory.http.deps import Reader, RuntimeDep
+from agent_memory.http.deps import Conversations, Reader, Settings
 from agent_memory.http.openapi_problems import problems
 
 # One router per operation (see memories.py).
@@ -22,13 +22,17 @@ ThreadId = Annotated[str, Path(min_length=1, max_length=limits.MAX_ID_CHARS, des
 
 @turn.post("/{thread_id}/messages", response_model=ConversationTurnResponse, responses=problems(409, 502))
 def conversation_turn(
-    thread_id: ThreadId, body: ConversationTurnRequest, principal: Reader, runtime: RuntimeDep
+    thread_id: ThreadId,
+    body: ConversationTurnRequest,
+    principal: Reader,
+    settings: Settings,
+    conversations: Conversations,
 ) -> ConversationTurnResponse:
     """Save what is worth remembering from these messages (per `memory`) and recall what is relevant to them."""
-    mode = MemoryMode.effective(body.memory, runtime.settings.get(principal.tenant).default_memory_mode)
+    mode = MemoryMode.effective(body.memory, settings.get(principal.tenant).default_memory_mode)
     if mode.stores and not principal.allows(Scope.WRITE):
         raise Forbidden(f"memory '{mode.value}' stores facts: this API key lacks the 'write' scope.")
-    outcome = runtime.conversations.turn(principal.tenant, body.to_domain(thread_id))
+    outcome = conversations.turn(principal.tenant, body.to_domain(thread_id))
     return ConversationTurnResponse.of(thread_id, body.user_id, outcome)
 
 

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Query, Response
 
 from agent_memory.domain import limits
 from agent_memory.domain.operations import MAX_LISTED_OPERATIONS, JobKind, OperationStatus
-from agent_memory.http.deps import Reader, RuntimeDep, Writer
+from agent_memory.http.deps import Operations, Reader, Writer
 from agent_memory.http.job_schemas import OperationOut, OperationPage, StartJobRequest
 from agent_memory.http.openapi_problems import problems
 
@@ -25,25 +25,25 @@ listing = APIRouter(prefix="/v1/operations", tags=["jobs"])
     responses={200: {"model": OperationOut, "description": "The same job for this user is still running."}},
 )
 def start_job(
-    kind: JobKind, body: StartJobRequest, principal: Writer, runtime: RuntimeDep, response: Response
+    kind: JobKind, body: StartJobRequest, principal: Writer, operations: Operations, response: Response
 ) -> OperationOut:
     """Start a job for one user: 202 with the new queued operation, or 200 with the one of the same kind that is
     still queued or running for this user (one at a time per user and kind)."""
-    operation, created = runtime.operations.start(principal.tenant, body.user_id, kind, body.params())
+    operation, created = operations.start(principal.tenant, body.user_id, kind, body.params())
     response.status_code = 202 if created else 200
     response.headers["Location"] = f"/v1/operations/{operation.id}"
     return OperationOut.of(operation)
 
 
 @get_one.get("/{operation_id}", response_model=OperationOut, responses=problems(404))
-def get_operation(operation_id: str, principal: Reader, runtime: RuntimeDep) -> OperationOut:
-    return OperationOut.of(runtime.operations.get(principal.tenant, operation_id))
+def get_operation(operation_id: str, principal: Reader, operations: Operations) -> OperationOut:
+    return OperationOut.of(operations.get(principal.tenant, operation_id))
 
 
 @listing.get("", response_model=OperationPage)
 def list_operations(
     principal: Reader,
-    runtime: RuntimeDep,
+    operations: Operations,
     user_id: Annotated[str | None, Query(min_length=1, max_length=limits.MAX_ID_CHARS)] = None,
     kind: JobKind | None = None,
     status: OperationStatus | None = None,
@@ -51,7 +51,7 @@ def list_operations(
     before: Annotated[str | None, Query(min_length=1, max_length=limits.MAX_ID_CHARS)] = None,
 ) -> OperationPage:
     """The tenant's operations, newest first, optionally of one user, kind or status."""
-    found, next_before = runtime.operations.list(principal.tenant, user_id, kind, status, limit, before)
+    found, next_before = operations.list(principal.tenant, user_id, kind, status, limit, before)
     return OperationPage(items=[OperationOut.of(operation) for operation in found], next_before=next_before)
 
 

@@ -11,7 +11,7 @@ from agent_memory.contract import IDEMPOTENCY_KEY_HEADER
 from agent_memory.domain import limits
 from agent_memory.domain.errors import AgentMemoryError
 from agent_memory.domain.models import MemoryPatch, Owner, Source
-from agent_memory.http.deps import Reader, RuntimeDep, Writer
+from agent_memory.http.deps import Idempotency, Memories, Reader, Writer
 from agent_memory.http.errors import problem_of
 from agent_memory.http.filters import memory_filter
 from agent_memory.http.idempotent import idempotent_response
@@ -53,28 +53,36 @@ IdempotencyKey = Annotated[
 
 @create.post("", status_code=201, response_model=MemoryOut, responses=problems(409, 502))
 def create_memory(
-    body: CreateMemoryRequest, principal: Writer, runtime: RuntimeDep, idempotency_key: IdempotencyKey = None
+    body: CreateMemoryRequest,
+    principal: Writer,
+    memories: Memories,
+    idempotency: Idempotency,
+    idempotency_key: IdempotencyKey = None,
 ) -> Response:
     """Remember one thing about a user. Duplicate content (after normalisation) answers 409 with `existing_id`."""
     return idempotent_response(
-        runtime,
+        idempotency,
         principal,
         idempotency_key,
         "POST /v1/memories",
         body,
         201,
-        lambda: MemoryOut.of(runtime.memories.create(principal.tenant, body.to_domain())),
+        lambda: MemoryOut.of(memories.create(principal.tenant, body.to_domain())),
     )
 
 
 @create_batch.post("/batch", response_model=BatchCreateResponse, responses=problems(409, 502))
 def create_memories(
-    body: BatchCreateRequest, principal: Writer, runtime: RuntimeDep, idempotency_key: IdempotencyKey = None
+    body: BatchCreateRequest,
+    principal: Writer,
+    memories: Memories,
+    idempotency: Idempotency,
+    idempotency_key: IdempotencyKey = None,
 ) -> Response:
     """Remember up to 100 things at once. Each item succeeds or fails on its own (see `results`)."""
 
     def handle() -> BatchCreateResponse:
-        outcomes = runtime.memories.create_batch(principal.tenant, [item.to_domain() for item in body.items])
+        outcomes = memories.create_batch(principal.tenant, [item.to_domain() for item in body.items])
         results: list[BatchItemResult] = []
         for index, outcome in enumerate(outcomes):
             if isinstance(outcome, AgentMemoryError):
@@ -84,13 +92,13 @@ def create_memories(
         created = sum(1 for r in results if r.status == 201)
         return BatchCreateResponse(created=created, failed=len(results) - created, results=results)
 
-    return idempotent_response(runtime, principal, idempotency_key, "POST /v1/memories/batch", body, 200, handle)
+    return idempotent_response(idempotency, principal, idempotency_key, "POST /v1/memories/batch", body, 200, handle)
 
 
 @listing.get("", response_model=MemoryPage)
 def list_memories(
     principal: Reader,
-    runtime: RuntimeDep,
+    memories: Memories,
     user_id: UserId,
     agent_id: Annotated[str | None, Query(max_length=limits.MAX_ID_CHARS)] = None,
     source: Source | None = None,
@@ -106,7 +114,7 @@ def list_memories(
 ) -> MemoryPage:
     """Newest first. Page with `cursor` (stable while memories are added) or with `offset`."""
     filters = memory_filter(agent_id, source, topic, created_after, created_before, None, include_superseded)
-    page = runtime.memories.list_memories(Owner(principal.tenant, user_id), filters, limit, cursor, offset)
+    page = memories.list_memories(Owner(principal.tenant, user_id), filters, limit, cursor, offset)
     return MemoryPage(
         items=[MemoryOut.of(m) for m in page.items],
         total=page.total,
@@ -117,19 +125,19 @@ def list_memories(
 
 
 @bulk_delete.post("/delete", status_code=204, responses=problems(409))
-def delete_memories(body: BulkDeleteRequest, principal: Writer, runtime: RuntimeDep) -> Response:
+def delete_memories(body: BulkDeleteRequest, principal: Writer, memories: Memories) -> Response:
     """Forget several memories of one user. Ids that do not exist are ignored."""
-    runtime.memories.delete_many(Owner(principal.tenant, body.user_id), body.ids)
+    memories.delete_many(Owner(principal.tenant, body.user_id), body.ids)
     return Response(status_code=204)
 
 
 @get_one.get("/{memory_id}", response_model=MemoryOut, responses=problems(404))
-def get_memory(memory_id: str, principal: Reader, runtime: RuntimeDep, user_id: UserId) -> MemoryOut:
-    return MemoryOut.of(runtime.memories.get(Owner(principal.tenant, user_id), memory_id))
+def get_memory(memory_id: str, principal: Reader, memories: Memories, user_id: UserId) -> MemoryOut:
+    return MemoryOut.of(memories.get(Owner(principal.tenant, user_id), memory_id))
 
 
 @update.patch("/{memory_id}", response_model=MemoryOut, responses=problems(404, 409, 502))
-def update_memory(memory_id: str, body: UpdateMemoryRequest, principal: Writer, runtime: RuntimeDep) -> MemoryOut:
+def update_memory(memory_id: str, body: UpdateMemoryRequest, principal: Writer, memories: Memories) -> MemoryOut:
     """Change a memory. A content change is checked for duplicates and recorded in its history."""
     patch = MemoryPatch(
         content=body.content,
@@ -142,18 +150,18 @@ def update_memory(memory_id: str, body: UpdateMemoryRequest, principal: Writer, 
         expires_at=body.expires_at,
         expected_version=body.version,
     )
-    return MemoryOut.of(runtime.memories.update(Owner(principal.tenant, body.user_id), memory_id, patch))
+    return MemoryOut.of(memories.update(Owner(principal.tenant, body.user_id), memory_id, patch))
 
 
 @delete.delete("/{memory_id}", status_code=204, responses=problems(404, 409))
-def delete_memory(memory_id: str, principal: Writer, runtime: RuntimeDep, user_id: UserId) -> Response:
-    runtime.memories.delete(Owner(principal.tenant, user_id), memory_id)
+def delete_memory(memory_id: str, principal: Writer, memories: Memories, user_id: UserId) -> Response:
+    memories.delete(Owner(principal.tenant, user_id), memory_id)
     return Response(status_code=204)
 
 
 @history.get("/{memory_id}/history", response_model=HistoryResponse, responses=problems(404))
-def memory_history(memory_id: str, principal: Reader, runtime: RuntimeDep, user_id: UserId) -> HistoryResponse:
-    entries = runtime.memories.history(Owner(principal.tenant, user_id), memory_id)
+def memory_history(memory_id: str, principal: Reader, memories: Memories, user_id: UserId) -> HistoryResponse:
+    entries = memories.history(Owner(principal.tenant, user_id), memory_id)
     return HistoryResponse(memory_id=memory_id, entries=[HistoryEntryOut.of(e) for e in entries])
 
 

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Query
 from agent_memory.domain import limits
 from agent_memory.domain.errors import Forbidden
 from agent_memory.domain.models import Owner, Scope, Source
-from agent_memory.http.deps import Reader, RuntimeDep
+from agent_memory.http.deps import Reader, Search
 from agent_memory.http.filters import memory_filter
 from agent_memory.http.openapi_problems import problems
 from agent_memory.http.schemas import MemoryOut, RelatedResponse, SearchHitOut, SearchResponse, StatsResponse
@@ -31,7 +31,7 @@ def _hits(hits: list[Hit]) -> list[SearchHitOut]:
 @search.get("/v1/memories/search", response_model=SearchResponse, responses=problems(409, 502))
 def search_memories(
     principal: Reader,
-    runtime: RuntimeDep,
+    search: Search,
     user_id: UserId,
     q: Annotated[str, Query(max_length=MAX_QUERY_CHARS, description="What to look for.")],
     mode: SearchMode = SearchMode.HYBRID,
@@ -47,7 +47,7 @@ def search_memories(
 ) -> SearchResponse:
     """Find memories by meaning and by keyword. `hybrid` fuses both rankings; see docs/api.md for scoring."""
     filters = memory_filter(agent_id, source, topic, start_date, end_date, min_importance)
-    result = runtime.search.search(Owner(principal.tenant, user_id), q, mode, limit, offset, filters, rank)
+    result = search.search(Owner(principal.tenant, user_id), q, mode, limit, offset, filters, rank)
     return SearchResponse(
         query=result.query,
         mode=result.mode.value,
@@ -62,25 +62,25 @@ def search_memories(
 def related_memories(
     memory_id: str,
     principal: Reader,
-    runtime: RuntimeDep,
+    search: Search,
     user_id: UserId,
     limit: Annotated[int, Query(ge=1, le=limits.MAX_PAGE_SIZE)] = 10,
 ) -> RelatedResponse:
     """The memories closest in meaning to this one (itself excluded)."""
-    hits = runtime.search.related(Owner(principal.tenant, user_id), memory_id, limit)
+    hits = search.related(Owner(principal.tenant, user_id), memory_id, limit)
     return RelatedResponse(memory_id=memory_id, results=_hits(hits))
 
 
 @stats.get("/v1/stats", response_model=StatsResponse)
 def memory_stats(
     principal: Reader,
-    runtime: RuntimeDep,
+    search: Search,
     user_id: Annotated[str | None, Query(min_length=1, max_length=limits.MAX_ID_CHARS)] = None,
 ) -> StatsResponse:
     """Statistics of one user's memories; without `user_id`, of the whole tenant (admin keys only)."""
     if user_id is None and not principal.allows(Scope.ADMIN):
         raise Forbidden("Tenant-wide statistics need the 'admin' scope; pass user_id for one user's.")
-    result = runtime.search.stats(principal.tenant, user_id)
+    result = search.stats(principal.tenant, user_id)
     s = result.stats
     return StatsResponse(
         user_id=user_id,

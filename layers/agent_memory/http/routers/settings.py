@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from agent_memory.http.deps import Admin, Reader, RuntimeDep
+from agent_memory.http.deps import Admin, Reader, Settings
 from agent_memory.http.schemas import MemorySettingsOut, MemorySettingsUpdate
 
 # One router per operation (see memories.py).
@@ -13,14 +13,14 @@ write = APIRouter(prefix="/v1/settings", tags=["settings"])
 
 
 @read.get("/memory", response_model=MemorySettingsOut)
-def get_memory_settings(principal: Reader, runtime: RuntimeDep) -> MemorySettingsOut:
-    return MemorySettingsOut.of(runtime.settings.get(principal.tenant))
+def get_memory_settings(principal: Reader, settings: Settings) -> MemorySettingsOut:
+    return MemorySettingsOut.of(settings.get(principal.tenant))
 
 
 @write.put("/memory", response_model=MemorySettingsOut)
-def put_memory_settings(body: MemorySettingsUpdate, principal: Admin, runtime: RuntimeDep) -> MemorySettingsOut:
+def put_memory_settings(body: MemorySettingsUpdate, principal: Admin, settings: Settings) -> MemorySettingsOut:
     """Change the tenant's settings (admin scope). Fields left out keep their value."""
-    updated = runtime.settings.update(principal.tenant, body.max_content_chars, body.default_memory_mode)
+    updated = settings.update(principal.tenant, body.max_content_chars, body.default_memory_mode)
     return MemorySettingsOut.of(updated)
 
 
