@@ -1,10 +1,10 @@
 """Async jobs: a Lambda function per step and a Step Functions Standard state machine per job kind.
 
 Each machine is built from the phase list in `agent_memory.domain.operations.PHASES` (the one the local worker runs):
-begin → each phase, looped while it reports `done: false` → finish. Every task retries the errors `STEP_RETRY` names
-with backoff; any other error is caught and sent to the fail step, which marks the operation failed and releases
-its lock. The execution's state is only `{operation_id, tenant, done}`: cursors and results live in the table, so no
-payload approaches the 256 KiB limit however large the user's memory is.
+begin → each phase, looped while it reports `done: false` → finish. Every task retries the errors
+`STEP_RETRY_ERRORS` names with backoff; any other error is caught and sent to the fail step, which marks the
+operation failed and releases its lock. The execution's state is only `{operation_id, tenant, done}`: cursors and
+results live in the table, so no payload approaches the 256 KiB limit however large the user's memory is.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from aws_cdk import aws_stepfunctions as sfn
 from aws_cdk import aws_stepfunctions_tasks as tasks
 
 from agent_memory import contract
+from agent_memory.contract import STEP_RETRY_ERRORS, job_step_module
 from agent_memory.domain.operations import PHASES, STEP_RETRY, JobKind, Phase
 from constructs import Construct
 from infra.config import StageConfig
@@ -60,7 +61,7 @@ class JobOrchestration(Construct):
             "fail": function("fail", "job step: mark failed", Duration.seconds(30)),
         }
         for phase, (embeds, converses, reads_logs, search_access) in PHASE_NEEDS.items():
-            fn = function(phase.module, f"job step: {phase.value}", STEP_TIMEOUT)
+            fn = function(job_step_module(phase), f"job step: {phase.value}", STEP_TIMEOUT)
             if embeds:
                 permissions.embed(fn)
             if converses:
@@ -69,7 +70,7 @@ class JobOrchestration(Construct):
                 permissions.read_logs(fn, bucket, key)
             if search_access is not None:
                 props.search.grant(fn.role, write=search_access == "write")
-            self.functions[phase.module] = fn
+            self.functions[job_step_module(phase)] = fn
 
         self.state_machines: dict[JobKind, sfn.StateMachine] = {
             kind: self._state_machine(kind, config, key) for kind in JobKind
@@ -77,7 +78,9 @@ class JobOrchestration(Construct):
 
     def steps_of(self, kind: JobKind) -> list[MemoryFunction]:
         """The functions the state machine of `kind` invokes."""
-        return [self.functions[name] for name in ("begin", *(p.module for p in PHASES[kind]), "finish", "fail")]
+        return [
+            self.functions[name] for name in ("begin", *(job_step_module(p) for p in PHASES[kind]), "finish", "fail")
+        ]
 
     def _task(self, scope: Construct, name: str, fn: MemoryFunction) -> tasks.LambdaInvoke:
         task = tasks.LambdaInvoke(
@@ -88,7 +91,7 @@ class JobOrchestration(Construct):
             retry_on_service_exceptions=False,  # STEP_RETRY below names Lambda's transient errors itself
         )
         task.add_retry(
-            errors=list(STEP_RETRY.errors),
+            errors=list(STEP_RETRY_ERRORS),
             interval=Duration.seconds(STEP_RETRY.interval_seconds),
             backoff_rate=STEP_RETRY.backoff_rate,
             max_attempts=STEP_RETRY.max_attempts - 1,  # retries after the first attempt
@@ -110,7 +113,7 @@ class JobOrchestration(Construct):
         after: sfn.IChainable = finish
         # Built from the last phase back: each phase loops on itself until it reports done, then goes on.
         for phase in reversed(PHASES[kind]):
-            step = guarded(self._task(scope, camel(phase.value), self.functions[phase.module]))
+            step = guarded(self._task(scope, camel(phase.value), self.functions[job_step_module(phase)]))
             check = sfn.Choice(scope, f"{camel(phase.value)}Done")
             check.when(sfn.Condition.boolean_equals("$.done", True), after).otherwise(step)
             step.next(check)

@@ -7,6 +7,7 @@ not exist; metric, header and problem names are the ones clients, dashboards and
 from __future__ import annotations
 
 from agent_memory.config import Config
+from agent_memory.domain.operations import STEP_RETRY, Phase
 
 ENV_PREFIX: str = Config.model_config.get("env_prefix") or ""
 
@@ -36,3 +37,14 @@ def environment(**settings: str) -> dict[str, str]:
 
 def problem_type(code: str) -> str:
     return PROBLEM_TYPE_PREFIX + code
+
+
+# A failed job step is retried on the domain's transient errors (raised by the step, named by their class) and on
+# Lambda's own transient invoke errors: the state machines' Retry lists exactly these.
+LAMBDA_TRANSIENT_ERRORS = ("Lambda.TooManyRequestsException", "Lambda.ServiceException", "Lambda.SdkClientException")
+STEP_RETRY_ERRORS = (*(error.__name__ for error in STEP_RETRY.transient), *LAMBDA_TRANSIENT_ERRORS)
+
+
+def job_step_module(phase: Phase) -> str:
+    """The function of one job phase: functions/jobs/<module>.py."""
+    return phase.value.replace("-", "_")

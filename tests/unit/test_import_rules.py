@@ -21,7 +21,7 @@ ALLOWED: dict[str, set[str]] = {
     "adapters": {"domain", "ports", "contract", "config"},
     "http": {"domain", "services", "contract", "runtime", "config"},
     "entry": {"domain", "ports", "services", "adapters", "http", "contract", "runtime", "config", "observability"},
-    "contract": {"config"},
+    "contract": {"config", "domain"},
     "config": set(),
     "observability": {"contract"},
 }

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from agent_memory.cli.common import print_json, runtime_for
+from agent_memory.contract import env_name
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
@@ -32,7 +33,7 @@ def cmd_invoke(args: argparse.Namespace) -> int:
     from agent_memory.invoke import invoke, project_root, read_event
 
     if args.data_dir is not None:
-        os.environ["AGENT_MEMORY_DATA_DIR"] = str(args.data_dir)
+        os.environ[env_name("data_dir")] = str(args.data_dir)
     shared.shared_runtime.cache_clear()  # handlers build their runtime from the settings as they are now
     root = Path(args.project).resolve() if args.project else project_root(Path.cwd().resolve())
     event = read_event(Path(args.event))

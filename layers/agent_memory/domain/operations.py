@@ -12,7 +12,7 @@ from enum import StrEnum
 from typing import Any
 
 from agent_memory.domain.clock import from_micros, to_micros
-from agent_memory.domain.errors import AgentMemoryError
+from agent_memory.domain.errors import AgentMemoryError, ModelUnavailable, SearchUnavailable, StoreUnavailable
 
 LOCK_SECONDS = 15 * 60
 """How long a job holds its (tenant, user, kind) lock without reporting; every step, and every checkpoint inside a
@@ -42,11 +42,6 @@ class Phase(StrEnum):
     CONSOLIDATE_CONVERSATIONS = "consolidate-conversations"
     GENERATE_EPISODES = "generate-episodes"
     REINDEX = "reindex"
-
-    @property
-    def module(self) -> str:
-        """The Lambda entry module of this phase: functions/jobs/<module>.py."""
-        return self.value.replace("-", "_")
 
 
 PHASES: dict[JobKind, tuple[Phase, ...]] = {
@@ -189,24 +184,20 @@ def abandoned(operation: Operation, now: datetime) -> Operation:
 
 @dataclass(frozen=True, slots=True)
 class RetryPolicy:
-    """How a failed step is retried before the job fails: the same rule for the local worker and the state
-    machines (the CDK app writes it into each Task's Retry)."""
+    """How a failed step is retried before the job fails: on a transient failure (a store, the index or a model
+    unavailable for now), with backoff, a few times. The local worker and the state machines apply the same rule."""
 
-    errors: tuple[str, ...]
+    transient: tuple[type[AgentMemoryError], ...]
     interval_seconds: int
     backoff_rate: float
     max_attempts: int
 
+    def retries(self, error: BaseException) -> bool:
+        return isinstance(error, self.transient)
+
 
 STEP_RETRY = RetryPolicy(
-    errors=(
-        "StoreUnavailable",
-        "SearchUnavailable",
-        "ModelUnavailable",
-        "Lambda.TooManyRequestsException",
-        "Lambda.ServiceException",
-        "Lambda.SdkClientException",
-    ),
+    transient=(StoreUnavailable, SearchUnavailable, ModelUnavailable),
     interval_seconds=2,
     backoff_rate=2.0,
     max_attempts=4,

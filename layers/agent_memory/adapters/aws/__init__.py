@@ -1,1 +1,1 @@
-"""The production backend: DynamoDB, OpenSearch Serverless, Bedrock, Step Functions, S3, EventBridge."""
+"""The production backend: DynamoDB, OpenSearch Serverless, Bedrock, Step Functions, S3, API Gateway usage plans."""

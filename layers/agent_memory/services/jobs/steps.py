@@ -224,13 +224,13 @@ def error_text(exc: BaseException) -> str:
 
 
 def retried(action: Callable[[], Any], sleep: Callable[[float], None] = time.sleep) -> Any:
-    """Run a step as the state machines' Retry does: the errors STEP_RETRY names, with the same backoff."""
+    """Run a step as the state machines' Retry does: transient errors, with the same backoff (STEP_RETRY)."""
     delay = float(STEP_RETRY.interval_seconds)
     for attempt in range(1, STEP_RETRY.max_attempts + 1):
         try:
             return action()
         except AgentMemoryError as exc:
-            if type(exc).__name__ not in STEP_RETRY.errors or attempt == STEP_RETRY.max_attempts:
+            if not STEP_RETRY.retries(exc) or attempt == STEP_RETRY.max_attempts:
                 raise
             sleep(delay)
             delay *= STEP_RETRY.backoff_rate
