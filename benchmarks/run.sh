@@ -8,3 +8,8 @@ echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, $(pytho
 .venv/bin/agent-memory bench locomo --data "$data"
 .venv/bin/agent-memory bench latency --memories 1000,10000,100000
 .venv/bin/agent-memory bench latency --embedder minilm --memories 1000,10000 --queries 50
+.venv/bin/agent-memory bench ingest
+.venv/bin/agent-memory bench ingest --embedder minilm
+.venv/bin/agent-memory bench optimize --memories 10000
+.venv/bin/agent-memory bench cold-start --repeats 9
+.venv/bin/agent-memory bench durability
