@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 import pytest
@@ -18,9 +19,15 @@ class Synthesized:
     stack: Any
     template: Any  # aws_cdk.assertions.Template
 
+    @cached_property
+    def document(self) -> dict[str, Any]:
+        """The template as JSON, rendered once: each rendering crosses into the CDK's JavaScript runtime."""
+        rendered: dict[str, Any] = self.template.to_json()
+        return rendered
+
     @property
     def resources(self) -> dict[str, dict[str, Any]]:
-        resources: dict[str, dict[str, Any]] = self.template.to_json()["Resources"]
+        resources: dict[str, dict[str, Any]] = self.document["Resources"]
         return resources
 
     def of_type(self, kind: str) -> dict[str, dict[str, Any]]:

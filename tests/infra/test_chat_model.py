@@ -56,7 +56,7 @@ def test_extracting_functions_may_call_the_profile_and_its_model_in_each_destina
 
 
 def test_an_env_agnostic_stack_refuses_at_deploy_a_region_outside_the_profile_geography(dev: Synthesized) -> None:
-    rules = dev.template.to_json()["Rules"]
+    rules = dev.document["Rules"]
     (rule,) = [r for name, r in rules.items() if name.startswith("ChatModelRegionInGeography")]
     (assertion,) = rule["Assertions"]
     regions, region = assertion["Assert"]["Fn::Contains"]

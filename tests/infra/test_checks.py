@@ -65,7 +65,7 @@ def test_every_acknowledgment_gives_a_real_reason(dev: Synthesized) -> None:
 def test_cfn_lint_is_clean_on_the_synthesized_template(stage: str, request, tmp_path: Path) -> None:
     synth: Synthesized = request.getfixturevalue(stage)
     template = tmp_path / f"AgentMemory-{stage}.template.json"
-    template.write_text(json.dumps(synth.template.to_json()))
+    template.write_text(json.dumps(synth.document))
     cfn_lint = Path(sys.executable).with_name("cfn-lint")
     result = subprocess.run(
         [str(cfn_lint), "--config-file", str(ROOT / ".cfnlintrc.yaml"), str(template)],

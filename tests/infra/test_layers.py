@@ -51,7 +51,7 @@ def test_powertools_is_pinned_to_the_release_the_tests_run(dev: Synthesized) -> 
     assert f"/aws/service/powertools/python/arm64/python3.14/{POWERTOOLS_VERSION}" == POWERTOOLS_PARAMETER
     assert metadata.version("aws-lambda-powertools") == POWERTOOLS_VERSION
     # And that is the parameter the template resolves at deploy time
-    defaults = [p.get("Default") for p in dev.template.to_json()["Parameters"].values()]
+    defaults = [p.get("Default") for p in dev.document["Parameters"].values()]
     assert POWERTOOLS_PARAMETER in defaults and not any(str(d).endswith("/latest") for d in defaults)
 
 

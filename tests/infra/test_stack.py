@@ -62,7 +62,7 @@ def test_one_function_per_api_operation_with_its_handler_on_arm64_python(dev: Sy
 
 
 def test_powertools_layer_comes_from_its_public_ssm_parameter_at_deploy_time(dev: Synthesized) -> None:
-    parameters = dev.template.to_json()["Parameters"]
+    parameters = dev.document["Parameters"]
     ssm = [p for p in parameters.values() if p.get("Default") == POWERTOOLS_PARAMETER]
     assert len(ssm) == 1 and ssm[0]["Type"] == "AWS::SSM::Parameter::Value<String>"
 
@@ -312,7 +312,7 @@ def test_alarms_on_errors_and_throttles_of_every_function_and_a_dashboard(prod: 
 
 
 def test_outputs_name_what_the_operator_needs(dev: Synthesized) -> None:
-    outputs = dev.template.to_json()["Outputs"]
+    outputs = dev.document["Outputs"]
     assert {"ApiUrl", "UsagePlanId", "TableName", "SearchEndpoint", "CursorSecretArn", "AlarmTopicArn"} <= set(outputs)
 
 
