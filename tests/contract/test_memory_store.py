@@ -222,3 +222,21 @@ def test_given_recalled_memories_when_read_any_way_or_updated_then_the_count_is_
     store.update(changed, 1, HistoryEntry(memory.id, 2, HistoryEvent.UPDATED, T0, changed.content, "Likes tea", ()))
     store.record_access(ALICE, [memory.id])
     assert store.get_many(ALICE, [memory.id], T0)[memory.id].access_count == 3
+
+
+def test_stats_bucket_importance_by_the_domain_rule_at_every_boundary(store) -> None:
+    # Given memories on and around the bucket edges (a store may aggregate in its database: same rule as the domain's)
+    from agent_memory.domain.stats import HISTOGRAM_BUCKETS, importance_bucket
+
+    values = [0.0, 0.0999, 0.1, 0.25, 0.5, 0.8999, 0.9, 0.95, 1.0]
+    for index, importance in enumerate(values):
+        memory, entry = make(f"fact {index}", importance=importance)
+        store.insert(memory, entry, None)
+    # When the user's stats are read
+    stats = store.stats("acme", "alice", T0)
+    # Then every memory is in the bucket the domain puts it in
+    expected = [0] * HISTOGRAM_BUCKETS
+    for importance in values:
+        expected[importance_bucket(importance)] += 1
+    assert stats.importance_histogram == expected
+    assert expected[-1] == 3 and expected[0] == 2  # 0.9, 0.95 and 1.0 share the top bucket

@@ -15,7 +15,7 @@ import numpy as np
 
 from agent_memory.adapters.aws.dynamo import items
 from agent_memory.adapters.aws.dynamo.items import Item, s
-from agent_memory.adapters.aws.dynamo.memory_stats import summarise, tenant_memory_items
+from agent_memory.adapters.aws.dynamo.memory_stats import tenant_memory_items
 from agent_memory.adapters.aws.dynamo.memory_writes import (
     UNIQUE_POSITION,
     Action,
@@ -30,6 +30,7 @@ from agent_memory.adapters.aws.errors import ConditionFailed, TransactionCancell
 from agent_memory.domain.errors import DuplicateMemory, NotFound, VersionConflict
 from agent_memory.domain.filtering import admits, is_live
 from agent_memory.domain.models import HistoryEntry, Memory, MemoryFilter, MemoryStats, Owner
+from agent_memory.domain.stats import summarise
 from agent_memory.domain.text import content_key
 from agent_memory.ports import Position, StoredPage
 

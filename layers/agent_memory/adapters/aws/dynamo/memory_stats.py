@@ -8,7 +8,6 @@ from agent_memory.adapters.aws.dynamo import items
 from agent_memory.adapters.aws.dynamo.items import Item, s
 from agent_memory.adapters.aws.dynamo.schema import GSI1
 from agent_memory.adapters.aws.dynamo.table import DynamoTable
-from agent_memory.domain.models import Memory, MemoryStats
 
 GSI1_QUERY_CONCURRENCY = 9
 
@@ -28,28 +27,3 @@ def tenant_memory_items(table: DynamoTable, tenant: str) -> list[Item]:
     partitions = items.tenant_memory_partitions(tenant)
     with ThreadPoolExecutor(max_workers=min(GSI1_QUERY_CONCURRENCY, len(partitions))) as pool:
         return [item for found in pool.map(partition, partitions) for item in found]
-
-
-def summarise(memories: list[Memory]) -> MemoryStats:
-    histogram = [0] * 10
-    by_source: dict[str, int] = {}
-    by_agent: dict[str, int] = {}
-    by_topic: dict[str, int] = {}
-    for memory in memories:
-        histogram[min(int(memory.importance * 10), 9)] += 1
-        by_source[memory.source.value] = by_source.get(memory.source.value, 0) + 1
-        agent = memory.agent_id or ""
-        by_agent[agent] = by_agent.get(agent, 0) + 1
-        for topic in memory.topics:
-            by_topic[topic] = by_topic.get(topic, 0) + 1
-    count = len(memories)
-    return MemoryStats(
-        total=count,
-        content_chars=sum(len(m.content) for m in memories),
-        average_importance=sum(m.importance for m in memories) / count if count else None,
-        average_valence=sum(m.valence for m in memories) / count if count else None,
-        importance_histogram=histogram,
-        by_source=by_source,
-        by_agent=by_agent,
-        by_topic=by_topic,
-    )

@@ -22,6 +22,7 @@ from agent_memory.adapters.local.sqlite.memory_rows import (
 from agent_memory.domain.clock import to_micros
 from agent_memory.domain.errors import DuplicateMemory, NotFound, VersionConflict
 from agent_memory.domain.models import HistoryEntry, Memory, MemoryFilter, MemoryStats, Owner
+from agent_memory.domain.stats import HISTOGRAM_BUCKETS, importance_bucket_sql
 from agent_memory.ports import Position, StoredPage
 
 
@@ -259,8 +260,7 @@ class SqliteMemories:
                 params,
             ).fetchone()
             buckets = conn.execute(
-                f"SELECT MIN(CAST(importance * 10 AS INTEGER), 9) AS b, COUNT(*) FROM memories WHERE {where}"
-                " GROUP BY b",
+                f"SELECT {importance_bucket_sql('importance')} AS b, COUNT(*) FROM memories WHERE {where} GROUP BY b",
                 params,
             ).fetchall()
             sources = conn.execute(
@@ -274,7 +274,7 @@ class SqliteMemories:
                 " GROUP BY json_each.value",
                 params,
             ).fetchall()
-        histogram = [0] * 10
+        histogram = [0] * HISTOGRAM_BUCKETS
         for bucket, count in buckets:
             histogram[int(bucket)] = count
         return MemoryStats(
