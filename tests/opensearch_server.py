@@ -341,7 +341,7 @@ class _Handler(BaseHTTPRequestHandler):
                 collection.indexes[path[0]] = {"mappings": body["mappings"], "docs": {}}
                 return self._reply(200, {"acknowledged": True, "index": path[0]})
             if self.command in {"POST", "PUT"} and path == ["_bulk"]:
-                lines = [json.loads(line) for line in raw.decode().splitlines() if line.strip()]
+                lines = [json.loads(line) for line in raw.decode().split("\n") if line.strip()]
                 return self._reply(200, collection.bulk(lines))
             if self.command in {"POST", "GET"} and len(path) == 2 and path[1] == "_search":
                 if path[0] not in collection.indexes:

@@ -247,3 +247,12 @@ def test_an_older_write_never_takes_the_index_back(lagging) -> None:
     # Then the index keeps version 2
     assert not outcome.failed
     assert [doc["version"] for doc in _documents(runtime, server, created.id)] == [2]
+
+
+def test_a_memory_holding_a_unicode_line_separator_is_indexed_and_found() -> None:
+    # Given content with U+2028 inside (bulk bodies are newline-delimited: only "\n" separates documents)
+    with aws_runtime(index_refresh_seconds=0) as (runtime, _):
+        created = runtime.memories.create("acme", NewMemory(user_id="alice", content="Line one\u2028about kayaks"))
+        # When searching for its words; Then the index holds it and finds it
+        found = runtime.search.search(Owner("acme", "alice"), "kayaks")
+        assert [hit.memory.id for hit in found.hits] == [created.id]
