@@ -48,11 +48,12 @@ install-dev: $(VENV)/.installed-dev
 run: install
 	$(BIN)/agent-memory serve --host $(HOST) --port $(PORT) --data-dir $(DATA_DIR)
 
-# Two workers (this project's reference machine has 2 cores); work stealing keeps both busy to the end.
+# Two workers (this project's reference machine has 2 cores). Whole files go to one worker, in file order: a file's
+# tests may share what its module built (the schemathesis file checks, last, the answers its generated tests got).
 TEST_WORKERS ?= 2
 
 test: install-dev
-	$(BIN)/python -m pytest -q -n $(TEST_WORKERS) --dist worksteal
+	$(BIN)/python -m pytest -q -n $(TEST_WORKERS) --dist loadfile
 
 lint: install-dev
 	$(BIN)/ruff check layers functions tests infra

@@ -7,7 +7,6 @@ properties, so a test may put its own in place before first use (`runtime.__dict
 
 from __future__ import annotations
 
-import os
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -51,15 +50,6 @@ if TYPE_CHECKING:
     from agent_memory.services.settings import SettingsService
 
 DEV_KEY_FILE = "dev-api-key"
-
-
-def write_private_file(path: Path, text: str) -> None:
-    """Create (or replace) a file readable by its owner only, never world-readable even for an instant."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        handle.write(text)
-    path.chmod(0o600)
 
 
 class Runtime:

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from functools import cached_property
 from typing import TYPE_CHECKING
 
+from agent_memory.adapters.local.private_files import write_private
 from agent_memory.config import Config
 
 if TYPE_CHECKING:
@@ -91,12 +92,10 @@ class LocalBackend:
 
     def cursor_secret(self) -> bytes:
         """Generated into the data folder on first use, owner-only."""
-        from agent_memory.runtime import write_private_file
-
         path = self._config.data_dir / CURSOR_SECRET_FILE
         with self._lock:
             if not path.exists():
-                write_private_file(path, secrets.token_hex(32))
+                write_private(path, secrets.token_hex(32))
             return path.read_text(encoding="utf-8").strip().encode()
 
     def close(self) -> None:

@@ -7,10 +7,11 @@ import socket
 import sys
 from typing import Any
 
+from agent_memory.adapters.local.private_files import write_private
 from agent_memory.cli.common import runtime_for
 from agent_memory.domain.errors import AgentMemoryError
 from agent_memory.domain.models import Scope
-from agent_memory.runtime import Runtime, write_private_file
+from agent_memory.runtime import Runtime
 
 
 def ensure_dev_key(runtime: Runtime) -> str | None:
@@ -18,7 +19,7 @@ def ensure_dev_key(runtime: Runtime) -> str | None:
     if runtime.keys.list_keys():
         return None
     plaintext, _ = runtime.keys.create("default", frozenset(Scope), name="dev")
-    write_private_file(runtime.dev_key_path, plaintext + "\n")
+    write_private(runtime.dev_key_path, plaintext + "\n")
     return plaintext
 
 

@@ -41,6 +41,8 @@ def _visible(text: str) -> str:
 
 def normalise(text: str) -> str:
     """NFKC, drop invisible characters, casefold, collapse whitespace, trim."""
+    # Before NFKC, so an invisible character cannot keep two characters from composing; after it, because
+    # compatibility mappings can yield one (U+3164 HANGUL FILLER becomes U+1160).
     folded = _visible(unicodedata.normalize("NFKC", _visible(text))).casefold()
     return _WHITESPACE.sub(" ", folded).strip()
 

@@ -15,13 +15,12 @@ from mangum import Mangum
 from mangum.adapter import DEFAULT_TEXT_MIME_TYPES
 
 import agent_memory.http.lean_imports  # noqa: F401  (before any route is built)
-from agent_memory.contract import REQUEST_ID_HEADER
+from agent_memory.contract import PROBLEM_MEDIA_TYPE, REQUEST_ID_HEADER
 from agent_memory.domain.errors import Unauthenticated
 from agent_memory.domain.models import Principal
 from agent_memory.entry import shared
 from agent_memory.http.app import create_app
 from agent_memory.http.deps import get_principal
-from agent_memory.http.errors import PROBLEM_MEDIA_TYPE
 from agent_memory.observability import Handler, lambda_entry, metrics
 from agent_memory.services.keys import parse_scopes
 

@@ -17,10 +17,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
+from agent_memory.adapters.local.private_files import write_private
 from agent_memory.domain.conversation import MemoryMode
 from agent_memory.domain.conversation_log import MAX_LOG_BYTES, SUFFIXES, LogAddress, RejectedLog, address_of, parse
 from agent_memory.domain.errors import AgentMemoryError, InvalidInput
-from agent_memory.runtime import write_private_file
 from agent_memory.services.ingestion import IngestionService
 
 
@@ -103,7 +103,7 @@ class LocalIngest:
     def _report(self, file: Path, tenant: str, outcome: str, reason: str, into: list[dict[str, str]]) -> None:
         into.append({"file": _display(file), "reason": reason})
         report = {"file": _display(file), "outcome": outcome, "reason": reason}
-        write_private_file(self._report_path(file, tenant), json.dumps(report, indent=2) + "\n")
+        write_private(self._report_path(file, tenant), json.dumps(report, indent=2) + "\n")
         self._progress.write(f"\n{_display(file)}: {outcome}: {reason}")
 
     def _report_path(self, file: Path, tenant: str) -> Path:

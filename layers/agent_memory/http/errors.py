@@ -17,8 +17,6 @@ from agent_memory.domain.errors import AgentMemoryError
 
 logger = logging.getLogger("agent_memory.http")
 
-__all__ = ["PROBLEM_MEDIA_TYPE", "install_error_handlers", "problem_body", "problem_bytes", "problem_response"]
-
 
 def problem_body(status: int, code: str, title: str, detail: str, **extra: Any) -> dict[str, Any]:
     return {

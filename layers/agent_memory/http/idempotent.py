@@ -8,10 +8,10 @@ from collections.abc import Callable
 from fastapi import Response
 from pydantic import BaseModel
 
-from agent_memory.contract import IDEMPOTENT_REPLAYED_HEADER
+from agent_memory.contract import IDEMPOTENT_REPLAYED_HEADER, PROBLEM_MEDIA_TYPE
 from agent_memory.domain.errors import AgentMemoryError
 from agent_memory.domain.models import Principal
-from agent_memory.http.errors import PROBLEM_MEDIA_TYPE, problem_bytes
+from agent_memory.http.errors import problem_bytes
 from agent_memory.services.idempotency import IdempotencyService, Outcome, fingerprint
 
 

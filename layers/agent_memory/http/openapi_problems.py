@@ -8,7 +8,7 @@ from typing import Any
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 
-from agent_memory.http.errors import PROBLEM_MEDIA_TYPE
+from agent_memory.contract import PROBLEM_MEDIA_TYPE
 from agent_memory.http.schemas import Problem
 
 DESCRIPTIONS = {

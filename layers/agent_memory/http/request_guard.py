@@ -13,6 +13,7 @@ from urllib.parse import parse_qsl
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from agent_memory.contract import PROBLEM_MEDIA_TYPE
 from agent_memory.domain.errors import (
     AgentMemoryError,
     InvalidInput,
@@ -20,7 +21,7 @@ from agent_memory.domain.errors import (
     PayloadTooLarge,
     RepeatedParameter,
 )
-from agent_memory.http.errors import PROBLEM_MEDIA_TYPE, problem_bytes
+from agent_memory.http.errors import problem_bytes
 
 _BODY_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 

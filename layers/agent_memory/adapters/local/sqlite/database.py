@@ -7,7 +7,6 @@ processes on the same file) queue on SQLite's lock instead of failing when a rea
 from __future__ import annotations
 
 import json
-import os
 import sqlite3
 import threading
 import time
@@ -17,6 +16,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from agent_memory.adapters.local.private_files import create_private
 from agent_memory.adapters.local.sqlite.schema import MIGRATIONS, SCOPE_KEY_FUNCTION, scope_key, statements
 from agent_memory.domain.clock import from_micros
 from agent_memory.domain.errors import StoreUnavailable
@@ -33,15 +33,6 @@ def optional_datetime(value: int | None) -> datetime | None:
     return None if value is None else from_micros(value)
 
 
-def _create_private(path: Path) -> None:
-    """The database holds every memory: owner-only, like the key and cursor secret. SQLite gives its WAL and
-    shared-memory files the database file's permissions, so they follow."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    os.close(os.open(path, os.O_RDWR | os.O_CREAT, 0o600))
-    if path.stat().st_mode & 0o077:
-        path.chmod(0o600)  # a file made by an earlier version
-
-
 class SqliteDatabase:
     """One SQLite file. Nothing is opened until first use; the schema is migrated by the first connection."""
 
@@ -53,7 +44,8 @@ class SqliteDatabase:
 
     def _connect(self) -> sqlite3.Connection:
         if self._path != ":memory:":
-            _create_private(Path(self._path))
+            # Owner-only; SQLite gives its WAL and shared-memory files the database file's permissions.
+            create_private(Path(self._path))
         conn = sqlite3.connect(self._path, timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None)
         conn.row_factory = sqlite3.Row
         conn.create_function(SCOPE_KEY_FUNCTION, 2, scope_key, deterministic=True)
