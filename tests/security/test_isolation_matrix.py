@@ -268,7 +268,7 @@ def world(runtime: Runtime) -> Iterator[World]:
         ),
     ):
         owner_ids.append(runtime.memories.create(VICTIM_TENANT, new).id)
-    runtime.settings.update(VICTIM_TENANT, VICTIM_MAX_CHARS, None)
+    runtime.settings.update(VICTIM_TENANT, {"max_content_chars": VICTIM_MAX_CHARS})
     operation, _ = runtime.operations.start(VICTIM_TENANT, VICTIM_USER, JobKind.OPTIMIZE, {"dry_run": True})
     assert worker.wait_idle(30)
     secrets = (

@@ -115,12 +115,12 @@ def test_list_limit_is_bounded_in_the_service_too(service, limit) -> None:
 
 def test_settings_validate_and_keep_unchanged_fields(stores) -> None:
     settings = SettingsService(stores.settings)
-    settings.update("acme", default_memory_mode="readonly")
-    assert settings.update("acme", max_content_chars=2000).default_memory_mode == "readonly"
+    settings.update("acme", {"default_memory_mode": "readonly"})
+    assert settings.update("acme", {"max_content_chars": 2000}).default_memory_mode == "readonly"
     with pytest.raises(InvalidInput):
-        settings.update("acme", max_content_chars=0)
+        settings.update("acme", {"max_content_chars": 0})
     with pytest.raises(InvalidInput):
-        settings.update("acme", default_memory_mode="maybe")
+        settings.update("acme", {"default_memory_mode": "maybe"})
 
 
 def test_keys_are_stored_hashed_and_authenticate_to_their_tenant(stores) -> None:

@@ -91,7 +91,7 @@ def run(
     conversations = json.loads(Path(data).read_text(encoding="utf-8"))
     with tempfile.TemporaryDirectory(prefix="locomo-") as scratch:
         runtime = Runtime(Config(data_dir=data_dir or Path(scratch), embedder=embedder))
-        runtime.settings.update(TENANT, max_content_chars=MAX_CONTENT_CHARS)
+        runtime.settings.update(TENANT, {"max_content_chars": MAX_CONTENT_CHARS})
         started = time.perf_counter()
         turns_total = 0
         for conversation in conversations:

@@ -92,7 +92,7 @@ class Turn:
     messages: tuple[Message, ...]
     agent_id: str | None = None
     mode: MemoryMode | None = None  # None: the tenant's default
-    recall_limit: int = DEFAULT_RECALL_LIMIT
+    recall_limit: int | None = None  # None: the tenant's default
 
 
 @dataclass(frozen=True, slots=True)

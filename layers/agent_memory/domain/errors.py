@@ -138,3 +138,19 @@ class ModelOutputInvalid(AgentMemoryError):
     status = 502
     code = "model_output_invalid"
     title = "The model answered with output that does not fit the schema"
+
+
+class UserBeingErased(AgentMemoryError):
+    status = 409
+    code = "user_being_erased"
+    title = "This user is being erased"
+
+
+class ConfirmationRequired(InvalidInput):
+    code = "confirmation_required"
+    title = "Confirmation required"
+
+
+class InvalidExport(InvalidInput):
+    code = "invalid_export"
+    title = "The file is not an agent-memory export"

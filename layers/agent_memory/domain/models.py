@@ -196,8 +196,24 @@ class HistoryEntry:
 
 @dataclass(frozen=True, slots=True)
 class TenantSettings:
+    """Per-tenant memory settings (docs/api.md lists each with its range). None retention keeps data forever."""
+
     max_content_chars: int = 300
     default_memory_mode: str = "auto"
+    extraction_enabled: bool = True
+    recall_limit: int = 5  # conversation.DEFAULT_RECALL_LIMIT
+    min_salience: float = 0.4
+    memory_retention_days: int | None = None
+    raw_log_retention_days: int | None = None
+
+    def as_record(self) -> dict[str, Any]:
+        """The settings as plain JSON data: how both stores keep them."""
+        return {name: getattr(self, name) for name in self.__dataclass_fields__}
+
+    @classmethod
+    def from_record(cls, record: dict[str, Any]) -> TenantSettings:
+        """Settings stored by any version: unknown fields are dropped, missing ones take their default."""
+        return cls(**{name: value for name, value in record.items() if name in cls.__dataclass_fields__})
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,7 +8,6 @@ from pydantic import BaseModel, Field
 
 from agent_memory.domain import limits
 from agent_memory.domain.conversation import (
-    DEFAULT_RECALL_LIMIT,
     MAX_MESSAGE_CHARS,
     MAX_MESSAGES_PER_TURN,
     MAX_RECALL_LIMIT,
@@ -34,7 +33,9 @@ class ConversationTurnRequest(Strict):
     agent_id: str | None = Field(default=None, min_length=1, max_length=limits.MAX_ID_CHARS)
     messages: list[MessageIn] = Field(min_length=1, max_length=MAX_MESSAGES_PER_TURN)
     memory: MemoryMode | None = Field(default=None, description="off, on, auto or readonly; default: the tenant's.")
-    recall_limit: int = Field(default=DEFAULT_RECALL_LIMIT, ge=1, le=MAX_RECALL_LIMIT, strict=True)
+    recall_limit: int | None = Field(
+        default=None, ge=1, le=MAX_RECALL_LIMIT, strict=True, description="default: the tenant's recall_limit setting"
+    )
 
     def to_domain(self, thread_id: str) -> Turn:
         return Turn(

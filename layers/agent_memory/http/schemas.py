@@ -8,6 +8,8 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from agent_memory.domain import limits
+from agent_memory.domain.conversation import MAX_RECALL_LIMIT
+from agent_memory.domain.retention import MAX_MEMORY_RETENTION_DAYS, RAW_LOG_RETENTION_DAYS
 from agent_memory.domain.models import Entity, HistoryEntry, Memory, NewMemory, Source, TenantSettings
 
 
@@ -183,18 +185,35 @@ class HistoryResponse(BaseModel):
 
 
 class MemorySettingsOut(BaseModel):
-    max_content_chars: int
-    default_memory_mode: str
+    max_content_chars: int = Field(description="Longest memory content accepted, in characters.")
+    default_memory_mode: str = Field(description="Memory mode of conversation turns that name none.")
+    extraction_enabled: bool = Field(description="Whether conversation turns extract and save facts at all.")
+    recall_limit: int = Field(description="Memories a conversation turn recalls when it names no recall_limit.")
+    min_salience: float = Field(description="In auto mode, facts less important than this are not saved.")
+    memory_retention_days: int | None = Field(description="Memories expire this many days after creation; null keeps them.")
+    raw_log_retention_days: int | None = Field(description="Raw conversation logs are deleted after this many days.")
 
     @classmethod
     def of(cls, settings: TenantSettings) -> MemorySettingsOut:
-        return cls(max_content_chars=settings.max_content_chars, default_memory_mode=settings.default_memory_mode)
+        return cls(**settings.as_record())
 
 
 class MemorySettingsUpdate(Strict):
-    # strict: JSON true would otherwise set the limit to 1
+    """Only the fields sent change. strict: JSON true would otherwise set a number to 1."""
+
     max_content_chars: int | None = Field(default=None, ge=1, le=limits.MAX_CONTENT_CHARS_CEILING, strict=True)
-    default_memory_mode: str | None = Field(default=None, pattern="^(off|on|auto|readonly)$")
+    default_memory_mode: str | None = Field(default=None, pattern="(?i)^(off|on|auto|readonly)$")
+    extraction_enabled: bool | None = Field(default=None, strict=True)
+    recall_limit: int | None = Field(default=None, ge=1, le=MAX_RECALL_LIMIT, strict=True)
+    min_salience: float | None = Field(default=None, ge=0.0, le=1.0, strict=True)
+    memory_retention_days: int | None = Field(default=None, ge=1, le=MAX_MEMORY_RETENTION_DAYS, strict=True)
+    raw_log_retention_days: int | None = Field(
+        default=None, strict=True, description=f"One of {', '.join(map(str, RAW_LOG_RETENTION_DAYS))}, or null."
+    )
+
+    def changes(self) -> dict[str, Any]:
+        """The fields the client sent (an explicit null included), by name."""
+        return {name: getattr(self, name) for name in self.model_fields_set}
 
 
 class Problem(BaseModel):

@@ -27,8 +27,6 @@ from agent_memory.services.memories import MemoryService
 from agent_memory.services.search import MAX_QUERY_CHARS, SearchMode, SearchService
 from agent_memory.services.settings import SettingsService
 
-# auto mode: below this importance a fact is not worth keeping (greetings never get here; passing states do)
-AUTO_MIN_IMPORTANCE = 0.4
 # auto mode: a stored memory at least this similar (cosine) already says the same thing
 ALREADY_KNOWN_SIMILARITY = 0.9
 # memories found only through a shared topic rank below every search hit
@@ -53,12 +51,15 @@ class ConversationService:
 
     def turn(self, tenant: str, turn: Turn) -> TurnOutcome:
         self._validate(turn)
-        mode = MemoryMode.effective(turn.mode, self._settings.get(tenant).default_memory_mode)
+        settings = self._settings.get(tenant)
+        mode = MemoryMode.effective(turn.mode, settings.default_memory_mode)
         if mode is MemoryMode.OFF:
             return TurnOutcome(mode=mode)
         owner = Owner(tenant, turn.user_id)
-        saved, skipped = self._remember(tenant, turn, mode) if mode.stores else ([], [])
-        recalled = self._recall(owner, turn, exclude={item.memory_id for item in saved})
+        saving = mode.stores and settings.extraction_enabled
+        saved, skipped = self._remember(tenant, turn, mode, settings.min_salience) if saving else ([], [])
+        limit = settings.recall_limit if turn.recall_limit is None else turn.recall_limit
+        recalled = self._recall(owner, turn, limit, exclude={item.memory_id for item in saved})
         return TurnOutcome(
             mode=mode,
             saved=saved,
@@ -69,17 +70,23 @@ class ConversationService:
         )
 
     def remember(self, tenant: str, turn: Turn, mode: MemoryMode) -> tuple[list[Saved], list[SkippedFact]]:
-        """Extract and store (per `mode`, on or auto) without recalling: also what log ingestion runs."""
+        """Extract and store (per `mode`, on or auto) without recalling: also what log ingestion runs. Nothing is
+        saved while the tenant has extraction turned off."""
         self._validate(turn)
-        return self._remember(tenant, turn, mode)
+        settings = self._settings.get(tenant)
+        if not settings.extraction_enabled:
+            return [], []
+        return self._remember(tenant, turn, mode, settings.min_salience)
 
-    def _remember(self, tenant: str, turn: Turn, mode: MemoryMode) -> tuple[list[Saved], list[SkippedFact]]:
+    def _remember(
+        self, tenant: str, turn: Turn, mode: MemoryMode, min_salience: float
+    ) -> tuple[list[Saved], list[SkippedFact]]:
         owner = Owner(tenant, turn.user_id)
         saved: list[Saved] = []
         skipped: list[SkippedFact] = []
         turn_id = new_ulid()
         for fact in self._extractor.extract(turn.messages):
-            outcome = self._keep(owner, turn, fact, mode, turn_id)
+            outcome = self._keep(owner, turn, fact, mode, turn_id, min_salience)
             if isinstance(outcome, SkippedFact):
                 skipped.append(outcome)
             else:
@@ -96,15 +103,16 @@ class ConversationService:
             raise InvalidInput(f"messages must hold 1 to {MAX_MESSAGES_PER_TURN} messages.")
         if any(len(m.content) > MAX_MESSAGE_CHARS for m in turn.messages):
             raise InvalidInput(f"a message's content is at most {MAX_MESSAGE_CHARS} characters.")
-        if not 1 <= turn.recall_limit <= MAX_RECALL_LIMIT:
+        if turn.recall_limit is not None and not 1 <= turn.recall_limit <= MAX_RECALL_LIMIT:
             raise InvalidInput(f"recall_limit must be between 1 and {MAX_RECALL_LIMIT}.")
 
     def _keep(
-        self, owner: Owner, turn: Turn, fact: ExtractedFact, mode: MemoryMode, turn_id: str
+        self, owner: Owner, turn: Turn, fact: ExtractedFact, mode: MemoryMode, turn_id: str, min_salience: float
     ) -> Saved | SkippedFact:
         embedded = None
         if mode is MemoryMode.AUTO:
-            if fact.importance < AUTO_MIN_IMPORTANCE:
+            # below the tenant's min_salience a fact is not worth keeping (greetings never get here; passing states do)
+            if fact.importance < min_salience:
                 return SkippedFact(fact.content, SkipReason.LOW_SALIENCE)
             nearest = self._search.closest(owner, fact.content)
             if nearest.memory_id is not None and nearest.similarity >= ALREADY_KNOWN_SIMILARITY:
@@ -138,20 +146,20 @@ class ConversationService:
         except InvalidInput as exc:
             return SkippedFact(fact.content, SkipReason.INVALID, detail=exc.detail)
 
-    def _recall(self, owner: Owner, turn: Turn, exclude: set[str]) -> list[Recalled]:
+    def _recall(self, owner: Owner, turn: Turn, limit: int, exclude: set[str]) -> list[Recalled]:
         said = [m.content for m in turn.messages if m.role is Role.USER] or [turn.messages[-1].content]
         query = " ".join(said[-2:])[-MAX_QUERY_CHARS:].strip()
         if not query:
             return []
         found: dict[str, Recalled] = {}
-        result = self._search.search(owner, query, SearchMode.HYBRID, limit=turn.recall_limit)
+        result = self._search.search(owner, query, SearchMode.HYBRID, limit=limit)
         for hit in result.hits:
             if hit.memory.id not in exclude:
                 found[hit.memory.id] = Recalled(hit.memory.id, hit.memory.content, hit.score, "search")
         # A question often shares no word with the fact that answers it: the topics it touches bridge the gap.
         for topic in topics_of(query, limit=2):
-            page = self._memories.list_memories(owner, MemoryFilter(topic=topic), turn.recall_limit, None, 0)
+            page = self._memories.list_memories(owner, MemoryFilter(topic=topic), limit, None, 0)
             for memory in page.items:
                 if memory.id not in exclude and memory.id not in found:
                     found[memory.id] = Recalled(memory.id, memory.content, TOPIC_MATCH_SCORE, "topic")
-        return list(found.values())[: turn.recall_limit]
+        return list(found.values())[:limit]

@@ -19,8 +19,9 @@ def get_memory_settings(principal: Reader, settings: Settings) -> MemorySettings
 
 @write.put("/memory", response_model=MemorySettingsOut)
 def put_memory_settings(body: MemorySettingsUpdate, principal: Admin, settings: Settings) -> MemorySettingsOut:
-    """Change the tenant's settings (admin scope). Fields left out keep their value."""
-    updated = settings.update(principal.tenant, body.max_content_chars, body.default_memory_mode)
+    """Change the tenant's settings (admin scope). Fields left out keep their value; `null` turns a retention off.
+    One invalid field changes nothing (422 naming it)."""
+    updated = settings.update(principal.tenant, body.changes())
     return MemorySettingsOut.of(updated)
 
 

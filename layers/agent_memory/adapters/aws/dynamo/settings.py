@@ -20,9 +20,9 @@ class DynamoSettings:
 
     def get_settings(self, tenant: str) -> TenantSettings:
         found = self._table.call("get_item", Key=_settings_key(tenant), ConsistentRead=True).get("Item")
-        return TenantSettings() if found is None else TenantSettings(**json.loads(found["data"]["S"]))
+        return TenantSettings() if found is None else TenantSettings.from_record(json.loads(found["data"]["S"]))
 
     def put_settings(self, tenant: str, settings: TenantSettings) -> TenantSettings:
-        data = {"max_content_chars": settings.max_content_chars, "default_memory_mode": settings.default_memory_mode}
+        data = settings.as_record()
         self._table.call("put_item", Item={**_settings_key(tenant), "data": s(json.dumps(data))})
         return settings

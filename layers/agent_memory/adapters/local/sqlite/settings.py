@@ -15,13 +15,10 @@ class SqliteSettings:
     def get_settings(self, tenant: str) -> TenantSettings:
         with self._database.read() as conn:
             row = conn.execute("SELECT data FROM settings WHERE tenant = ?", (tenant,)).fetchone()
-        return TenantSettings() if row is None else TenantSettings(**json.loads(row["data"]))
+        return TenantSettings() if row is None else TenantSettings.from_record(json.loads(row["data"]))
 
     def put_settings(self, tenant: str, settings: TenantSettings) -> TenantSettings:
-        data = {
-            "max_content_chars": settings.max_content_chars,
-            "default_memory_mode": settings.default_memory_mode,
-        }
+        data = settings.as_record()
         with self._database.write() as conn:
             conn.execute(
                 "INSERT INTO settings (tenant, data) VALUES (?, ?)"
