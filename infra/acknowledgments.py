@@ -77,6 +77,13 @@ def acknowledge_findings(stack: MemoryStack) -> None:
             "This job step reads the user's stored conversation logs, whose keys are listed at run time; the grant is "
             "GetObject on the conversations/ prefix of this one bucket.",
         )
+    for module in ("erase_logs", "verify_erasure"):
+        acknowledge(
+            stack.jobs.functions[module].role,
+            f"AwsSolutions-IAM5[Resource::<{bucket_id}.Arn>/conversations/*]",
+            "Erasing a user deletes every version of the user's conversation logs, whose keys and versions are listed "
+            "at run time; the grant is DeleteObject/DeleteObjectVersion on the conversations/ prefix of this bucket.",
+        )
     for kind, machine in stack.jobs.state_machines.items():
         acknowledge(
             machine.role,

@@ -17,6 +17,7 @@ class ApiFunction:
     signs_cursors: bool = False  # reads the cursor-signing secret
     extracts: bool = False  # asks the Bedrock chat model for facts
     starts_jobs: bool = False  # starts executions of the job state machines
+    lists_logs: bool = False  # lists the names of raw conversation logs (not their contents)
     public: bool = False  # no API key (liveness only)
 
     @property
@@ -55,4 +56,8 @@ API_FUNCTIONS: tuple[ApiFunction, ...] = (
     ApiFunction("start_job", "POST", "/v1/jobs/{kind}", writes=True, starts_jobs=True),
     ApiFunction("get_operation", "GET", "/v1/operations/{operation_id}"),
     ApiFunction("list_operations", "GET", "/v1/operations"),
+    ApiFunction("clear_memories", "DELETE", "/v1/memories", writes=True),
+    ApiFunction("export_memories", "GET", "/v1/export"),
+    ApiFunction("import_memories", "POST", "/v1/import", writes=True, embeds=True),
+    ApiFunction("erase_user", "DELETE", "/v1/users/{user_id}", writes=True, starts_jobs=True, lists_logs=True),
 )

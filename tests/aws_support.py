@@ -20,6 +20,7 @@ from tests.opensearch_server import LoopbackOpenSearch
 
 REGION = "us-east-1"
 TABLE = "agent-memory-test"
+BUCKET = "agent-memory-conversations-test"
 # moto's stream endpoints need the account id out of the endpoint.
 CLIENT_CONFIG = BotoConfig(account_id_endpoint_mode="disabled", retries={"mode": "standard", "max_attempts": 2})
 
@@ -124,7 +125,11 @@ def aws_runtime(
         dynamo_table(mock=mock) as stores,
         LoopbackOpenSearch(custom_ids=custom_ids, refresh_on_write=refresh_on_write) as server,
     ):
+        s3 = boto3.client("s3", region_name=REGION)
+        s3.create_bucket(Bucket=BUCKET)
+        s3.put_bucket_versioning(Bucket=BUCKET, VersioningConfiguration={"Status": "Enabled"})  # as the stack does
         settings: dict[str, Any] = {
+            "conversation_bucket": BUCKET,
             "backend": "aws",
             "table_name": TABLE,
             "opensearch_endpoint": server.url,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -12,6 +13,7 @@ from fastapi.testclient import TestClient
 
 from agent_memory.config import Config
 from agent_memory.domain.models import Scope
+from agent_memory.entry.local_worker import LocalJobWorker
 from agent_memory.http.app import create_app
 from agent_memory.runtime import Runtime
 
@@ -100,3 +102,37 @@ def admin(client: TestClient, runtime: Runtime) -> Api:
 @pytest.fixture
 def reader(client: TestClient, runtime: Runtime) -> Api:
     return Api(client, _key(runtime, "acme", Scope.READ))
+
+
+@dataclass
+class Jobs:
+    worker: LocalJobWorker
+    gate: threading.Event
+
+    def hold(self) -> None:
+        """Keep the jobs started from now on queued until `release()`."""
+        self.gate.clear()
+
+    def release(self) -> None:
+        self.gate.set()
+
+    def drain(self) -> None:
+        self.release()
+        assert self.worker.wait_idle(30), "jobs did not finish"
+
+
+@pytest.fixture
+def jobs(runtime: Runtime) -> Iterator[Jobs]:
+    """Jobs run by a background worker on either backend (the Step Functions path has its own tests)."""
+    gate = threading.Event()
+    gate.set()
+
+    def steps():  # type: ignore[no-untyped-def]
+        gate.wait(30)
+        return runtime.job_steps
+
+    worker = LocalJobWorker(steps, lambda: [], sleep=lambda _: None)
+    runtime.__dict__["job_runner"] = worker
+    yield Jobs(worker, gate)
+    gate.set()
+    worker.stop()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from aws_cdk import Stack
+from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_stepfunctions as sfn
 
 from agent_memory import contract
@@ -50,6 +51,13 @@ class ApiFunctions(Construct):
             if operation.extracts:
                 permissions.converse(fn, props.config.converse_model)
             self.by_operation[operation] = fn
+
+    def list_logs_in(self, bucket: s3.IBucket) -> None:
+        """The operations that look for a user's raw logs learn the bucket and may list (not read) its logs."""
+        for operation, fn in self.by_operation.items():
+            if operation.lists_logs:
+                fn.function.add_environment(contract.env_name("conversation_bucket"), bucket.bucket_name)
+                permissions.list_logs(fn, bucket)
 
     def start_jobs_on(self, machines: Mapping[JobKind, sfn.IStateMachine]) -> None:
         """The operations that start jobs learn the machines (by job kind) and may start executions of them alone."""

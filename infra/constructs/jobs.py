@@ -25,14 +25,20 @@ from infra.constructs.encryption import encrypted_log_group
 from infra.constructs.function import FunctionSpec, MemoryFunction
 from infra.constructs.props import MemoryProps
 
-# What each phase touches beyond the table: (embeds, converses, reads logs, search access: None | "read" | "write")
-PHASE_NEEDS: dict[Phase, tuple[bool, bool, bool, str | None]] = {
-    Phase.RESOLVE_DUPLICATES: (True, True, False, None),
-    Phase.REFRESH_TOPICS: (True, True, False, None),
-    Phase.BACKFILL_ENTITIES: (False, True, False, None),
-    Phase.CONSOLIDATE_CONVERSATIONS: (True, True, True, "read"),
-    Phase.GENERATE_EPISODES: (True, True, True, None),
-    Phase.REINDEX: (True, False, False, "write"),
+# What each phase touches beyond the table:
+# (embeds, converses, reads logs, deletes logs in every version, search access: None | "read" | "write")
+PHASE_NEEDS: dict[Phase, tuple[bool, bool, bool, bool, str | None]] = {
+    Phase.RESOLVE_DUPLICATES: (True, True, False, False, None),
+    Phase.REFRESH_TOPICS: (True, True, False, False, None),
+    Phase.BACKFILL_ENTITIES: (False, True, False, False, None),
+    Phase.CONSOLIDATE_CONVERSATIONS: (True, True, True, False, "read"),
+    Phase.GENERATE_EPISODES: (True, True, True, False, None),
+    Phase.REINDEX: (True, False, False, False, "write"),
+    Phase.ERASE_MEMORIES: (False, False, False, False, None),
+    Phase.ERASE_SEARCH_INDEX: (False, False, False, False, "write"),
+    Phase.ERASE_LOGS: (False, False, False, True, None),
+    Phase.ERASE_RECORDS: (False, False, False, False, None),
+    Phase.VERIFY_ERASURE: (False, False, False, True, "write"),
 }
 STEP_TIMEOUT = Duration.minutes(15)
 JOB_TIMEOUT = Duration.hours(12)
@@ -60,7 +66,7 @@ class JobOrchestration(Construct):
             "finish": function("finish", "job step: finish", Duration.seconds(30)),
             "fail": function("fail", "job step: mark failed", Duration.seconds(30)),
         }
-        for phase, (embeds, converses, reads_logs, search_access) in PHASE_NEEDS.items():
+        for phase, (embeds, converses, reads_logs, erases_logs, search_access) in PHASE_NEEDS.items():
             fn = function(job_step_module(phase), f"job step: {phase.value}", STEP_TIMEOUT)
             if embeds:
                 permissions.embed(fn)
@@ -68,6 +74,8 @@ class JobOrchestration(Construct):
                 permissions.converse(fn, config.converse_model)
             if reads_logs:
                 permissions.read_logs(fn, bucket, key)
+            if erases_logs:
+                permissions.erase_logs(fn, bucket)
             if search_access is not None:
                 props.search.grant(fn.role, write=search_access == "write")
             self.functions[job_step_module(phase)] = fn

@@ -82,6 +82,18 @@ def read_logs(fn: MemoryFunction, bucket: s3.IBucket, key: kms.IKey, *, versions
     fn.allow(["kms:Decrypt"], [key.key_arn], _via("s3", Stack.of(fn)))
 
 
+def list_logs(fn: MemoryFunction, bucket: s3.IBucket) -> None:
+    """Which logs exist under the conversation prefix (their names, not their contents)."""
+    fn.allow(["s3:ListBucket"], [bucket.bucket_arn], {"StringLike": {"s3:prefix": [f"{PREFIX}/*"]}})
+
+
+def erase_logs(fn: MemoryFunction, bucket: s3.IBucket) -> None:
+    """Delete conversation logs in every version (listing the versions under the prefix to find them); reading them
+    is not needed, so no KMS grant."""
+    fn.allow(["s3:ListBucketVersions"], [bucket.bucket_arn], {"StringLike": {"s3:prefix": [f"{PREFIX}/*"]}})
+    fn.allow(["s3:DeleteObject", "s3:DeleteObjectVersion"], [bucket.arn_for_objects(f"{PREFIX}/*")])
+
+
 def send_to_queues(fn: MemoryFunction, queues: list[sqs.IQueue], key: kms.IKey) -> None:
     """Sends to `queues` (encrypted with `key`)."""
     fn.allow(["sqs:SendMessage"], [queue.queue_arn for queue in queues])

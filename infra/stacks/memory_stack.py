@@ -53,6 +53,7 @@ class MemoryStack(Stack):
         self.ingestion = LogIngestion(self, "LogIngestion", props)
         self.jobs = JobOrchestration(self, "Jobs", props, bucket=self.ingestion.bucket)
         api_functions.start_jobs_on(self.jobs.state_machines)
+        api_functions.list_logs_in(self.ingestion.bucket)
         props.search.create_index_with(index_creator.function)
         self.api = RestApi(self, "Api", props, authorizer_function=authorizer, functions=api_functions.by_operation)
         ApiFirewall(self, "Firewall", config=config, stage_arn=self.api.api.deployment_stage.stage_arn)

@@ -101,6 +101,35 @@ class MemoryStore(Protocol):
         """Aggregates over live memories of one user, or of the whole tenant when user_id is None."""
         ...
 
+    # -- a user's memories as a whole (clear, erase, export, import) --------------------------------
+
+    def restore(
+        self, entries: Sequence[tuple[Memory, Sequence[HistoryEntry], Vector | None]]
+    ) -> list[Memory | Exception]:
+        """Write exported memories back as they were (ids, timestamps, versions, recalls, full history). Each slot
+        holds the memory or its error: VersionConflict when the id exists, DuplicateMemory when a memory of the user
+        holds the content; UserBeingErased refuses them all."""
+        ...
+
+    def erase_page(self, owner: Owner, limit: int) -> dict[str, int]:
+        """Delete about `limit` of the user's records (memories, history, counters, uniqueness claims) and return
+        how many of each kind went; an empty dict once nothing is left."""
+        ...
+
+    def residue(self, owner: Owner) -> dict[str, int]:
+        """How many records of each kind the user still has (empty: none): an erasure's verification."""
+        ...
+
+    def user_ids(self, tenant: str) -> list[str]:
+        """Every user of the tenant with at least one memory, sorted."""
+        ...
+
+    def begin_erasure(self, owner: Owner, operation_id: str, now: datetime) -> None:
+        """From now on no memory of this user can be created (UserBeingErased), until `end_erasure`."""
+        ...
+
+    def end_erasure(self, owner: Owner) -> None: ...
+
 
 class SettingsStore(Protocol):
     def get_settings(self, tenant: str) -> TenantSettings: ...
@@ -127,13 +156,20 @@ class UsageKeyRegistry(Protocol):
 
 
 class IdempotencyStore(Protocol):
-    def reserve(self, tenant: str, key: str, fingerprint: str, now: datetime) -> StoredResponse | None:
-        """Claim the key for a new request (returns None), or return what an earlier request with it holds."""
+    def reserve(
+        self, tenant: str, key: str, fingerprint: str, now: datetime, user_ids: Sequence[str] = ()
+    ) -> StoredResponse | None:
+        """Claim the key for a new request (returns None), or return what an earlier request with it holds.
+        `user_ids`: the users the request is about."""
         ...
 
     def complete(self, tenant: str, key: str, status: int, body: bytes) -> None: ...
 
     def release(self, tenant: str, key: str) -> None: ...
+
+    def erase_user(self, tenant: str, user_id: str) -> int:
+        """Delete every record of a request about this user; returns how many."""
+        ...
 
 
 class Extractor(Protocol):
@@ -231,6 +267,11 @@ class OperationStore(Protocol):
         (OperationAbandoned) or a memory changed (VersionConflict, NotFound, DuplicateMemory)."""
         ...
 
+    def erase_user(self, tenant: str, user_id: str, keep: JobKind) -> int:
+        """Delete the user's operations and job locks, except those of kind `keep` (the erasure's own receipt and
+        lock); returns how many operations went."""
+        ...
+
 
 class WriteOutcome(Protocol):
     @property
@@ -298,6 +339,10 @@ class ConversationArchive(Protocol):
 
     def read(self, key: str) -> tuple[bytes, str]:
         """The log's bytes and a version that changes when they do."""
+        ...
+
+    def erase_user(self, tenant: str, user_id: str) -> dict[str, int]:
+        """Delete every raw log of the user (in every stored version); counts by kind, empty when none were left."""
         ...
 
 

@@ -40,12 +40,14 @@ if TYPE_CHECKING:
         SettingsStore,
     )
     from agent_memory.services.conversations import ConversationService
+    from agent_memory.services.data_rights import DataRightsService
     from agent_memory.services.idempotency import IdempotencyService
     from agent_memory.services.ingestion import IngestionService
     from agent_memory.services.jobs.steps import JobSteps
     from agent_memory.services.keys import KeyService
     from agent_memory.services.memories import MemoryService
     from agent_memory.services.operations import OperationService
+    from agent_memory.services.portability import PortabilityService
     from agent_memory.services.search import SearchService
     from agent_memory.services.settings import SettingsService
 
@@ -227,22 +229,48 @@ class Runtime:
         return OperationService(self.operation_store, lambda: self.job_runner)
 
     @cached_property
+    def data_rights(self) -> DataRightsService:
+        from agent_memory.services.data_rights import DataRightsService
+
+        return DataRightsService(self.store, self.archive, self.operation_store, self.operations, self.events)
+
+    @cached_property
+    def portability(self) -> PortabilityService:
+        from agent_memory.services.portability import PortabilityService
+
+        return PortabilityService(self.store, self.settings_store, self.operation_store, self.embedder)
+
+    @cached_property
     def job_steps(self) -> JobSteps:
         from agent_memory.domain.operations import Phase
         from agent_memory.services.jobs.conversations import ConsolidateConversations, GenerateEpisodes
         from agent_memory.services.jobs.entities import BackfillEntities
+        from agent_memory.services.jobs.erasure import (
+            EraseLogs,
+            EraseMemories,
+            EraseRecords,
+            EraseSearchIndex,
+            VerifyErasure,
+        )
         from agent_memory.services.jobs.optimize import RefreshTopics, ResolveDuplicates
         from agent_memory.services.jobs.reindex import Reindex
         from agent_memory.services.jobs.steps import JobSteps, PhaseRunner
 
         store, embedder, curator = self.store, self.embedder, self.curator
+        projection = self.backend.projection(embedder)
+        idempotency, operations = self.idempotency_store, self.operation_store
         phases: dict[Phase, PhaseRunner] = {
             Phase.RESOLVE_DUPLICATES: ResolveDuplicates(store, self.settings_store, embedder, curator),
             Phase.REFRESH_TOPICS: RefreshTopics(store, embedder, curator),
             Phase.BACKFILL_ENTITIES: BackfillEntities(store, curator),
             Phase.GENERATE_EPISODES: GenerateEpisodes(self.archive, store, self.memories, self.settings, curator),
             Phase.CONSOLIDATE_CONVERSATIONS: ConsolidateConversations(self.archive, self.ingestion, self.extractor),
-            Phase.REINDEX: Reindex(store, embedder, self.backend.projection(embedder)),
+            Phase.REINDEX: Reindex(store, embedder, projection),
+            Phase.ERASE_MEMORIES: EraseMemories(store),
+            Phase.ERASE_SEARCH_INDEX: EraseSearchIndex(projection),
+            Phase.ERASE_LOGS: EraseLogs(self.archive),
+            Phase.ERASE_RECORDS: EraseRecords(idempotency, operations),
+            Phase.VERIFY_ERASURE: VerifyErasure(store, projection, self.archive, idempotency, operations),
         }
         return JobSteps(self.operation_store, phases)
 

@@ -2,52 +2,14 @@
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
 
 import pytest
 
 from agent_memory.domain.clock import utcnow
 from agent_memory.domain.operations import JobKind, Operation, OperationStatus
-from agent_memory.entry.local_worker import LocalJobWorker
 from agent_memory.runtime import Runtime
-from tests.conftest import Api
-
-
-@dataclass
-class Jobs:
-    worker: LocalJobWorker
-    gate: threading.Event
-
-    def hold(self) -> None:
-        """Keep the jobs started from now on queued until `release()`."""
-        self.gate.clear()
-
-    def release(self) -> None:
-        self.gate.set()
-
-    def drain(self) -> None:
-        self.release()
-        assert self.worker.wait_idle(30), "jobs did not finish"
-
-
-@pytest.fixture
-def jobs(runtime: Runtime) -> Iterator[Jobs]:
-    """Jobs run by a background worker on either backend (the Step Functions path has its own tests)."""
-    gate = threading.Event()
-    gate.set()
-
-    def steps():  # type: ignore[no-untyped-def]
-        gate.wait(30)
-        return runtime.job_steps
-
-    worker = LocalJobWorker(steps, lambda: [], sleep=lambda _: None)
-    runtime.__dict__["job_runner"] = worker
-    yield Jobs(worker, gate)
-    gate.set()
-    worker.stop()
+from tests.conftest import Api, Jobs
 
 
 def start(api: Api, kind: str, user_id: str = "u1", **params: object):  # type: ignore[no-untyped-def]

@@ -89,6 +89,29 @@ def _user(attacker: Attacker) -> dict[str, Any]:
     return {} if attacker.tenant_wide else {"user_id": attacker.user}
 
 
+def _export_claiming(memory_id: str, user_id: str) -> dict[str, Any]:
+    """A JSON export document holding one memory with the given id and user."""
+    at = "2026-01-01T00:00:00+00:00"
+    memory = {
+        "id": memory_id,
+        "user_id": user_id,
+        "content": "pwned by import",
+        "source": "api",
+        "importance": 1.0,
+        "valence": 0.0,
+        "topics": [],
+        "entities": [],
+        "metadata": {},
+        "source_refs": [],
+        "access_count": 0,
+        "created_at": at,
+        "updated_at": at,
+        "version": 1,
+        "history": [{"version": 1, "event": "created", "at": at, "content": "pwned by import", "changed_fields": []}],
+    }
+    return {"format": "agent-memory.export/1", "memories": [memory]}
+
+
 @dataclass(frozen=True)
 class Case:
     """How to aim an operation at the victim, the scope it needs, and what a caller of another tenant or another
@@ -180,6 +203,24 @@ ATTACKS: dict[str, Case] = {
     "GET /v1/operations/{operation_id}": _case(
         lambda v, a: Attempt("GET", f"/v1/operations/{v.operation_id}"), Scope.READ, 404, per_user=False
     ),
+    # Clearing "alice" (or, tenant-wide, everything) must only ever clear the caller's own tenant.
+    f"DELETE {M}": _case(
+        lambda v, a: Attempt(
+            "DELETE",
+            M,
+            params={"all_users": "true", "confirm": "globex"}
+            if a.tenant_wide
+            else {"user_id": a.user, "confirm": a.user},
+        ),
+        Scope.WRITE,
+        200,
+    ),
+    "GET /v1/export": _case(lambda v, a: Attempt("GET", "/v1/export", params=_user(a)), Scope.READ, 200),
+    # An export naming the victim's memory id and user: it may land in the caller's scope, never replace hers.
+    "POST /v1/import": _case(
+        lambda v, a: Attempt("POST", "/v1/import", body=_export_claiming(v.memory_id, a.user)), Scope.WRITE, 200
+    ),
+    "DELETE /v1/users/{user_id}": _case(lambda v, a: Attempt("DELETE", f"/v1/users/{a.user}"), Scope.ADMIN, 404, 202),
 }
 
 

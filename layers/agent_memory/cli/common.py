@@ -14,7 +14,7 @@ from agent_memory.runtime import Runtime
 
 # Commands that may start a new local store; every other command needs one that exists, so a command run from
 # another folder fails clearly instead of reading (and leaving behind) an empty one.
-CREATING_COMMANDS = frozenset({"serve", "create", "add", "ingest"})
+CREATING_COMMANDS = frozenset({"serve", "create", "add", "ingest", "import"})
 
 
 class NoDataFolder(AgentMemoryError):

@@ -33,6 +33,11 @@ class JobKind(StrEnum):
     CONSOLIDATE_CONVERSATIONS = "consolidate-conversations"
     GENERATE_EPISODES = "generate-episodes"
     REINDEX = "reindex"
+    ERASE_USER = "erase-user"
+
+
+STARTED_BY_JOBS_ENDPOINT = frozenset(kind for kind in JobKind if kind is not JobKind.ERASE_USER)
+"""Kinds `POST /v1/jobs/{kind}` starts; an erasure has its own endpoint (`DELETE /v1/users/{user_id}`)."""
 
 
 class Phase(StrEnum):
@@ -42,6 +47,11 @@ class Phase(StrEnum):
     CONSOLIDATE_CONVERSATIONS = "consolidate-conversations"
     GENERATE_EPISODES = "generate-episodes"
     REINDEX = "reindex"
+    ERASE_MEMORIES = "erase-memories"
+    ERASE_SEARCH_INDEX = "erase-search-index"
+    ERASE_LOGS = "erase-logs"
+    ERASE_RECORDS = "erase-records"
+    VERIFY_ERASURE = "verify-erasure"
 
 
 PHASES: dict[JobKind, tuple[Phase, ...]] = {
@@ -50,6 +60,13 @@ PHASES: dict[JobKind, tuple[Phase, ...]] = {
     JobKind.CONSOLIDATE_CONVERSATIONS: (Phase.CONSOLIDATE_CONVERSATIONS,),
     JobKind.GENERATE_EPISODES: (Phase.GENERATE_EPISODES,),
     JobKind.REINDEX: (Phase.REINDEX,),
+    JobKind.ERASE_USER: (
+        Phase.ERASE_MEMORIES,
+        Phase.ERASE_SEARCH_INDEX,
+        Phase.ERASE_LOGS,
+        Phase.ERASE_RECORDS,
+        Phase.VERIFY_ERASURE,
+    ),
 }
 
 

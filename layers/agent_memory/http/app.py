@@ -19,10 +19,18 @@ if TYPE_CHECKING:
 
 
 def default_routers() -> list[APIRouter]:
-    from agent_memory.http.routers import conversations, health, jobs, memories, search, settings
+    from agent_memory.http.routers import conversations, data_rights, health, jobs, memories, search, settings
 
     # search first: its /v1/memories/search must win over /v1/memories/{memory_id}.
-    return [health.router, *search.ROUTERS, *memories.ROUTERS, *settings.ROUTERS, *conversations.ROUTERS, *jobs.ROUTERS]
+    return [
+        health.router,
+        *search.ROUTERS,
+        *memories.ROUTERS,
+        *settings.ROUTERS,
+        *conversations.ROUTERS,
+        *jobs.ROUTERS,
+        *data_rights.ROUTERS,
+    ]
 
 
 def create_app(

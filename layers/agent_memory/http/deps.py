@@ -16,9 +16,11 @@ from agent_memory.runtime import Runtime
 
 if TYPE_CHECKING:
     from agent_memory.services.conversations import ConversationService
+    from agent_memory.services.data_rights import DataRightsService
     from agent_memory.services.idempotency import IdempotencyService
     from agent_memory.services.memories import MemoryService
     from agent_memory.services.operations import OperationService
+    from agent_memory.services.portability import PortabilityService
     from agent_memory.services.search import SearchService
     from agent_memory.services.settings import SettingsService
 
@@ -47,6 +49,8 @@ if TYPE_CHECKING:
     Conversations = ConversationService
     Operations = OperationService
     Idempotency = IdempotencyService
+    DataRights = DataRightsService
+    Portability = PortabilityService
 else:
     Memories = Annotated[object, Depends(service("memories"))]
     Search = Annotated[object, Depends(service("search"))]
@@ -54,6 +58,8 @@ else:
     Conversations = Annotated[object, Depends(service("conversations"))]
     Operations = Annotated[object, Depends(service("operations"))]
     Idempotency = Annotated[object, Depends(service("idempotency"))]
+    DataRights = Annotated[object, Depends(service("data_rights"))]
+    Portability = Annotated[object, Depends(service("portability"))]
 
 
 api_key_header = APIKeyHeader(name=API_KEY_HEADER, auto_error=False, description="Your agent-memory API key.")

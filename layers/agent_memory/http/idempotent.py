@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from fastapi import Response
 from pydantic import BaseModel
@@ -30,6 +30,7 @@ def idempotent_response(
     request: BaseModel,
     status: int,
     handle: Callable[[], BaseModel],
+    user_ids: Sequence[str],
 ) -> Response:
     def produce() -> Outcome:
         return status, handle().model_dump_json().encode("utf-8")
@@ -42,7 +43,9 @@ def idempotent_response(
         return error.status, problem_bytes(error)
 
     request_fingerprint = fingerprint(route, json.dumps(request.model_dump(mode="json"), sort_keys=True))
-    (code, body), replayed = idempotency.run(principal.tenant, key, request_fingerprint, produce, render_error)
+    (code, body), replayed = idempotency.run(
+        principal.tenant, key, request_fingerprint, produce, render_error, user_ids=user_ids
+    )
     response = _render(code, body)
     if replayed:
         response.headers[IDEMPOTENT_REPLAYED_HEADER] = "true"

@@ -9,8 +9,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from agent_memory.domain import limits
 from agent_memory.domain.conversation import MAX_RECALL_LIMIT
-from agent_memory.domain.retention import MAX_MEMORY_RETENTION_DAYS, RAW_LOG_RETENTION_DAYS
 from agent_memory.domain.models import Entity, HistoryEntry, Memory, NewMemory, Source, TenantSettings
+from agent_memory.domain.retention import MAX_MEMORY_RETENTION_DAYS, RAW_LOG_RETENTION_DAYS
 
 
 class Strict(BaseModel):
@@ -190,7 +190,9 @@ class MemorySettingsOut(BaseModel):
     extraction_enabled: bool = Field(description="Whether conversation turns extract and save facts at all.")
     recall_limit: int = Field(description="Memories a conversation turn recalls when it names no recall_limit.")
     min_salience: float = Field(description="In auto mode, facts less important than this are not saved.")
-    memory_retention_days: int | None = Field(description="Memories expire this many days after creation; null keeps them.")
+    memory_retention_days: int | None = Field(
+        description="Memories expire this many days after creation; null keeps them."
+    )
     raw_log_retention_days: int | None = Field(description="Raw conversation logs are deleted after this many days.")
 
     @classmethod

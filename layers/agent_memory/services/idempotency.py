@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
 
 from agent_memory.domain import validation
@@ -35,10 +35,12 @@ class IdempotencyService:
         request_fingerprint: str,
         produce: Callable[[], Outcome],
         render_error: Callable[[AgentMemoryError], Outcome],
+        user_ids: Sequence[str] = (),
     ) -> tuple[Outcome, bool]:
-        """Returns the outcome and whether it is a replay of an earlier request."""
+        """Returns the outcome and whether it is a replay of an earlier request. `user_ids` are the users the request
+        is about: erasing one of them removes the stored outcome too."""
         validation.identifier("Idempotency-Key", key)
-        earlier = self._store.reserve(tenant, key, request_fingerprint, self._clock())
+        earlier = self._store.reserve(tenant, key, request_fingerprint, self._clock(), tuple(user_ids))
         if earlier is not None:
             if earlier.fingerprint != request_fingerprint:
                 raise IdempotencyKeyReused(

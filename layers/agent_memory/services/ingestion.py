@@ -105,7 +105,12 @@ class IngestionService:
         key = "ingest-" + fingerprint(log, version, str(chunk[0].line), str(chunk[-1].line))
         try:
             (status, body), replayed = self._idempotency.run(
-                address.tenant, key, key, produce, lambda exc: (exc.status, exc.detail.encode())
+                address.tenant,
+                key,
+                key,
+                produce,
+                lambda exc: (exc.status, exc.detail.encode()),
+                user_ids=(address.user_id,),
             )
         except _Refused as refused:
             return refused.error.detail

@@ -19,7 +19,9 @@ from agent_memory.domain.models import (
     NewMemory,
     Owner,
     Page,
+    TenantSettings,
 )
+from agent_memory.domain.retention import stamped
 from agent_memory.domain.text import embedding_text
 from agent_memory.ports import Embedder, EventPublisher, MemoryStore, SettingsStore, Vector
 
@@ -45,14 +47,16 @@ class MemoryService:
 
     # -- create ---------------------------------------------------------------------------------
 
-    def _build(self, tenant: str, new: NewMemory, max_chars: int, now: datetime) -> tuple[Memory, HistoryEntry]:
+    def _build(
+        self, tenant: str, new: NewMemory, settings: TenantSettings, now: datetime
+    ) -> tuple[Memory, HistoryEntry]:
         memory = Memory(
             id=self._new_id(),
             tenant=tenant,
             user_id=validation.identifier("user_id", new.user_id),
             agent_id=validation.optional_identifier("agent_id", new.agent_id),
             thread_id=validation.optional_identifier("thread_id", new.thread_id),
-            content=validation.content(new.content, max_chars),
+            content=validation.content(new.content, settings.max_content_chars),
             summary=validation.summary(new.summary),
             source=new.source,
             importance=validation.unit_interval("importance", new.importance),
@@ -63,7 +67,8 @@ class MemoryService:
             source_refs=validation.source_refs(new.source_refs),
             created_at=now,
             updated_at=now,
-            expires_at=self._future(new.expires_at, now),
+            # The tenant's retention caps every memory's life from the moment it is written.
+            expires_at=stamped(self._future(new.expires_at, now), now, settings.memory_retention_days),
             embedding_model=self._embedder.model_id,
         )
         entry = HistoryEntry(
@@ -90,8 +95,7 @@ class MemoryService:
         """`embedded` is a (text, vector) already computed by the caller; used only if the text is what would be
         embedded, so a vector can never belong to other words than the memory's."""
         now = self._clock()
-        max_chars = self._settings.get_settings(tenant).max_content_chars
-        memory, entry = self._build(tenant, new, max_chars, now)
+        memory, entry = self._build(tenant, new, self._settings.get_settings(tenant), now)
         text = embedding_text(memory.content, memory.summary)
         vector = embedded[1] if embedded is not None and embedded[0] == text else self._embedder.embed([text])[0]
         stored = self._store.insert(memory, entry, vector)
@@ -105,13 +109,13 @@ class MemoryService:
         if len(items) > limits.MAX_BATCH_ITEMS:
             raise InvalidInput(f"a batch holds at most {limits.MAX_BATCH_ITEMS} memories.")
         now = self._clock()
-        max_chars = self._settings.get_settings(tenant).max_content_chars
+        settings = self._settings.get_settings(tenant)
         results: list[Memory | AgentMemoryError] = []
         to_store: list[tuple[Memory, HistoryEntry]] = []
         slots: list[int] = []
         for index, new in enumerate(items):
             try:
-                built = self._build(tenant, new, max_chars, now)
+                built = self._build(tenant, new, settings, now)
             except AgentMemoryError as exc:
                 results.append(exc)
                 continue
@@ -174,7 +178,9 @@ class MemoryService:
         # The store compares versions atomically, so a concurrent update between our read and write is caught.
         expected = current.version if patch.expected_version is None else patch.expected_version
         now = self._clock()
-        max_chars = self._settings.get_settings(owner.tenant).max_content_chars
+        settings = self._settings.get_settings(owner.tenant)
+        max_chars = settings.max_content_chars
+        expires_at = current.expires_at if patch.expires_at is None else self._future(patch.expires_at, now)
         updated = current.with_changes(
             content=current.content if patch.content is None else validation.content(patch.content, max_chars),
             summary=current.summary if patch.summary is None else validation.summary(patch.summary),
@@ -187,7 +193,7 @@ class MemoryService:
             else validation.signed_unit_interval("valence", patch.valence),
             topics=current.topics if patch.topics is None else validation.topics(patch.topics),
             metadata=current.metadata if patch.metadata is None else validation.metadata(patch.metadata),
-            expires_at=current.expires_at if patch.expires_at is None else self._future(patch.expires_at, now),
+            expires_at=stamped(expires_at, current.created_at, settings.memory_retention_days),
             updated_at=now,
             version=current.version + 1,
             embedding_model=self._embedder.model_id,

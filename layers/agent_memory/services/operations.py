@@ -28,6 +28,7 @@ PARAMETERS: dict[JobKind, frozenset[str]] = {
     JobKind.CONSOLIDATE_CONVERSATIONS: frozenset(),
     JobKind.GENERATE_EPISODES: frozenset(),
     JobKind.REINDEX: frozenset({"force"}),
+    JobKind.ERASE_USER: frozenset(),
 }
 """What each kind accepts besides user_id (all booleans)."""
 

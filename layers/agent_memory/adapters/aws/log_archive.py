@@ -11,6 +11,8 @@ from botocore.exceptions import BotoCoreError, ClientError
 from agent_memory.domain.conversation_log import PREFIX, SUFFIXES
 from agent_memory.domain.errors import ConfigurationError, NotFound, StoreUnavailable
 
+DELETE_BATCH = 1000  # DeleteObjects takes at most this many keys
+
 
 class S3Archive:
     def __init__(self, client_factory: Callable[[], Any], bucket: str | None) -> None:
@@ -51,3 +53,26 @@ class S3Archive:
     def read(self, key: str) -> tuple[bytes, str]:
         answer = self._call("get_object", Key=key)
         return answer["Body"].read(), str(answer.get("ETag", "")).strip('"')
+
+    def erase_user(self, tenant: str, user_id: str) -> dict[str, int]:
+        """Every object under the user's prefix in every version, delete markers included: with versioning on,
+        deleting only the current objects would leave the conversations readable in older versions."""
+        prefix = f"{PREFIX}/{tenant}/{user_id}/"
+        versions: list[dict[str, str]] = []
+        request: dict[str, Any] = {"Prefix": prefix}
+        while True:
+            answer = self._call("list_object_versions", **request)
+            for entry in [*answer.get("Versions", []), *answer.get("DeleteMarkers", [])]:
+                versions.append({"Key": str(entry["Key"]), "VersionId": str(entry["VersionId"])})
+            if not answer.get("IsTruncated"):
+                break
+            request["KeyMarker"] = answer["NextKeyMarker"]
+            request["VersionIdMarker"] = answer["NextVersionIdMarker"]
+        for start in range(0, len(versions), DELETE_BATCH):
+            answer = self._call(
+                "delete_objects", Delete={"Objects": versions[start : start + DELETE_BATCH], "Quiet": True}
+            )
+            if answer.get("Errors"):
+                raise StoreUnavailable(f"S3 did not delete {len(answer['Errors'])} log versions; the step is retried.")
+        counts = {"raw_logs": len({entry["Key"] for entry in versions}), "raw_log_versions": len(versions)}
+        return {kind: count for kind, count in counts.items() if count}

@@ -26,3 +26,17 @@ class FolderArchive:
             raise NotFound(f"The log {key} is not in the archive.")
         data = path.read_bytes()
         return data, hashlib.sha256(data).hexdigest()[:32]
+
+    def erase_user(self, tenant: str, user_id: str) -> dict[str, int]:
+        folder = self._root / PREFIX / tenant / user_id
+        if not folder.resolve().is_relative_to(self._root.resolve()) or not folder.is_dir():
+            return {}
+        removed = 0
+        for path in sorted(folder.rglob("*"), reverse=True):  # files before the folders holding them
+            if path.is_dir():
+                path.rmdir()
+            else:
+                path.unlink()
+                removed += 1
+        folder.rmdir()
+        return {"raw_logs": removed} if removed else {}

@@ -7,7 +7,8 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Response
 
 from agent_memory.domain import limits
-from agent_memory.domain.operations import MAX_LISTED_OPERATIONS, JobKind, OperationStatus
+from agent_memory.domain.errors import InvalidInput
+from agent_memory.domain.operations import MAX_LISTED_OPERATIONS, STARTED_BY_JOBS_ENDPOINT, JobKind, OperationStatus
 from agent_memory.http.deps import Operations, Reader, Writer
 from agent_memory.http.job_schemas import OperationOut, OperationPage, StartJobRequest
 from agent_memory.http.openapi_problems import problems
@@ -28,7 +29,10 @@ def start_job(
     kind: JobKind, body: StartJobRequest, principal: Writer, operations: Operations, response: Response
 ) -> OperationOut:
     """Start a job for one user: 202 with the new queued operation, or 200 with the one of the same kind that is
-    still queued or running for this user (one at a time per user and kind)."""
+    still queued or running for this user (one at a time per user and kind). An erasure is started by
+    `DELETE /v1/users/{user_id}`."""
+    if kind not in STARTED_BY_JOBS_ENDPOINT:
+        raise InvalidInput(f"{kind.value} is started by DELETE /v1/users/{{user_id}}, not here.")
     operation, created = operations.start(principal.tenant, body.user_id, kind, body.params())
     response.status_code = 202 if created else 200
     response.headers["Location"] = f"/v1/operations/{operation.id}"

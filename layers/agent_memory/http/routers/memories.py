@@ -68,6 +68,7 @@ def create_memory(
         body,
         201,
         lambda: MemoryOut.of(memories.create(principal.tenant, body.to_domain())),
+        user_ids=[body.user_id],
     )
 
 
@@ -92,7 +93,10 @@ def create_memories(
         created = sum(1 for r in results if r.status == 201)
         return BatchCreateResponse(created=created, failed=len(results) - created, results=results)
 
-    return idempotent_response(idempotency, principal, idempotency_key, "POST /v1/memories/batch", body, 200, handle)
+    users = sorted({item.user_id for item in body.items})
+    return idempotent_response(
+        idempotency, principal, idempotency_key, "POST /v1/memories/batch", body, 200, handle, user_ids=users
+    )
 
 
 @listing.get("", response_model=MemoryPage)

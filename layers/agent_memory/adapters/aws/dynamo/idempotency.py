@@ -5,6 +5,7 @@ A key is reserved by a conditional put, so of two concurrent requests with one k
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from agent_memory.adapters.aws.dynamo import items
@@ -25,17 +26,22 @@ class DynamoIdempotency:
     def __init__(self, table: DynamoTable) -> None:
         self._table = table
 
-    def reserve(self, tenant: str, key: str, fingerprint: str, now: datetime) -> StoredResponse | None:
+    def reserve(
+        self, tenant: str, key: str, fingerprint: str, now: datetime, user_ids: Sequence[str] = ()
+    ) -> StoredResponse | None:
         stale = to_micros(now - timedelta(seconds=IDEMPOTENCY_TTL_SECONDS))
+        record: Item = {
+            **_idempotency_key(tenant, key),
+            "fingerprint": s(fingerprint),
+            "created_at": n(to_micros(now)),
+            TTL_ATTRIBUTE: n(items.epoch_seconds(now) + IDEMPOTENCY_TTL_SECONDS),
+        }
+        if user_ids:
+            record["user_ids"] = {"SS": sorted(set(user_ids))}
         try:
             self._table.call(
                 "put_item",
-                Item={
-                    **_idempotency_key(tenant, key),
-                    "fingerprint": s(fingerprint),
-                    "created_at": n(to_micros(now)),
-                    TTL_ATTRIBUTE: n(items.epoch_seconds(now) + IDEMPOTENCY_TTL_SECONDS),
-                },
+                Item=record,
                 # Expired outcomes, and reservations whose request died before completing, give the key back.
                 ConditionExpression=(
                     "attribute_not_exists(pk) OR created_at < :stale"
@@ -68,3 +74,21 @@ class DynamoIdempotency:
 
     def release(self, tenant: str, key: str) -> None:
         self._table.call("delete_item", Key=_idempotency_key(tenant, key))
+
+    def erase_user(self, tenant: str, user_id: str) -> int:
+        found = [
+            {"pk": item["pk"], "sk": item["sk"]}
+            for item in self._table.query(
+                KeyConditionExpression="pk = :pk AND begins_with(sk, :prefix)",
+                FilterExpression="contains(user_ids, :user)",
+                ExpressionAttributeValues={
+                    ":pk": s(items.tenant_pk(tenant)),
+                    ":prefix": s(items.IDEMPOTENCY_PREFIX),
+                    ":user": s(user_id),
+                },
+                ProjectionExpression="pk, sk",
+                ConsistentRead=True,
+            )
+        ]
+        self._table.batch_delete(found)
+        return len(found)

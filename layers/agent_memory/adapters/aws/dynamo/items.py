@@ -10,6 +10,7 @@ and the stream indexer share one decoder. Key design (docs/architecture.md):
 | recall counter  | `U#{tenant}#{user}`     | `A#{memory id}`               |                                        |
 | uniqueness      | `U#{tenant}#{user}`     | `C#{sha256(content key)}`     |                                        |
 | history entry   | `U#{tenant}#{user}`     | `H#{memory id}#{version:08d}` |                                        |
+| erasure marker  | `U#{tenant}#{user}`     | `ERASURE`                     |                                        |
 | settings        | `T#{tenant}`            | `SETTINGS`                    |                                        |
 | idempotency     | `T#{tenant}`            | `I#{key}`                     |                                        |
 | API key         | `K#{sha256 of the key}` | `KEY`                         | `KEYS` / `{key id}`                    |
@@ -45,6 +46,8 @@ UNIQUE_PREFIX = "C#"
 HISTORY_PREFIX = "H#"
 IDEMPOTENCY_PREFIX = "I#"
 SETTINGS_SK = "SETTINGS"
+ERASURE_SK = "ERASURE"
+LOCK_PREFIX = "L#"
 KEY_SK = "KEY"
 KEYS_INDEX_PK = "KEYS"
 RECENT_PREFIX = "R#"
@@ -96,6 +99,11 @@ def unique_key(owner: Owner, content: str) -> Item:
 
 def history_key(owner: Owner, memory_id: str, version: int) -> Item:
     return {"pk": {"S": user_pk(owner)}, "sk": {"S": f"{HISTORY_PREFIX}{memory_id}#{version:08d}"}}
+
+
+def erasure_key(owner: Owner) -> Item:
+    """The marker of an erasure in progress: while it exists, no memory of the user can be created."""
+    return {"pk": {"S": user_pk(owner)}, "sk": {"S": ERASURE_SK}}
 
 
 def recent_key(moment: datetime) -> str:

@@ -17,6 +17,7 @@ from agent_memory.adapters.aws.dynamo import items
 from agent_memory.adapters.aws.dynamo.items import Item, s
 from agent_memory.adapters.aws.dynamo.memory_stats import tenant_memory_items
 from agent_memory.adapters.aws.dynamo.memory_writes import (
+    ERASURE_POSITION,
     UNIQUE_POSITION,
     Action,
     delete_actions,
@@ -26,6 +27,7 @@ from agent_memory.adapters.aws.dynamo.memory_writes import (
 from agent_memory.adapters.aws.dynamo.recall_counters import count_recall, counted
 from agent_memory.adapters.aws.dynamo.schema import LSI1
 from agent_memory.adapters.aws.dynamo.table import DynamoTable
+from agent_memory.adapters.aws.dynamo.user_data import DynamoUserData, being_erased
 from agent_memory.adapters.aws.errors import ConditionFailed, TransactionCancelled
 from agent_memory.domain.errors import DuplicateMemory, NotFound, VersionConflict
 from agent_memory.domain.filtering import admits, is_live
@@ -44,6 +46,14 @@ Change = tuple[Memory, int, HistoryEntry, np.ndarray | None]
 class DynamoMemories:
     def __init__(self, table: DynamoTable) -> None:
         self._table = table
+        whole = DynamoUserData(table)
+        # A user's memories as a whole (erase, verify, restore, the erasure marker): see user_data.
+        self.erase_page = whole.erase_page
+        self.residue = whole.residue
+        self.user_ids = whole.user_ids
+        self.restore = whole.restore
+        self.begin_erasure = whole.begin_erasure
+        self.end_erasure = whole.end_erasure
 
     # -- writes ---------------------------------------------------------------------------------
 
@@ -61,6 +71,8 @@ class DynamoMemories:
         try:
             self._table.transact(insert_actions(memory, history, vector))
         except TransactionCancelled as cancelled:
+            if cancelled.failed(ERASURE_POSITION) is not None:
+                raise being_erased(memory.owner) from None
             if cancelled.failed(UNIQUE_POSITION) is not None:
                 raise DuplicateMemory(self._existing_id(memory, cancelled, UNIQUE_POSITION)) from None
             raise VersionConflict(f"Memory {memory.id} already exists.") from None

@@ -22,6 +22,8 @@ Action = dict[str, Any]
 
 UNIQUE_POSITION = 1
 """Where the uniqueness item's action is among a memory's actions: its failure means the content is taken."""
+ERASURE_POSITION = 3
+"""Where a new memory's check that its user is not being erased is among its actions."""
 
 
 def insert_actions(memory: Memory, history: HistoryEntry, vector: np.ndarray | None) -> list[Action]:
@@ -39,7 +41,12 @@ def insert_actions(memory: Memory, history: HistoryEntry, vector: np.ndarray | N
             }
         },
         {"Put": {"Item": items.history_item(memory.owner, history)}},
+        not_being_erased(memory.owner),
     ]
+
+
+def not_being_erased(owner: Owner) -> Action:
+    return {"ConditionCheck": {"Key": items.erasure_key(owner), "ConditionExpression": "attribute_not_exists(pk)"}}
 
 
 def update_actions(

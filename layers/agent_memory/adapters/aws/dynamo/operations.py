@@ -40,7 +40,7 @@ if TYPE_CHECKING:
     import numpy as np
 
 OPERATION_PREFIX = "O#"
-LOCK_PREFIX = "L#"
+LOCK_PREFIX = items.LOCK_PREFIX
 OPEN_ATTEMPTS = 3
 
 
@@ -187,3 +187,32 @@ class DynamoOperations:
         except TransactionCancelled:  # only the lock's condition is left to fail: update_many read the rest
             raise OperationAbandoned(f"Operation {operation.id} no longer holds its lock.") from None
         return operation
+
+    def erase_user(self, tenant: str, user_id: str, keep: JobKind) -> int:
+        operations = [
+            {"pk": item["pk"], "sk": item["sk"]}
+            for item in self._table.query(
+                KeyConditionExpression="pk = :pk AND begins_with(sk, :prefix)",
+                FilterExpression="user_id = :user AND job <> :keep",
+                ExpressionAttributeValues={
+                    ":pk": s(items.tenant_pk(tenant)),
+                    ":prefix": s(OPERATION_PREFIX),
+                    ":user": s(user_id),
+                    ":keep": s(keep.value),
+                },
+                ProjectionExpression="pk, sk",
+                ConsistentRead=True,
+            )
+        ]
+        locks = [
+            {"pk": item["pk"], "sk": item["sk"]}
+            for item in self._table.query(
+                KeyConditionExpression="pk = :pk AND begins_with(sk, :prefix)",
+                ExpressionAttributeValues={":pk": s(items.user_pk(Owner(tenant, user_id))), ":prefix": s(LOCK_PREFIX)},
+                ProjectionExpression="pk, sk",
+                ConsistentRead=True,
+            )
+            if item["sk"]["S"] != LOCK_PREFIX + keep.value
+        ]
+        self._table.batch_delete([*operations, *locks])
+        return len(operations)

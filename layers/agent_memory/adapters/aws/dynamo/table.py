@@ -69,9 +69,14 @@ class DynamoTable:
 
     def batch_delete(self, keys: Sequence[Item]) -> None:
         """Delete the items of these keys (not atomically), in batches of BATCH_WRITE_LIMIT."""
-        for start in range(0, len(keys), BATCH_WRITE_LIMIT):
-            request: dict[str, Any] = {
-                self.name: [{"DeleteRequest": {"Key": key}} for key in keys[start : start + BATCH_WRITE_LIMIT]]
-            }
+        self._batch_write([{"DeleteRequest": {"Key": key}} for key in keys])
+
+    def batch_put(self, entries: Sequence[Item]) -> None:
+        """Write these items (not atomically), in batches of BATCH_WRITE_LIMIT."""
+        self._batch_write([{"PutRequest": {"Item": item}} for item in entries])
+
+    def _batch_write(self, requests: Sequence[Item]) -> None:
+        for start in range(0, len(requests), BATCH_WRITE_LIMIT):
+            request: dict[str, Any] = {self.name: list(requests[start : start + BATCH_WRITE_LIMIT])}
             while request:
                 request = self.call("batch_write_item", RequestItems=request).get("UnprocessedItems") or {}

@@ -9,6 +9,7 @@ from typing import Any
 
 import numpy as np
 
+from agent_memory.adapters.local.sqlite import user_data
 from agent_memory.adapters.local.sqlite.database import SqliteDatabase, dumps
 from agent_memory.adapters.local.sqlite.memory_rows import (
     MEMORY_COLUMNS,
@@ -49,6 +50,7 @@ class SqliteMemories:
     def _insert_one(
         self, conn: sqlite3.Connection, memory: Memory, history: HistoryEntry, vector: np.ndarray | None
     ) -> Memory:
+        user_data.refuse_if_erasing(conn, memory.owner)
         values = memory_values(memory)
         values["embedding"] = vector_blob(vector)
         existing = conn.execute(
@@ -179,6 +181,40 @@ class SqliteMemories:
                     (memory_id, owner.tenant, owner.user_id),
                 )
         return deleted
+
+    # -- a user's memories as a whole ------------------------------------------------------------
+
+    def restore(
+        self, entries: Sequence[tuple[Memory, Sequence[HistoryEntry], np.ndarray | None]]
+    ) -> list[Memory | Exception]:
+        results: list[Memory | Exception] = []
+        with self._database.write() as conn:
+            for memory, history, vector in entries:
+                try:
+                    results.append(user_data.restore_one(conn, memory, history, vector))
+                except (DuplicateMemory, VersionConflict) as exc:
+                    results.append(exc)
+        return results
+
+    def erase_page(self, owner: Owner, limit: int) -> dict[str, int]:
+        with self._database.write() as conn:
+            return user_data.erase_page(conn, owner, limit)
+
+    def residue(self, owner: Owner) -> dict[str, int]:
+        with self._database.read() as conn:
+            return user_data.residue(conn, owner)
+
+    def user_ids(self, tenant: str) -> list[str]:
+        with self._database.read() as conn:
+            return user_data.user_ids(conn, tenant)
+
+    def begin_erasure(self, owner: Owner, operation_id: str, now: datetime) -> None:
+        with self._database.write() as conn:
+            user_data.begin_erasure(conn, owner, operation_id, now)
+
+    def end_erasure(self, owner: Owner) -> None:
+        with self._database.write() as conn:
+            user_data.end_erasure(conn, owner)
 
     # -- reads ----------------------------------------------------------------------------------
 

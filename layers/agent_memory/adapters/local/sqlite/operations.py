@@ -145,3 +145,13 @@ class SqliteOperations:
                 "SELECT data FROM operations WHERE status IN ('queued', 'running') ORDER BY id"
             ).fetchall()
         return [from_record(json.loads(row["data"])) for row in rows]
+
+    def erase_user(self, tenant: str, user_id: str, keep: JobKind) -> int:
+        with self._database.write() as conn:
+            conn.execute(
+                "DELETE FROM job_locks WHERE tenant = ? AND user_id = ? AND kind != ?", (tenant, user_id, keep.value)
+            )
+            deleted = conn.execute(
+                "DELETE FROM operations WHERE tenant = ? AND user_id = ? AND kind != ?", (tenant, user_id, keep.value)
+            ).rowcount
+        return int(deleted)

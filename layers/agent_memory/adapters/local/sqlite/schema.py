@@ -178,6 +178,20 @@ MIGRATIONS: list[str] = [
         PRIMARY KEY (tenant, user_id, kind)
     );
     """,
+    # 5: data rights. An erasure in progress refuses new memories of its user (checked in each insert's
+    # transaction); idempotency records name the users their request was about (`user_id`, each id between U+001F
+    # separators), so erasing a user removes them too.
+    """
+    CREATE TABLE erasures (
+        tenant TEXT NOT NULL,
+        user_id TEXT NOT NULL,
+        operation_id TEXT NOT NULL,
+        started_at INTEGER NOT NULL,
+        PRIMARY KEY (tenant, user_id)
+    );
+    ALTER TABLE idempotency ADD COLUMN user_id TEXT;
+    CREATE INDEX memory_history_scope ON memory_history (tenant, user_id);
+    """,
 ]
 
 
