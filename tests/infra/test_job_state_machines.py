@@ -281,3 +281,30 @@ def test_given_concurrent_requests_for_one_job_then_one_execution_is_started(
     )["executions"]
     assert [e["name"] for e in executions] == [answers[0][0]]
     assert execution_of(answers[0][0], deployment.machines["reindex"])["status"] == "SUCCEEDED"
+
+
+def test_erasing_a_user_runs_to_a_verified_receipt_on_its_state_machine(deployed: tuple[Runtime, Deployment]) -> None:
+    # Given alice's memories and a log stored in two versions, and bob's memories
+    runtime, deployment = deployed
+    seed(runtime, "alice")
+    seed(runtime, "bob")
+    s3 = boto3.client("s3", region_name=REGION)
+    s3.create_bucket(Bucket="conversations")
+    s3.put_bucket_versioning(Bucket="conversations", VersioningConfiguration={"Status": "Enabled"})
+    runtime.__dict__["archive"] = type(runtime.archive)(lambda: boto3.client("s3", region_name=REGION), "conversations")
+    for text in ("I always book window seats.", "I live in Lyon."):
+        s3.put_object(Bucket="conversations", Key="conversations/acme/alice/trip.jsonl", Body=text.encode())
+
+    # When the erasure is started as DELETE /v1/users/alice starts it, and Step Functions runs its machine
+    operation, _ = runtime.data_rights.erase_user("acme", "alice")
+    execution = execution_of(operation.id, deployment.machines["erase-user"])
+
+    # Then it succeeded with a verified receipt, nothing of alice is left, and bob's memories are all there
+    assert execution["status"] == "SUCCEEDED", execution
+    done = runtime.operations.get("acme", operation.id)
+    assert done.status is OperationStatus.SUCCEEDED
+    assert done.counts["memories"] == 5 and done.counts["raw_log_versions"] == 2
+    assert done.result["verified"] is True
+    assert runtime.store.residue(Owner("acme", "alice")) == {}
+    assert "Versions" not in s3.list_object_versions(Bucket="conversations", Prefix="conversations/acme/alice/")
+    assert len(runtime.store.residue(Owner("acme", "bob"))) > 0
