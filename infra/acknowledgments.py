@@ -67,8 +67,9 @@ def acknowledge_findings(stack: MemoryStack) -> None:
     acknowledge(
         ingest_role,
         f"AwsSolutions-IAM5[Resource::<{bucket_id}.Arn>/conversations/*]",
-        "The ingest function reads the conversation logs, whose keys are only known when they arrive; the grant is "
-        "GetObject on the conversations/ prefix of this one bucket.",
+        "The ingest function reads the conversation logs, whose keys are only known when they arrive, and tags each "
+        "with its tenant's retention; the grants are GetObject and PutObjectTagging on the conversations/ prefix of "
+        "this one bucket.",
     )
     for module in ("generate_episodes", "consolidate_conversations"):
         acknowledge(
@@ -84,6 +85,12 @@ def acknowledge_findings(stack: MemoryStack) -> None:
             "Erasing a user deletes every version of the user's conversation logs, whose keys and versions are listed "
             "at run time; the grant is DeleteObject/DeleteObjectVersion on the conversations/ prefix of this bucket.",
         )
+    acknowledge(
+        stack.retention.function.role,
+        f"AwsSolutions-IAM5[Resource::<{bucket_id}.Arn>/conversations/*]",
+        "The retention sweep deletes (every version of) the logs older than their tenant's retention, whose keys it "
+        "lists at run time; the grant is DeleteObject/DeleteObjectVersion on the conversations/ prefix of this bucket.",
+    )
     for kind, machine in stack.jobs.state_machines.items():
         acknowledge(
             machine.role,

@@ -111,6 +111,7 @@ class LogIngestion(Construct):
         props.search.grant(fn.role, write=False)
         # A log deleted before it was read is skipped, a forbidden one rejected (see permissions.read_logs).
         permissions.read_logs(fn, self.bucket, key, versions=True)
+        permissions.tag_logs(fn, self.bucket)
         # Continuations go back to the queue; rejected files straight to the dead-letter queue, with their reason.
         permissions.send_to_queues(fn, [self.queue, self.dead_letters], self.queue_key)
         fn.function.add_event_source(

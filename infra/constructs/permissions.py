@@ -94,6 +94,11 @@ def erase_logs(fn: MemoryFunction, bucket: s3.IBucket) -> None:
     fn.allow(["s3:DeleteObject", "s3:DeleteObjectVersion"], [bucket.arn_for_objects(f"{PREFIX}/*")])
 
 
+def tag_logs(fn: MemoryFunction, bucket: s3.IBucket) -> None:
+    """Tag conversation logs (with their tenant's retention period, which a lifecycle rule acts on)."""
+    fn.allow(["s3:PutObjectTagging"], [bucket.arn_for_objects(f"{PREFIX}/*")])
+
+
 def send_to_queues(fn: MemoryFunction, queues: list[sqs.IQueue], key: kms.IKey) -> None:
     """Sends to `queues` (encrypted with `key`)."""
     fn.allow(["sqs:SendMessage"], [queue.queue_arn for queue in queues])

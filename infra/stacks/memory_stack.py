@@ -20,6 +20,7 @@ from infra.constructs.monitoring import Monitoring
 from infra.constructs.permissions import read_table
 from infra.constructs.props import MemoryProps
 from infra.constructs.rest_api import RestApi
+from infra.constructs.retention import RetentionSweep, add_raw_log_retention_rules
 from infra.constructs.search import SearchCollection
 from infra.constructs.stream_indexer import StreamIndexer
 
@@ -54,6 +55,8 @@ class MemoryStack(Stack):
         self.jobs = JobOrchestration(self, "Jobs", props, bucket=self.ingestion.bucket)
         api_functions.start_jobs_on(self.jobs.state_machines)
         api_functions.list_logs_in(self.ingestion.bucket)
+        add_raw_log_retention_rules(self.ingestion.bucket)
+        self.retention = RetentionSweep(self, "Retention", props, bucket=self.ingestion.bucket)
         props.search.create_index_with(index_creator.function)
         self.api = RestApi(self, "Api", props, authorizer_function=authorizer, functions=api_functions.by_operation)
         ApiFirewall(self, "Firewall", config=config, stage_arn=self.api.api.deployment_stage.stage_arn)

@@ -46,6 +46,8 @@ class Config(BaseSettings):
     # Async jobs in AWS: the bucket raw conversation logs are kept in, and each job kind's state machine ARN
     # (JSON: {"optimize": "arn:aws:states:…", …}).
     conversation_bucket: str | None = None
+    # How often the local server runs the retention sweep (services/retention.py); 0 turns it off.
+    retention_sweep_seconds: float = Field(default=3600.0, ge=0)
     job_state_machines: dict[str, str] = Field(default_factory=dict)
 
     @property

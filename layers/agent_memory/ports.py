@@ -130,11 +130,20 @@ class MemoryStore(Protocol):
 
     def end_erasure(self, owner: Owner) -> None: ...
 
+    def purge_expired(self, now: datetime, limit: int) -> int:
+        """Delete up to `limit` memories (of any tenant) whose `expires_at` has passed; returns how many. Where the
+        database removes expired items itself (DynamoDB TTL) there is nothing to do."""
+        ...
+
 
 class SettingsStore(Protocol):
     def get_settings(self, tenant: str) -> TenantSettings: ...
 
     def put_settings(self, tenant: str, settings: TenantSettings) -> TenantSettings: ...
+
+    def tenants_with_retention(self) -> list[str]:
+        """Tenants whose settings set a memory or raw-log retention: what the retention sweep visits."""
+        ...
 
 
 class KeyStore(Protocol):
@@ -343,6 +352,10 @@ class ConversationArchive(Protocol):
 
     def erase_user(self, tenant: str, user_id: str) -> dict[str, int]:
         """Delete every raw log of the user (in every stored version); counts by kind, empty when none were left."""
+        ...
+
+    def expire(self, tenant: str, before: datetime) -> int:
+        """Delete (in every version) the tenant's raw logs last written before `before`; returns how many logs."""
         ...
 
 

@@ -48,6 +48,7 @@ if TYPE_CHECKING:
     from agent_memory.services.memories import MemoryService
     from agent_memory.services.operations import OperationService
     from agent_memory.services.portability import PortabilityService
+    from agent_memory.services.retention import RetentionService
     from agent_memory.services.search import SearchService
     from agent_memory.services.settings import SettingsService
 
@@ -241,6 +242,12 @@ class Runtime:
         return PortabilityService(self.store, self.settings_store, self.operation_store, self.embedder)
 
     @cached_property
+    def retention(self) -> RetentionService:
+        from agent_memory.services.retention import RetentionService
+
+        return RetentionService(self.store, self.settings_store, self.archive)
+
+    @cached_property
     def job_steps(self) -> JobSteps:
         from agent_memory.domain.operations import Phase
         from agent_memory.services.jobs.conversations import ConsolidateConversations, GenerateEpisodes
@@ -302,6 +309,7 @@ class Runtime:
             self.config.ingest_queue_url,
             self.config.ingest_dead_letter_url,
             self.ingestion,
+            retention_days=lambda tenant: self.settings.get(tenant).raw_log_retention_days,
         )
 
     @property

@@ -13,6 +13,7 @@ from infra.constructs.api_functions import construct_id
 from infra.constructs.code import POWERTOOLS_PARAMETER
 
 from agent_memory.adapters.aws.dynamo.schema import table_definition
+from agent_memory.domain.retention import RAW_LOG_RETENTION_DAYS, RETENTION_TAG
 from tests.infra.conftest import Synthesized
 
 DYNAMO_WRITES = {
@@ -329,9 +330,15 @@ def test_log_bucket_is_encrypted_versioned_tls_only_private_and_ages_raw_logs(de
         "BlockPublicAcls": True, "BlockPublicPolicy": True, "IgnorePublicAcls": True, "RestrictPublicBuckets": True,
     }  # fmt: skip
     assert "LoggingConfiguration" in props
-    (lifecycle,) = props["LifecycleConfiguration"]["Rules"]
+    rules = {rule["Id"]: rule for rule in props["LifecycleConfiguration"]["Rules"]}
+    lifecycle = rules.pop("raw-logs-age")
     assert lifecycle["Prefix"] == "conversations/"
     assert [t["StorageClass"] for t in lifecycle["Transitions"]] == ["STANDARD_IA", "GLACIER_IR"]
+    # One expiry rule per raw-log retention period a tenant may choose, acting on the tag the ingest function sets
+    assert sorted(rule["ExpirationInDays"] for rule in rules.values()) == list(RAW_LOG_RETENTION_DAYS)
+    for rule in rules.values():
+        assert rule["Prefix"] == "conversations/" and rule["NoncurrentVersionExpiration"] == {"NoncurrentDays": 1}
+        assert rule["TagFilters"] == [{"Key": RETENTION_TAG, "Value": str(rule["ExpirationInDays"])}]
     policies = [
         p for p in dev.of_type("AWS::S3::BucketPolicy").values() if p["Properties"]["Bucket"] == {"Ref": bucket_id}
     ]
@@ -372,7 +379,8 @@ def test_the_ingest_function_reads_logs_and_cannot_write_them(dev: Synthesized) 
     role = dev.stack.functions["LogIngest"].role
     granted = actions(dev, role)
     assert {"s3:GetObject", "dynamodb:PutItem", "bedrock:InvokeModel", "sqs:SendMessage"} <= granted
-    reads = {"s3:GetObject", "s3:GetObjectVersion", "s3:ListBucket"}
+    # Reading, and tagging a log with its tenant's retention period; never writing or deleting one
+    reads = {"s3:GetObject", "s3:GetObjectVersion", "s3:ListBucket", "s3:PutObjectTagging"}
     assert not {a for a in granted if a.startswith("s3:") and a not in reads}
     s3_statement = next(s for s in statements(dev, role) if "s3:GetObject" in _as_list(s["Action"]))
     assert "/conversations/*" in json.dumps(s3_statement["Resource"])
@@ -413,3 +421,13 @@ def test_each_job_step_gets_only_what_its_phase_touches(dev: Synthesized) -> Non
         "s3:GetObject" not in granted["resolve_duplicates"] and "aoss:APIAccessAll" not in granted["backfill_entities"]
     )
     assert all("s3:PutObject" not in actions_ for actions_ in granted.values())
+
+
+def test_the_retention_sweep_runs_daily_and_may_only_delete_logs_not_read_them(dev: Synthesized) -> None:
+    sweep = dev.stack.retention.function
+    (rule,) = [r for r in dev.of_type("AWS::Events::Rule").values() if "retention" in r["Properties"]["Description"]]
+    assert rule["Properties"]["ScheduleExpression"] == "rate(1 day)"
+    assert rule["Properties"]["Targets"][0]["Arn"] == {"Fn::GetAtt": [dev.logical_id(sweep.function), "Arn"]}
+    granted = actions(dev, sweep.role)
+    assert {"s3:DeleteObject", "s3:DeleteObjectVersion", "s3:ListBucketVersions"} <= granted
+    assert "s3:GetObject" not in granted

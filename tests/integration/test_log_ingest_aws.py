@@ -165,3 +165,24 @@ def test_a_log_longer_than_one_run_continues_in_a_follow_up_message(pipeline) ->
     assert sorted(int(m.content.split("zorb")[1].split()[0]) for m in pipeline.memories("alice")) == list(
         range(0, 120, 2)
     )
+
+
+def test_an_ingested_log_is_tagged_with_its_tenants_raw_log_retention(pipeline) -> None:
+    # Given a tenant with a 30-day raw-log retention (the bucket's lifecycle rule for 30 days acts on the tag)
+    pipeline.runtime.settings.update("acme", {"raw_log_retention_days": 30})
+    key = "conversations/acme/alice/thread-7.jsonl"
+    pipeline.drop(key, jsonl("alice", "thread-7", "I live in Lisbon."))
+    # When the log is ingested
+    (message,) = pipeline.receive(pipeline.queue)
+    assert pipeline.deliver([message]) == {"batchItemFailures": []}
+    # Then the object carries the retention tag
+    tags = pipeline.s3.get_object_tagging(Bucket=BUCKET, Key=key)["TagSet"]
+    assert tags == [{"Key": "agent-memory-retention-days", "Value": "30"}]
+
+
+def test_a_log_of_a_tenant_without_raw_log_retention_is_not_tagged(pipeline) -> None:
+    key = "conversations/acme/alice/thread-8.jsonl"
+    pipeline.drop(key, jsonl("alice", "thread-8", "I live in Lisbon."))
+    (message,) = pipeline.receive(pipeline.queue)
+    assert pipeline.deliver([message]) == {"batchItemFailures": []}
+    assert pipeline.s3.get_object_tagging(Bucket=BUCKET, Key=key)["TagSet"] == []

@@ -74,6 +74,11 @@ def cmd_erase(args: argparse.Namespace) -> int:
     return 0 if operation.status.value == "succeeded" else 1
 
 
+def cmd_retention_sweep(args: argparse.Namespace) -> int:
+    print_json(runtime_for(args).retention.sweep())
+    return 0
+
+
 def register(sub: Any, common: argparse.ArgumentParser) -> None:
     """Adds its commands to the `agent-memory` parser."""
     tenant = argparse.ArgumentParser(add_help=False, parents=[common])
@@ -99,3 +104,6 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     erase = sub.add_parser("erase", parents=[tenant], help="erase every trace of a user and print the receipt")
     erase.add_argument("--user-id", required=True)
     erase.set_defaults(func=cmd_erase)
+
+    sweep = sub.add_parser("retention-sweep", parents=[common], help="delete what the retention settings expire now")
+    sweep.set_defaults(func=cmd_retention_sweep)

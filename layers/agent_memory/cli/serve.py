@@ -11,6 +11,7 @@ from agent_memory.adapters.local.private_files import write_private
 from agent_memory.cli.common import runtime_for
 from agent_memory.domain.errors import AgentMemoryError
 from agent_memory.domain.models import Scope
+from agent_memory.entry.local_sweeper import RetentionSweeper
 from agent_memory.runtime import Runtime
 
 
@@ -37,12 +38,15 @@ def cmd_serve(args: argparse.Namespace) -> int:
     resumed = runtime.worker.resume()  # jobs a previous process left queued or running continue here
     if resumed:
         print(f"Resuming {len(resumed)} unfinished job(s): {', '.join(resumed)}")
+    sweeper = RetentionSweeper(lambda: runtime.retention.sweep(), runtime.config.retention_sweep_seconds)
+    sweeper.start()
     print(f"agent-memory serving on http://{args.host}:{args.port}  (docs: /docs, data: {runtime.config.data_dir})")
     sys.stdout.flush()
     server = uvicorn.Server(uvicorn.Config(create_app(runtime), log_level=args.log_level))
     try:
         server.run(sockets=[listening])
     finally:
+        sweeper.stop()
         listening.close()
         runtime.close()
     return 0

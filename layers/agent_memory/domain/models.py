@@ -206,6 +206,10 @@ class TenantSettings:
     memory_retention_days: int | None = None
     raw_log_retention_days: int | None = None
 
+    @property
+    def keeps_retention(self) -> bool:
+        return self.memory_retention_days is not None or self.raw_log_retention_days is not None
+
     def as_record(self) -> dict[str, Any]:
         """The settings as plain JSON data: how both stores keep them."""
         return {name: getattr(self, name) for name in self.__dataclass_fields__}

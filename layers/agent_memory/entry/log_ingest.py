@@ -25,6 +25,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 from agent_memory.adapters.aws.errors import error_code
 from agent_memory.domain.conversation_log import MAX_LOG_BYTES, RejectedLog, address_of, parse
 from agent_memory.domain.errors import StoreUnavailable
+from agent_memory.domain.retention import RETENTION_TAG
 from agent_memory.entry import shared
 from agent_memory.observability import lambda_entry, logger, metrics
 from agent_memory.services.ingestion import IngestionService, IngestReport
@@ -71,12 +72,14 @@ class S3LogIngest:
         queue_url: str | None,
         dead_letter_url: str | None,
         ingestion: IngestionService,
+        retention_days: Callable[[str], int | None] = lambda tenant: None,
     ) -> None:
         self._s3 = s3
         self._sqs = sqs
         self._queue_url = queue_url
         self._dead_letter_url = dead_letter_url
         self._ingestion = ingestion
+        self._retention_days = retention_days
 
     def handle(self, body: str, seconds_left: Callable[[], float]) -> list[IngestReport]:
         try:
@@ -101,6 +104,8 @@ class S3LogIngest:
         if data is None:
             return None
         parsed = parse(data, address)
+        if log.after_line == 0:
+            self._tag_retention(log, self._retention_days(address.tenant))
         report = self._ingestion.ingest(
             parsed, log=f"s3://{log.bucket}/{log.key}", version=log.etag, after_line=log.after_line,
             seconds_left=seconds_left,
@@ -132,6 +137,18 @@ class S3LogIngest:
             raise RejectedLog(f"the log is {answer['ContentLength']} bytes; at most {MAX_LOG_BYTES} are accepted")
         data: bytes = answer["Body"].read()
         return data
+
+    def _tag_retention(self, log: LogObject, days: int | None) -> None:
+        """Tag the log with its tenant's raw-log retention: the bucket's lifecycle rule for that period expires it.
+        Best effort: an untagged log is still removed by the daily retention sweep."""
+        if days is None:
+            return
+        try:
+            self._s3().put_object_tagging(
+                Bucket=log.bucket, Key=log.key, Tagging={"TagSet": [{"Key": RETENTION_TAG, "Value": str(days)}]}
+            )
+        except (ClientError, BotoCoreError) as exc:
+            logger.warning("could not tag the log for retention", extra={"log": log.key, "error": type(exc).__name__})
 
     def _listed(self, log: LogObject) -> bool:
         """Whether the key is still in the bucket; when that cannot be told, it is taken to be there."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from datetime import datetime
 from pathlib import Path
 
 from agent_memory.domain.conversation_log import PREFIX, SUFFIXES, address_of
@@ -40,3 +41,15 @@ class FolderArchive:
                 removed += 1
         folder.rmdir()
         return {"raw_logs": removed} if removed else {}
+
+    def expire(self, tenant: str, before: datetime) -> int:
+        folder = self._root / PREFIX / tenant
+        if not folder.resolve().is_relative_to(self._root.resolve()) or not folder.is_dir():
+            return 0
+        cutoff = before.timestamp()
+        removed = 0
+        for path in folder.glob("*/*"):
+            if path.suffix in SUFFIXES and path.is_file() and path.stat().st_mtime < cutoff:
+                path.unlink()
+                removed += 1
+        return removed

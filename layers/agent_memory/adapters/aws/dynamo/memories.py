@@ -55,6 +55,11 @@ class DynamoMemories:
         self.begin_erasure = whole.begin_erasure
         self.end_erasure = whole.end_erasure
 
+    def purge_expired(self, now: datetime, limit: int) -> int:
+        """Nothing to do: memory items carry DynamoDB's TTL attribute, and DynamoDB deletes them (reads already
+        leave out what has expired)."""
+        return 0
+
     # -- writes ---------------------------------------------------------------------------------
 
     def _existing_id(self, memory: Memory, cancelled: TransactionCancelled, position: int) -> str:

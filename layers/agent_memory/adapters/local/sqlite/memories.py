@@ -216,6 +216,16 @@ class SqliteMemories:
         with self._database.write() as conn:
             user_data.end_erasure(conn, owner)
 
+    def purge_expired(self, now: datetime, limit: int) -> int:
+        with self._database.write() as conn:
+            rows = conn.execute(
+                "SELECT id, tenant, user_id FROM memories WHERE expires_at IS NOT NULL AND expires_at <= ? LIMIT ?",
+                (to_micros(now), limit),
+            ).fetchall()
+            for row in rows:
+                self._delete_rows(conn, Owner(row["tenant"], row["user_id"]), [row["id"]])
+        return len(rows)
+
     # -- reads ----------------------------------------------------------------------------------
 
     def get(self, owner: Owner, memory_id: str, now: datetime) -> Memory | None:

@@ -26,3 +26,8 @@ class SqliteSettings:
                 (tenant, dumps(data)),
             )
         return settings
+
+    def tenants_with_retention(self) -> list[str]:
+        with self._database.read() as conn:
+            rows = conn.execute("SELECT tenant, data FROM settings ORDER BY tenant").fetchall()
+        return [row["tenant"] for row in rows if TenantSettings.from_record(json.loads(row["data"])).keeps_retention]
