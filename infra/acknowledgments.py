@@ -79,17 +79,32 @@ def acknowledge_findings(stack: MemoryStack) -> None:
             "GetObject on the conversations/ prefix of this one bucket.",
         )
     for module in ("erase_logs", "verify_erasure"):
-        acknowledge(
-            stack.jobs.functions[module].role,
-            f"AwsSolutions-IAM5[Resource::<{bucket_id}.Arn>/conversations/*]",
-            "Erasing a user deletes every version of the user's conversation logs, whose keys and versions are listed "
-            "at run time; the grant is DeleteObject/DeleteObjectVersion on the conversations/ prefix of this bucket.",
-        )
+        for prefix in ("conversations", "exports"):
+            acknowledge(
+                stack.jobs.functions[module].role,
+                f"AwsSolutions-IAM5[Resource::<{bucket_id}.Arn>/{prefix}/*]",
+                f"Erasing a user deletes every version of the user's objects under {prefix}/, whose keys and versions "
+                "are listed at run time; the grant is DeleteObject/DeleteObjectVersion/AbortMultipartUpload on that "
+                "prefix of this bucket.",
+            )
+    acknowledge(
+        stack.jobs.functions["export"].role,
+        f"AwsSolutions-IAM5[Resource::<{bucket_id}.Arn>/exports/*]",
+        "The export job writes each export file under exports/<tenant>/<user>/<operation id>.ndjson, named at run "
+        "time; the grant is PutObject/AbortMultipartUpload on the exports/ prefix of this bucket.",
+    )
     acknowledge(
         stack.retention.function.role,
         f"AwsSolutions-IAM5[Resource::<{bucket_id}.Arn>/conversations/*]",
         "The retention sweep deletes (every version of) the logs older than their tenant's retention, whose keys it "
         "lists at run time; the grant is DeleteObject/DeleteObjectVersion on the conversations/ prefix of this bucket.",
+    )
+    download = stack.functions["DownloadExport"].role
+    acknowledge(
+        download,
+        f"AwsSolutions-IAM5[Resource::<{bucket_id}.Arn>/exports/*]",
+        "The download operation signs a time-limited URL for the export file the request names, whose key is known at "
+        "run time; the grant is GetObject on the exports/ prefix of this bucket.",
     )
     for kind, machine in stack.jobs.state_machines.items():
         acknowledge(

@@ -18,6 +18,7 @@ class ApiFunction:
     extracts: bool = False  # asks the Bedrock chat model for facts
     starts_jobs: bool = False  # starts executions of the job state machines
     lists_logs: bool = False  # lists the names of raw conversation logs (not their contents)
+    reads_exports: bool = False  # reads export files (and signs download URLs for them)
     public: bool = False  # no API key (liveness only)
 
     @property
@@ -60,4 +61,5 @@ API_FUNCTIONS: tuple[ApiFunction, ...] = (
     ApiFunction("export_memories", "GET", "/v1/export"),
     ApiFunction("import_memories", "POST", "/v1/import", writes=True, embeds=True),
     ApiFunction("erase_user", "DELETE", "/v1/users/{user_id}", writes=True, starts_jobs=True, lists_logs=True),
+    ApiFunction("download_export", "GET", "/v1/exports/{operation_id}", reads_exports=True),
 )

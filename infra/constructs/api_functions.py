@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from aws_cdk import Stack
+from aws_cdk import aws_kms as kms
 from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_stepfunctions as sfn
 
@@ -52,12 +53,16 @@ class ApiFunctions(Construct):
                 permissions.converse(fn, props.config.converse_model)
             self.by_operation[operation] = fn
 
-    def list_logs_in(self, bucket: s3.IBucket) -> None:
-        """The operations that look for a user's raw logs learn the bucket and may list (not read) its logs."""
+    def use_bucket(self, bucket: s3.IBucket, key: kms.IKey) -> None:
+        """The operations that look for a user's raw logs may list (not read) them; those that serve export files
+        may read those. Both learn the bucket."""
         for operation, fn in self.by_operation.items():
-            if operation.lists_logs:
+            if operation.lists_logs or operation.reads_exports:
                 fn.function.add_environment(contract.env_name("conversation_bucket"), bucket.bucket_name)
+            if operation.lists_logs:
                 permissions.list_logs(fn, bucket)
+            if operation.reads_exports:
+                permissions.read_exports(fn, bucket, key)
 
     def start_jobs_on(self, machines: Mapping[JobKind, sfn.IStateMachine]) -> None:
         """The operations that start jobs learn the machines (by job kind) and may start executions of them alone."""

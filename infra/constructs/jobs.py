@@ -25,20 +25,21 @@ from infra.constructs.encryption import encrypted_log_group
 from infra.constructs.function import FunctionSpec, MemoryFunction
 from infra.constructs.props import MemoryProps
 
-# What each phase touches beyond the table:
-# (embeds, converses, reads logs, deletes logs in every version, search access: None | "read" | "write")
-PHASE_NEEDS: dict[Phase, tuple[bool, bool, bool, bool, str | None]] = {
-    Phase.RESOLVE_DUPLICATES: (True, True, False, False, None),
-    Phase.REFRESH_TOPICS: (True, True, False, False, None),
-    Phase.BACKFILL_ENTITIES: (False, True, False, False, None),
-    Phase.CONSOLIDATE_CONVERSATIONS: (True, True, True, False, "read"),
-    Phase.GENERATE_EPISODES: (True, True, True, False, None),
-    Phase.REINDEX: (True, False, False, False, "write"),
-    Phase.ERASE_MEMORIES: (False, False, False, False, None),
-    Phase.ERASE_SEARCH_INDEX: (False, False, False, False, "write"),
-    Phase.ERASE_LOGS: (False, False, False, True, None),
-    Phase.ERASE_RECORDS: (False, False, False, False, None),
-    Phase.VERIFY_ERASURE: (False, False, False, True, "write"),
+# What each phase touches beyond the table: (embeds, converses, reads logs, deletes the user's logs and exports in
+# every version, writes export files, search access: None | "read" | "write")
+PHASE_NEEDS: dict[Phase, tuple[bool, bool, bool, bool, bool, str | None]] = {
+    Phase.RESOLVE_DUPLICATES: (True, True, False, False, False, None),
+    Phase.REFRESH_TOPICS: (True, True, False, False, False, None),
+    Phase.BACKFILL_ENTITIES: (False, True, False, False, False, None),
+    Phase.CONSOLIDATE_CONVERSATIONS: (True, True, True, False, False, "read"),
+    Phase.GENERATE_EPISODES: (True, True, True, False, False, None),
+    Phase.REINDEX: (True, False, False, False, False, "write"),
+    Phase.ERASE_MEMORIES: (False, False, False, False, False, None),
+    Phase.ERASE_SEARCH_INDEX: (False, False, False, False, False, "write"),
+    Phase.ERASE_LOGS: (False, False, False, True, False, None),
+    Phase.ERASE_RECORDS: (False, False, False, False, False, None),
+    Phase.VERIFY_ERASURE: (False, False, False, True, False, "write"),
+    Phase.EXPORT: (False, False, False, False, True, None),
 }
 STEP_TIMEOUT = Duration.minutes(15)
 JOB_TIMEOUT = Duration.hours(12)
@@ -66,7 +67,7 @@ class JobOrchestration(Construct):
             "finish": function("finish", "job step: finish", Duration.seconds(30)),
             "fail": function("fail", "job step: mark failed", Duration.seconds(30)),
         }
-        for phase, (embeds, converses, reads_logs, erases_logs, search_access) in PHASE_NEEDS.items():
+        for phase, (embeds, converses, reads_logs, erases_logs, writes_exports, search_access) in PHASE_NEEDS.items():
             fn = function(job_step_module(phase), f"job step: {phase.value}", STEP_TIMEOUT)
             if embeds:
                 permissions.embed(fn)
@@ -76,6 +77,8 @@ class JobOrchestration(Construct):
                 permissions.read_logs(fn, bucket, key)
             if erases_logs:
                 permissions.erase_logs(fn, bucket)
+            if writes_exports:
+                permissions.write_exports(fn, bucket, key)
             if search_access is not None:
                 props.search.grant(fn.role, write=search_access == "write")
             self.functions[job_step_module(phase)] = fn

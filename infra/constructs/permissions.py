@@ -11,6 +11,7 @@ from aws_cdk import aws_sqs as sqs
 
 from agent_memory.adapters.aws.bedrock import TITAN_V2
 from agent_memory.adapters.aws.dynamo import schema
+from agent_memory.adapters.aws.export_objects import EXPORT_PREFIX
 from agent_memory.domain.conversation_log import PREFIX
 from infra.bedrock_models import converse_model
 from infra.constructs.function import MemoryFunction
@@ -87,11 +88,28 @@ def list_logs(fn: MemoryFunction, bucket: s3.IBucket) -> None:
     fn.allow(["s3:ListBucket"], [bucket.bucket_arn], {"StringLike": {"s3:prefix": [f"{PREFIX}/*"]}})
 
 
-def erase_logs(fn: MemoryFunction, bucket: s3.IBucket) -> None:
-    """Delete conversation logs in every version (listing the versions under the prefix to find them); reading them
-    is not needed, so no KMS grant."""
-    fn.allow(["s3:ListBucketVersions"], [bucket.bucket_arn], {"StringLike": {"s3:prefix": [f"{PREFIX}/*"]}})
-    fn.allow(["s3:DeleteObject", "s3:DeleteObjectVersion"], [bucket.arn_for_objects(f"{PREFIX}/*")])
+def erase_logs(fn: MemoryFunction, bucket: s3.IBucket, *, exports: bool = True) -> None:
+    """Delete conversation logs (and, with `exports`, export files) in every version, listing the versions under
+    their prefixes to find them, and abort unfinished export uploads; reading them is not needed, so no KMS grant."""
+    prefixes = [PREFIX, EXPORT_PREFIX] if exports else [PREFIX]
+    listing = ["s3:ListBucketVersions", *(["s3:ListBucketMultipartUploads"] if exports else [])]
+    fn.allow(listing, [bucket.bucket_arn], {"StringLike": {"s3:prefix": [f"{prefix}/*" for prefix in prefixes]}})
+    fn.allow(
+        ["s3:DeleteObject", "s3:DeleteObjectVersion", *(["s3:AbortMultipartUpload"] if exports else [])],
+        [bucket.arn_for_objects(f"{prefix}/*") for prefix in prefixes],
+    )
+
+
+def write_exports(fn: MemoryFunction, bucket: s3.IBucket, key: kms.IKey) -> None:
+    """Write export files as multipart uploads under the exports prefix (SSE-KMS uploads need the data key)."""
+    fn.allow(["s3:PutObject", "s3:AbortMultipartUpload"], [bucket.arn_for_objects(f"{EXPORT_PREFIX}/*")])
+    fn.allow(["kms:GenerateDataKey", "kms:Decrypt"], [key.key_arn], _via("s3", Stack.of(fn)))
+
+
+def read_exports(fn: MemoryFunction, bucket: s3.IBucket, key: kms.IKey) -> None:
+    """Read export files: what a pre-signed URL made with this function's role lets its holder fetch."""
+    fn.allow(["s3:GetObject"], [bucket.arn_for_objects(f"{EXPORT_PREFIX}/*")])
+    fn.allow(["kms:Decrypt"], [key.key_arn], _via("s3", Stack.of(fn)))
 
 
 def tag_logs(fn: MemoryFunction, bucket: s3.IBucket) -> None:

@@ -10,6 +10,7 @@ from aws_cdk import aws_events_targets as targets
 from aws_cdk import aws_s3 as s3
 
 from agent_memory import contract
+from agent_memory.adapters.aws.export_objects import EXPORT_PREFIX
 from agent_memory.domain.conversation_log import PREFIX
 from agent_memory.domain.retention import RAW_LOG_RETENTION_DAYS, RETENTION_TAG
 from constructs import Construct
@@ -18,10 +19,19 @@ from infra.constructs.function import FunctionSpec
 from infra.constructs.props import MemoryProps
 
 SWEEP_TIMEOUT = Duration.minutes(15)
+EXPORT_DAYS = 7
 
 
 def add_raw_log_retention_rules(bucket: s3.Bucket) -> None:
-    """A logs object tagged `RETENTION_TAG=<days>` expires after that many days, its older versions a day later."""
+    """A logs object tagged `RETENTION_TAG=<days>` expires after that many days, its older versions a day later.
+    Export files (a user's data, downloaded once) go after a week."""
+    bucket.add_lifecycle_rule(
+        id="exports-expire",
+        prefix=f"{EXPORT_PREFIX}/",
+        expiration=Duration.days(EXPORT_DAYS),
+        noncurrent_version_expiration=Duration.days(1),
+        abort_incomplete_multipart_upload_after=Duration.days(1),
+    )
     for days in RAW_LOG_RETENTION_DAYS:
         bucket.add_lifecycle_rule(
             id=f"raw-log-retention-{days}d",
@@ -48,7 +58,7 @@ class RetentionSweep(Construct):
         )
         permissions.read_table(fn, props.table, props.key)
         permissions.write_table(fn, props.table, props.key)
-        permissions.erase_logs(fn, bucket)
+        permissions.erase_logs(fn, bucket, exports=False)
         events.Rule(
             self,
             "Daily",

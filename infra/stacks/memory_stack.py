@@ -54,7 +54,7 @@ class MemoryStack(Stack):
         self.ingestion = LogIngestion(self, "LogIngestion", props)
         self.jobs = JobOrchestration(self, "Jobs", props, bucket=self.ingestion.bucket)
         api_functions.start_jobs_on(self.jobs.state_machines)
-        api_functions.list_logs_in(self.ingestion.bucket)
+        api_functions.use_bucket(self.ingestion.bucket, props.key)
         add_raw_log_retention_rules(self.ingestion.bucket)
         self.retention = RetentionSweep(self, "Retention", props, bucket=self.ingestion.bucket)
         props.search.create_index_with(index_creator.function)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, NamedTuple, Protocol, TypeAlias
@@ -356,6 +356,35 @@ class ConversationArchive(Protocol):
 
     def expire(self, tenant: str, before: datetime) -> int:
         """Delete (in every version) the tenant's raw logs last written before `before`; returns how many logs."""
+        ...
+
+
+class ExportStore(Protocol):
+    """Where export jobs write their files (`exports/<tenant>/<user>/<operation id>.ndjson` in the data folder or the
+    conversation bucket), in numbered parts so a job can resume from the last part it saved."""
+
+    def begin(self, tenant: str, user_id: str, operation_id: str) -> dict[str, Any]:
+        """Start a file; returns the state the other calls take (JSON data, kept in the job's cursor)."""
+        ...
+
+    def write_part(self, state: dict[str, Any], number: int, data: bytes) -> dict[str, Any]:
+        """Write part `number` (1, 2, …; writing one again replaces it); returns what `complete` needs of it."""
+        ...
+
+    def complete(self, state: dict[str, Any], parts: Sequence[dict[str, Any]]) -> None:
+        """Join the parts, in order, into the finished file."""
+        ...
+
+    def download_url(self, tenant: str, user_id: str, operation_id: str) -> str | None:
+        """A time-limited URL the file can be fetched from without a key (S3); None where the API serves it."""
+        ...
+
+    def read(self, tenant: str, user_id: str, operation_id: str) -> Iterator[bytes]:
+        """The finished file in chunks; NotFound when there is none."""
+        ...
+
+    def erase_user(self, tenant: str, user_id: str) -> int:
+        """Delete every export file of the user (every version, unfinished uploads too); returns how many files."""
         ...
 
 

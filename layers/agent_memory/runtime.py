@@ -30,6 +30,7 @@ if TYPE_CHECKING:
         ConversationArchive,
         Curator,
         Embedder,
+        ExportStore,
         Extractor,
         IdempotencyStore,
         JobRunner,
@@ -110,6 +111,10 @@ class Runtime:
     @cached_property
     def archive(self) -> ConversationArchive:
         return self.backend.archive
+
+    @cached_property
+    def exports(self) -> ExportStore:
+        return self.backend.exports
 
     @cached_property
     def index(self) -> SearchIndex:
@@ -239,7 +244,7 @@ class Runtime:
     def portability(self) -> PortabilityService:
         from agent_memory.services.portability import PortabilityService
 
-        return PortabilityService(self.store, self.settings_store, self.operation_store, self.embedder)
+        return PortabilityService(self.store, self.settings_store, self.operation_store, self.embedder, self.exports)
 
     @cached_property
     def retention(self) -> RetentionService:
@@ -259,6 +264,7 @@ class Runtime:
             EraseSearchIndex,
             VerifyErasure,
         )
+        from agent_memory.services.jobs.export import ExportToFile
         from agent_memory.services.jobs.optimize import RefreshTopics, ResolveDuplicates
         from agent_memory.services.jobs.reindex import Reindex
         from agent_memory.services.jobs.steps import JobSteps, PhaseRunner
@@ -275,9 +281,10 @@ class Runtime:
             Phase.REINDEX: Reindex(store, embedder, projection),
             Phase.ERASE_MEMORIES: EraseMemories(store),
             Phase.ERASE_SEARCH_INDEX: EraseSearchIndex(projection),
-            Phase.ERASE_LOGS: EraseLogs(self.archive),
+            Phase.ERASE_LOGS: EraseLogs(self.archive, self.exports),
             Phase.ERASE_RECORDS: EraseRecords(idempotency, operations),
-            Phase.VERIFY_ERASURE: VerifyErasure(store, projection, self.archive, idempotency, operations),
+            Phase.VERIFY_ERASURE: VerifyErasure(store, projection, self.archive, self.exports, idempotency, operations),
+            Phase.EXPORT: ExportToFile(self.portability, self.exports),
         }
         return JobSteps(self.operation_store, phases)
 

@@ -332,6 +332,8 @@ def test_log_bucket_is_encrypted_versioned_tls_only_private_and_ages_raw_logs(de
     assert "LoggingConfiguration" in props
     rules = {rule["Id"]: rule for rule in props["LifecycleConfiguration"]["Rules"]}
     lifecycle = rules.pop("raw-logs-age")
+    exports = rules.pop("exports-expire")  # export files (a user's data) go after a week
+    assert exports["Prefix"] == "exports/" and exports["ExpirationInDays"] == 7
     assert lifecycle["Prefix"] == "conversations/"
     assert [t["StorageClass"] for t in lifecycle["Transitions"]] == ["STANDARD_IA", "GLACIER_IR"]
     # One expiry rule per raw-log retention period a tenant may choose, acting on the tag the ingest function sets
@@ -420,7 +422,14 @@ def test_each_job_step_gets_only_what_its_phase_touches(dev: Synthesized) -> Non
     assert (
         "s3:GetObject" not in granted["resolve_duplicates"] and "aoss:APIAccessAll" not in granted["backfill_entities"]
     )
-    assert all("s3:PutObject" not in actions_ for actions_ in granted.values())
+    # Only the export step writes to the bucket (its exports/ prefix); only the erasure steps delete from it
+    assert {name for name, actions_ in granted.items() if "s3:PutObject" in actions_} == {"export"}
+    assert {name for name, actions_ in granted.items() if "s3:DeleteObjectVersion" in actions_} == {
+        "erase_logs",
+        "verify_erasure",
+    }
+    (put,) = [s for s in statements(dev, steps["export"].role) if "s3:PutObject" in _as_list(s["Action"])]
+    assert "/exports/*" in json.dumps(put["Resource"]) and "/conversations/" not in json.dumps(put["Resource"])
 
 
 def test_the_retention_sweep_runs_daily_and_may_only_delete_logs_not_read_them(dev: Synthesized) -> None:

@@ -142,3 +142,11 @@ def test_bench_ingest_reports_throughput(capsys) -> None:
     assert result["files"] == 4 and result["messages"] == 80
     assert 0 < result["memories_saved"] <= 40
     assert result["messages_per_second"] == pytest.approx(80 / result["seconds"], rel=0.05)
+
+
+def test_bench_data_rights_runs_export_import_clear_and_erase_on_a_small_user(capsys) -> None:
+    assert main(["bench", "data-rights", "--memories", "250", "--json"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert result["import"]["imported"] == 250
+    assert result["erase"]["verified"] is True and result["erase"]["counts"]["memories"] == 250
+    assert result["export"]["peak_heap_megabytes"] is not None

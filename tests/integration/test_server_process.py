@@ -141,6 +141,18 @@ def test_the_readme_quickstart_works_as_written(server) -> None:
     assert '"kind":"optimize"' in jobs.stdout and '"status":"succeeded"' in jobs.stdout, jobs.stdout
 
 
+def test_the_readme_data_rights_example_works_as_written(server) -> None:
+    script = readme_script("data-rights").replace("127.0.0.1:8080", f"127.0.0.1:{server.port}")
+    result = subprocess.run(
+        ["bash", "-euo", "pipefail", "-c", script], cwd=server.workdir, capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert '{"cleared":1}' in out
+    assert '"imported":1' in out
+    assert '"kind":"erase-user"' in out and '"status":"succeeded"' in out and '"verified":true' in out, out
+
+
 def test_given_a_busy_port_when_served_then_it_says_so_and_never_claims_to_be_serving(tmp_path: Path) -> None:
     # Given something already listening on the port
     with socket.socket() as busy:

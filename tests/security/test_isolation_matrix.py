@@ -220,6 +220,10 @@ ATTACKS: dict[str, Case] = {
     "POST /v1/import": _case(
         lambda v, a: Attempt("POST", "/v1/import", body=_export_claiming(v.memory_id, a.user)), Scope.WRITE, 200
     ),
+    # The victim's finished job is not an export: another tenant gets 404, and so would anyone for her export.
+    "GET /v1/exports/{operation_id}": _case(
+        lambda v, a: Attempt("GET", f"/v1/exports/{v.operation_id}"), Scope.READ, 404, per_user=False
+    ),
     "DELETE /v1/users/{user_id}": _case(lambda v, a: Attempt("DELETE", f"/v1/users/{a.user}"), Scope.ADMIN, 404, 202),
 }
 

@@ -63,6 +63,8 @@ def shared_runtime() -> Runtime:
         runtime.memories.create(TENANT, NewMemory(user_id=USER, content=content, topics=("seed",)))
     runtime.operations.start(TENANT, USER, JobKind.OPTIMIZE, {"dry_run": True})
     runtime.memories.create(TENANT, NewMemory(user_id=SPARE, content="Likes tea"))
+    runtime.operations.start(TENANT, USER, JobKind.EXPORT, {})  # a finished export to download
+    assert runtime.worker.wait_idle(30)
     return runtime
 
 
@@ -121,6 +123,10 @@ def aim_every_other_case(_: schemathesis.HookContext, case: schemathesis.Case[An
         return case
     if label == "DELETE /v1/users/{user_id}":
         case.path_parameters = {"user_id": SPARE}
+        return case
+    if label == "GET /v1/exports/{operation_id}":
+        exports = shared_runtime().operations.list(TENANT, USER, JobKind.EXPORT, None, 1, None)[0]
+        case.path_parameters = {"operation_id": exports[0].id}
         return case
     if label == "POST /v1/import":
         case.body = {"format": "agent-memory.export/1", "memories": [], "operations": []}

@@ -13,6 +13,7 @@ if TYPE_CHECKING:
     from agent_memory.ports import (
         ConversationArchive,
         Embedder,
+        ExportStore,
         IdempotencyStore,
         JobRunner,
         KeyStore,
@@ -44,6 +45,9 @@ class Backend(Protocol):
 
     @property
     def archive(self) -> ConversationArchive: ...
+
+    @property
+    def exports(self) -> ExportStore: ...
 
     @property
     def key_registry(self) -> UsageKeyRegistry | None: ...

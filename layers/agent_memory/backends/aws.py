@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from agent_memory.adapters.aws.dynamo.memories import DynamoMemories
     from agent_memory.adapters.aws.dynamo.operations import DynamoOperations
     from agent_memory.adapters.aws.dynamo.settings import DynamoSettings
+    from agent_memory.adapters.aws.export_objects import S3Exports
     from agent_memory.adapters.aws.fresh_index import FreshIndex
     from agent_memory.adapters.aws.log_archive import S3Archive
     from agent_memory.adapters.aws.opensearch_index import OpenSearchIndex
@@ -63,6 +64,12 @@ class AwsBackend:
         from agent_memory.adapters.aws.log_archive import S3Archive
 
         return S3Archive(lambda: self.clients.client("s3"), self._config.conversation_bucket)
+
+    @cached_property
+    def exports(self) -> S3Exports:
+        from agent_memory.adapters.aws.export_objects import S3Exports
+
+        return S3Exports(lambda: self.clients.client("s3"), self._config.conversation_bucket)
 
     @cached_property
     def key_registry(self) -> UsageKeyRegistry | None:

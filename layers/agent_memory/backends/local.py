@@ -13,6 +13,7 @@ from agent_memory.adapters.local.private_files import write_private
 from agent_memory.config import Config
 
 if TYPE_CHECKING:
+    from agent_memory.adapters.local.export_files import FolderExports
     from agent_memory.adapters.local.log_archive import FolderArchive
     from agent_memory.adapters.local.search_index import SqliteSearchIndex
     from agent_memory.adapters.local.sqlite import SqliteStores
@@ -59,6 +60,12 @@ class LocalBackend:
     @property
     def operation_store(self) -> SqliteOperations:
         return self.stores.operations
+
+    @cached_property
+    def exports(self) -> FolderExports:
+        from agent_memory.adapters.local.export_files import FolderExports
+
+        return FolderExports(self._config.data_dir / "exports")
 
     @cached_property
     def archive(self) -> FolderArchive:

@@ -43,6 +43,14 @@ def cmd_bench_optimize(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_bench_data_rights(args: argparse.Namespace) -> int:
+    from agent_memory.bench import data_rights
+
+    result = data_rights.run(args.memories, embedder=args.embedder, measure_memory=not args.no_memory)
+    print(json.dumps(result) if args.json else data_rights.render(result))
+    return 0
+
+
 def cmd_bench_durability(args: argparse.Namespace) -> int:
     from agent_memory.bench import durability
 
@@ -97,6 +105,12 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     optimize_bench.add_argument("--memories", type=int, default=10_000)
     optimize_bench.add_argument("--json", action="store_true")
     optimize_bench.set_defaults(func=cmd_bench_optimize)
+    rights = bench.add_parser("data-rights", help="export, import, clear and erase throughput for one large user")
+    rights.add_argument("--memories", type=int, default=100_000)
+    rights.add_argument("--embedder", default="hashing", choices=["minilm", "hashing"])
+    rights.add_argument("--no-memory", action="store_true", help="skip the (slower) traced export that measures heap")
+    rights.add_argument("--json", action="store_true")
+    rights.set_defaults(func=cmd_bench_data_rights)
     cold = bench.add_parser("cold-start", help="init time of every Lambda handler beside a bare Powertools resolver")
     cold.add_argument("--repeats", type=int, default=9, help="fresh processes per handler")
     cold.add_argument("--module", action="append", help="only these, e.g. functions.api.search_memories")

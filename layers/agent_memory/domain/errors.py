@@ -154,3 +154,9 @@ class ConfirmationRequired(InvalidInput):
 class InvalidExport(InvalidInput):
     code = "invalid_export"
     title = "The file is not an agent-memory export"
+
+
+class ExportNotReady(AgentMemoryError):
+    status = 409
+    code = "export_not_ready"
+    title = "The export has not finished"

@@ -34,6 +34,7 @@ class JobKind(StrEnum):
     GENERATE_EPISODES = "generate-episodes"
     REINDEX = "reindex"
     ERASE_USER = "erase-user"
+    EXPORT = "export"
 
 
 STARTED_BY_JOBS_ENDPOINT = frozenset(kind for kind in JobKind if kind is not JobKind.ERASE_USER)
@@ -52,6 +53,7 @@ class Phase(StrEnum):
     ERASE_LOGS = "erase-logs"
     ERASE_RECORDS = "erase-records"
     VERIFY_ERASURE = "verify-erasure"
+    EXPORT = "export"
 
 
 PHASES: dict[JobKind, tuple[Phase, ...]] = {
@@ -67,6 +69,7 @@ PHASES: dict[JobKind, tuple[Phase, ...]] = {
         Phase.ERASE_RECORDS,
         Phase.VERIFY_ERASURE,
     ),
+    JobKind.EXPORT: (Phase.EXPORT,),
 }
 
 

@@ -29,6 +29,7 @@ PARAMETERS: dict[JobKind, frozenset[str]] = {
     JobKind.GENERATE_EPISODES: frozenset(),
     JobKind.REINDEX: frozenset({"force"}),
     JobKind.ERASE_USER: frozenset(),
+    JobKind.EXPORT: frozenset(),
 }
 """What each kind accepts besides user_id (all booleans)."""
 

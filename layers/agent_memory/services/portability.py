@@ -13,13 +13,20 @@ from typing import Any
 
 from agent_memory.domain import limits, validation
 from agent_memory.domain.clock import utcnow
-from agent_memory.domain.errors import AgentMemoryError, DuplicateMemory, InvalidExport, VersionConflict
+from agent_memory.domain.errors import (
+    AgentMemoryError,
+    DuplicateMemory,
+    ExportNotReady,
+    InvalidExport,
+    NotFound,
+    VersionConflict,
+)
 from agent_memory.domain.models import HistoryEntry, Memory, Owner
-from agent_memory.domain.operations import MAX_LISTED_OPERATIONS, Operation, to_record
+from agent_memory.domain.operations import MAX_LISTED_OPERATIONS, JobKind, Operation, OperationStatus, to_record
 from agent_memory.domain.portability import EXPORT_FORMAT, LINE_TYPES, instant, memory_from_record, memory_record
 from agent_memory.domain.retention import stamped
 from agent_memory.domain.text import embedding_text
-from agent_memory.ports import Embedder, MemoryStore, OperationStore, SettingsStore
+from agent_memory.ports import Embedder, ExportStore, MemoryStore, OperationStore, SettingsStore
 
 EXPORT_PAGE = 200
 IMPORT_BATCH = 100
@@ -31,8 +38,23 @@ class ExportFormat(StrEnum):
     JSON = "json"
 
 
+def _copy(position: dict[str, Any]) -> dict[str, Any]:
+    return {**position, "counts": dict(position["counts"])}
+
+
+def ndjson_line(kind: str, body: dict[str, Any]) -> bytes:
+    return _line({"type": kind, **body}) + b"\n"
+
+
 def _line(value: dict[str, Any]) -> bytes:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+@dataclass(frozen=True)
+class ExportedFile:
+    user_id: str
+    url: str | None
+    chunks: Iterator[bytes] | None
 
 
 @dataclass
@@ -56,12 +78,14 @@ class PortabilityService:
         settings: SettingsStore,
         operations: OperationStore,
         embedder: Embedder,
+        exports: ExportStore,
         clock: Callable[[], datetime] = utcnow,
     ) -> None:
         self._store = store
         self._settings = settings
         self._operations = operations
         self._embedder = embedder
+        self._exports = exports
         self._clock = clock
 
     # -- export ---------------------------------------------------------------------------------
@@ -74,36 +98,50 @@ class PortabilityService:
         return self._ndjson(parts) if fmt is ExportFormat.NDJSON else self._json(parts)
 
     def _parts(self, tenant: str, user_id: str | None) -> Iterator[tuple[str, dict[str, Any]]]:
-        yield (
-            "header",
-            {
+        return ((kind, body) for kind, body, _ in self.parts_from(tenant, user_id, None))
+
+    def parts_from(
+        self, tenant: str, user_id: str | None, position: dict[str, Any] | None
+    ) -> Iterator[tuple[str, dict[str, Any], dict[str, Any]]]:
+        """The export's parts from `position` (None: the start), each with the position after it: an export job
+        saves the position of the last part it wrote and resumes from there."""
+        at = dict(position or {"stage": "header", "exported_at": instant(self._clock()), "user": 0, "after": None})
+        at["counts"] = dict(at.get("counts") or {"memories": 0, "history": 0, "operations": 0})
+        if at["stage"] == "header":
+            at["stage"] = "memories"
+            header = {
                 "format": EXPORT_FORMAT,
-                "exported_at": instant(self._clock()),
+                "exported_at": at["exported_at"],
                 "tenant": tenant,
                 "user_id": user_id,
                 "embedding_model": self._embedder.model_id,
-            },
-        )
-        yield "settings", {"settings": self._settings.get_settings(tenant).as_record()}
-        counts = {"memories": 0, "history": 0, "operations": 0}
-        users = [user_id] if user_id is not None else self._store.user_ids(tenant)
-        for user in users:
-            owner = Owner(tenant, user)
-            after: str | None = None
-            while page := self._store.memory_page(owner, after, EXPORT_PAGE):
-                for memory, _vector in page:
-                    history = self._store.history(owner, memory.id)
-                    counts["memories"] += 1
-                    counts["history"] += len(history)
-                    yield "memory", {"memory": memory_record(memory, history)}
-                after = page[-1][0].id
-        for operation in self._all_operations(tenant, user_id):
-            counts["operations"] += 1
-            yield "operation", {"operation": to_record(operation)}
-        yield "end", {"counts": counts}
+            }
+            yield "header", header, _copy(at)
+            yield "settings", {"settings": self._settings.get_settings(tenant).as_record()}, _copy(at)
+        if at["stage"] == "memories":
+            users = [user_id] if user_id is not None else self._store.user_ids(tenant)
+            for index in range(int(at["user"]), len(users)):
+                owner = Owner(tenant, users[index])
+                while page := self._store.memory_page(owner, at["after"], EXPORT_PAGE):
+                    for memory, _vector in page:
+                        history = self._store.history(owner, memory.id)
+                        at["counts"]["memories"] += 1
+                        at["counts"]["history"] += len(history)
+                        at["after"] = memory.id
+                        yield "memory", {"memory": memory_record(memory, history)}, _copy(at)
+                at["user"], at["after"] = index + 1, None
+            at["stage"], at["before"] = "operations", None
+        if at["stage"] == "operations":
+            for operation in self._all_operations(tenant, user_id, at.get("before")):
+                at["counts"]["operations"] += 1
+                at["before"] = operation.id
+                yield "operation", {"operation": to_record(operation)}, _copy(at)
+            at["stage"] = "end"
+        if at["stage"] == "end":
+            at["stage"] = "done"
+            yield "end", {"counts": dict(at["counts"])}, _copy(at)
 
-    def _all_operations(self, tenant: str, user_id: str | None) -> Iterator[Operation]:
-        before: str | None = None
+    def _all_operations(self, tenant: str, user_id: str | None, before: str | None) -> Iterator[Operation]:
         while page := self._operations.list_operations(tenant, user_id, None, None, MAX_LISTED_OPERATIONS, before):
             yield from page
             before = page[-1].id
@@ -111,7 +149,7 @@ class PortabilityService:
     @staticmethod
     def _ndjson(parts: Iterator[tuple[str, dict[str, Any]]]) -> Iterator[bytes]:
         for kind, body in parts:
-            yield _line({"type": kind, **body}) + b"\n"
+            yield ndjson_line(kind, body)
 
     @staticmethod
     def _json(parts: Iterator[tuple[str, dict[str, Any]]]) -> Iterator[bytes]:
@@ -143,6 +181,17 @@ class PortabilityService:
                 first = False
             else:
                 yield advance(len(arrays)) + b',"counts":' + _line(body["counts"]) + b"}\n"
+
+    def exported_file(self, tenant: str, operation_id: str) -> ExportedFile:
+        """Where the file of a finished export job is: a pre-signed URL (S3), or its chunks (served by the API)."""
+        operation = self._operations.get_operation(tenant, validation.identifier("operation_id", operation_id))
+        if operation is None or operation.kind is not JobKind.EXPORT:
+            raise NotFound(f"Export {operation_id} was not found.")
+        if operation.status is not OperationStatus.SUCCEEDED:
+            raise ExportNotReady(f"Export {operation_id} is {operation.status.value}; download it once it succeeded.")
+        url = self._exports.download_url(tenant, operation.user_id, operation.id)
+        chunks = None if url is not None else self._exports.read(tenant, operation.user_id, operation.id)
+        return ExportedFile(operation.user_id, url, chunks)
 
     # -- import ---------------------------------------------------------------------------------
 

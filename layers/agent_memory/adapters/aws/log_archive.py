@@ -9,10 +9,9 @@ from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
+from agent_memory.adapters.aws.s3_versions import all_versions, delete_versions
 from agent_memory.domain.conversation_log import PREFIX, SUFFIXES
 from agent_memory.domain.errors import ConfigurationError, NotFound, StoreUnavailable
-
-DELETE_BATCH = 1000  # DeleteObjects takes at most this many keys
 
 
 class S3Archive:
@@ -55,44 +54,19 @@ class S3Archive:
         answer = self._call("get_object", Key=key)
         return answer["Body"].read(), str(answer.get("ETag", "")).strip('"')
 
-    def _versions(self, prefix: str) -> list[dict[str, Any]]:
-        """Every version and delete marker under `prefix`."""
-        found: list[dict[str, Any]] = []
-        request: dict[str, Any] = {"Prefix": prefix}
-        while True:
-            answer = self._call("list_object_versions", **request)
-            found.extend([*answer.get("Versions", []), *answer.get("DeleteMarkers", [])])
-            if not answer.get("IsTruncated"):
-                return found
-            request["KeyMarker"] = answer["NextKeyMarker"]
-            request["VersionIdMarker"] = answer["NextVersionIdMarker"]
-
-    def _delete_versions(self, versions: list[dict[str, str]]) -> None:
-        for start in range(0, len(versions), DELETE_BATCH):
-            answer = self._call(
-                "delete_objects", Delete={"Objects": versions[start : start + DELETE_BATCH], "Quiet": True}
-            )
-            if answer.get("Errors"):
-                raise StoreUnavailable(f"S3 did not delete {len(answer['Errors'])} log versions; the step is retried.")
-
     def erase_user(self, tenant: str, user_id: str) -> dict[str, int]:
         """Every object under the user's prefix in every version, delete markers included: with versioning on,
         deleting only the current objects would leave the conversations readable in older versions."""
-        versions = [
-            {"Key": str(entry["Key"]), "VersionId": str(entry["VersionId"])}
-            for entry in self._versions(f"{PREFIX}/{tenant}/{user_id}/")
-        ]
-        self._delete_versions(versions)
+        versions = all_versions(self._call, f"{PREFIX}/{tenant}/{user_id}/")
+        delete_versions(self._call, versions)
         counts = {"raw_logs": len({entry["Key"] for entry in versions}), "raw_log_versions": len(versions)}
         return {kind: count for kind, count in counts.items() if count}
 
     def expire(self, tenant: str, before: datetime) -> int:
         """Logs whose latest write is older than `before`, with all their versions."""
         by_key: dict[str, list[dict[str, Any]]] = {}
-        for entry in self._versions(f"{PREFIX}/{tenant}/"):
+        for entry in all_versions(self._call, f"{PREFIX}/{tenant}/"):
             by_key.setdefault(str(entry["Key"]), []).append(entry)
         expired = [key for key, entries in by_key.items() if max(e["LastModified"] for e in entries) < before]
-        self._delete_versions(
-            [{"Key": key, "VersionId": str(entry["VersionId"])} for key in expired for entry in by_key[key]]
-        )
+        delete_versions(self._call, [entry for key in expired for entry in by_key[key]])
         return len(expired)

@@ -6,7 +6,7 @@ import re
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Request, Response
-from fastapi.responses import StreamingResponse
+from fastapi.responses import RedirectResponse, StreamingResponse
 from pydantic import BaseModel, Field
 
 from agent_memory.domain import limits
@@ -23,6 +23,7 @@ clear = APIRouter(prefix="/v1/memories", tags=["data rights"])
 export = APIRouter(prefix="/v1/export", tags=["data rights"])
 import_ = APIRouter(prefix="/v1/import", tags=["data rights"])
 erase = APIRouter(prefix="/v1/users", tags=["data rights"])
+download = APIRouter(prefix="/v1/exports", tags=["data rights"])
 
 MEDIA_TYPES = {ExportFormat.NDJSON: "application/x-ndjson", ExportFormat.JSON: "application/json"}
 
@@ -52,6 +53,11 @@ class ImportOut(BaseModel):
         return cls(
             imported=report.imported, skipped=report.skipped, lines=report.lines, skips=skips, ignored=report.ignored
         )
+
+
+def _download_name(user_id: str | None, extension: str) -> str:
+    who = "tenant" if user_id is None else re.sub(r"[^A-Za-z0-9._-]", "_", user_id)[:64]
+    return f"agent-memory-{who}-{utcnow():%Y%m%dT%H%M%SZ}.{extension}"
 
 
 def _admin_for_tenant(principal: Principal, what: str) -> None:
@@ -100,9 +106,7 @@ def export_memories(
     if user_id is None:
         _admin_for_tenant(principal, "An export")
     chunks = portability.export(principal.tenant, user_id, format)
-    who = "tenant" if user_id is None else re.sub(r"[^A-Za-z0-9._-]", "_", user_id)[:64]
-    extension = "ndjson" if format is ExportFormat.NDJSON else "json"
-    filename = f"agent-memory-{who}-{utcnow():%Y%m%dT%H%M%SZ}.{extension}"
+    filename = _download_name(user_id, "ndjson" if format is ExportFormat.NDJSON else "json")
     return StreamingResponse(
         chunks,
         media_type=MEDIA_TYPES[format],
@@ -148,4 +152,30 @@ def erase_user(
     return OperationOut.of(operation)
 
 
-ROUTERS = [clear, export, import_, erase]
+@download.get(
+    "/{operation_id}",
+    response_model=None,
+    responses={
+        200: {"description": "The export file (local server).", "content": {"application/x-ndjson": {}}},
+        303: {"description": "On AWS: a pre-signed S3 URL to the file, valid for an hour (Location)."},
+        **problems(404, 409),
+    },
+)
+def download_export(
+    operation_id: Annotated[str, Path(min_length=1, max_length=limits.MAX_ID_CHARS)],
+    principal: Reader,
+    portability: Portability,
+) -> Response:
+    """The file of a finished export job (`POST /v1/jobs/export`): on AWS a redirect to a pre-signed S3 URL, locally
+    the file itself. 409 while the job runs; 404 once the export was erased, expired or never existed."""
+    found = portability.exported_file(principal.tenant, operation_id)
+    if found.url is not None:
+        return RedirectResponse(found.url, status_code=303)
+    return StreamingResponse(
+        found.chunks or iter(()),
+        media_type=MEDIA_TYPES[ExportFormat.NDJSON],
+        headers={"Content-Disposition": f'attachment; filename="{_download_name(found.user_id, "ndjson")}"'},
+    )
+
+
+ROUTERS = [clear, export, import_, erase, download]

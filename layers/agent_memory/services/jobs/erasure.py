@@ -6,7 +6,7 @@ receipt.
    at a time. A write that landed before the mark is deleted by the pages that follow; one after it is refused.
 2. erase-search-index: every document of the user in the search projection (OpenSearch; the local index lives in the
    store's own file and went with the rows).
-3. erase-logs: raw conversation logs, in every stored version.
+3. erase-logs: raw conversation logs, in every stored version, and the user's export files.
 4. erase-records: stored idempotent responses about the user, and the user's other operations and job locks.
 5. verify-erasure: looks in every store again and deletes whatever it finds (a write that raced the mark, a late
    index document), until one whole pass finds nothing; then lifts the mark. The receipt is the operation: counts
@@ -27,6 +27,7 @@ from agent_memory.domain.models import Owner
 from agent_memory.domain.operations import JobKind, Operation
 from agent_memory.ports import (
     ConversationArchive,
+    ExportStore,
     IdempotencyStore,
     MemoryStore,
     OperationStore,
@@ -101,14 +102,16 @@ class EraseSearchIndex:
 
 
 class EraseLogs:
-    def __init__(self, archive: ConversationArchive) -> None:
+    def __init__(self, archive: ConversationArchive, exports: ExportStore) -> None:
         self._archive = archive
+        self._exports = exports
 
     def run(
         self, operation: Operation, cursor: dict[str, Any] | None, seconds_left: SecondsLeft, checkpoint: Checkpoint
     ) -> PhaseProgress:
         counts = self._archive.erase_user(operation.tenant, operation.user_id)
-        return PhaseProgress(done=True, counts=counts)
+        exports = self._exports.erase_user(operation.tenant, operation.user_id)
+        return PhaseProgress(done=True, counts={**counts, **({"export_files": exports} if exports else {})})
 
 
 class EraseRecords:
@@ -132,6 +135,7 @@ class VerifyErasure:
         store: MemoryStore,
         projection: ProjectionWriter | None,
         archive: ConversationArchive,
+        exports: ExportStore,
         idempotency: IdempotencyStore,
         operations: OperationStore,
         clock: Callable[[], datetime] = utcnow,
@@ -139,6 +143,7 @@ class VerifyErasure:
         self._store = store
         self._projection = projection
         self._archive = archive
+        self._exports = exports
         self._idempotency = idempotency
         self._operations = operations
         self._clock = clock
@@ -156,6 +161,7 @@ class VerifyErasure:
         for kind, count in self._archive.erase_user(owner.tenant, owner.user_id).items():
             found[kind] = count
         for kind, count in (
+            ("export_files", self._exports.erase_user(owner.tenant, owner.user_id)),
             ("idempotency_records", self._idempotency.erase_user(owner.tenant, owner.user_id)),
             ("operations", self._operations.erase_user(owner.tenant, owner.user_id, JobKind.ERASE_USER)),
         ):
