@@ -34,7 +34,8 @@ API_FUNCTIONS: tuple[ApiFunction, ...] = (
     ApiFunction("health", "GET", "/healthz", public=True),
     ApiFunction("create_memory", "POST", "/v1/memories", writes=True, embeds=True),
     ApiFunction("create_memories", "POST", "/v1/memories/batch", writes=True, embeds=True),
-    ApiFunction("list_memories", "GET", "/v1/memories", signs_cursors=True),
+    # embeds: resolving a cluster_id re-embeds memories whose vectors are from another model
+    ApiFunction("list_memories", "GET", "/v1/memories", signs_cursors=True, embeds=True),
     ApiFunction("get_memory", "GET", "/v1/memories/{memory_id}"),
     ApiFunction("update_memory", "PATCH", "/v1/memories/{memory_id}", writes=True, embeds=True),
     ApiFunction("delete_memory", "DELETE", "/v1/memories/{memory_id}", writes=True),
@@ -62,4 +63,6 @@ API_FUNCTIONS: tuple[ApiFunction, ...] = (
     ApiFunction("import_memories", "POST", "/v1/import", writes=True, embeds=True),
     ApiFunction("erase_user", "DELETE", "/v1/users/{user_id}", writes=True, starts_jobs=True, lists_logs=True),
     ApiFunction("download_export", "GET", "/v1/exports/{operation_id}", reads_exports=True),
+    ApiFunction("list_clusters", "GET", "/v1/clusters", embeds=True, extracts=True),  # the chat model names them
+    ApiFunction("list_topics", "GET", "/v1/topics"),
 )

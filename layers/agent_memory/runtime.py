@@ -40,6 +40,7 @@ if TYPE_CHECKING:
         SearchIndex,
         SettingsStore,
     )
+    from agent_memory.services.clusters import ClusterService
     from agent_memory.services.conversations import ConversationService
     from agent_memory.services.data_rights import DataRightsService
     from agent_memory.services.idempotency import IdempotencyService
@@ -233,6 +234,12 @@ class Runtime:
         from agent_memory.services.operations import OperationService
 
         return OperationService(self.operation_store, lambda: self.job_runner)
+
+    @cached_property
+    def clusters(self) -> ClusterService:
+        from agent_memory.services.clusters import ClusterService
+
+        return ClusterService(self.store, self.embedder, self.curator)
 
     @cached_property
     def data_rights(self) -> DataRightsService:

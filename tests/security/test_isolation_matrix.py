@@ -224,6 +224,9 @@ ATTACKS: dict[str, Case] = {
     "GET /v1/exports/{operation_id}": _case(
         lambda v, a: Attempt("GET", f"/v1/exports/{v.operation_id}"), Scope.READ, 404, per_user=False
     ),
+    # Clusters and topics of "alice" (or the whole tenant's topics): only ever the caller's own memories.
+    "GET /v1/clusters": _case(lambda v, a: Attempt("GET", "/v1/clusters", params={"user_id": a.user}), Scope.READ, 200),
+    "GET /v1/topics": _case(lambda v, a: Attempt("GET", "/v1/topics", params=_user(a)), Scope.READ, 200),
     "DELETE /v1/users/{user_id}": _case(lambda v, a: Attempt("DELETE", f"/v1/users/{a.user}"), Scope.ADMIN, 404, 202),
 }
 

@@ -19,7 +19,16 @@ if TYPE_CHECKING:
 
 
 def default_routers() -> list[APIRouter]:
-    from agent_memory.http.routers import conversations, data_rights, health, jobs, memories, search, settings
+    from agent_memory.http.routers import (
+        conversations,
+        data_rights,
+        health,
+        jobs,
+        knowledge,
+        memories,
+        search,
+        settings,
+    )
 
     # search first: its /v1/memories/search must win over /v1/memories/{memory_id}.
     return [
@@ -30,6 +39,7 @@ def default_routers() -> list[APIRouter]:
         *conversations.ROUTERS,
         *jobs.ROUTERS,
         *data_rights.ROUTERS,
+        *knowledge.ROUTERS,
     ]
 
 

@@ -15,6 +15,7 @@ from agent_memory.domain.models import Principal, Scope
 from agent_memory.runtime import Runtime
 
 if TYPE_CHECKING:
+    from agent_memory.services.clusters import ClusterService
     from agent_memory.services.conversations import ConversationService
     from agent_memory.services.data_rights import DataRightsService
     from agent_memory.services.idempotency import IdempotencyService
@@ -50,6 +51,7 @@ if TYPE_CHECKING:
     Operations = OperationService
     Idempotency = IdempotencyService
     DataRights = DataRightsService
+    Clusters = ClusterService
     Portability = PortabilityService
 else:
     Memories = Annotated[object, Depends(service("memories"))]
@@ -59,6 +61,7 @@ else:
     Operations = Annotated[object, Depends(service("operations"))]
     Idempotency = Annotated[object, Depends(service("idempotency"))]
     DataRights = Annotated[object, Depends(service("data_rights"))]
+    Clusters = Annotated[object, Depends(service("clusters"))]
     Portability = Annotated[object, Depends(service("portability"))]
 
 

@@ -1,11 +1,25 @@
-"""Query parameters → MemoryFilter, shared by listing and search so both read filters the same way."""
+"""Query parameters shared by listing and search (and → MemoryFilter), so both read them the same way."""
 
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated
 
+from fastapi import Query
+
+from agent_memory.domain import limits
 from agent_memory.domain.clock import as_utc
 from agent_memory.domain.models import MemoryFilter, Source
+
+UserId = Annotated[str, Query(min_length=1, max_length=limits.MAX_ID_CHARS, description="The end-user.")]
+ClusterId = Annotated[
+    str | None,
+    Query(
+        min_length=1,
+        max_length=limits.MAX_ID_CHARS,
+        description="Only the members of this cluster (an id from GET /v1/clusters).",
+    ),
+]
 
 
 def memory_filter(

@@ -9,6 +9,7 @@ from agent_memory.domain import limits, validation
 from agent_memory.domain.clock import as_utc, utcnow
 from agent_memory.domain.cursor import CursorCodec, query_fingerprint
 from agent_memory.domain.errors import AgentMemoryError, InvalidInput, NotFound
+from agent_memory.domain.filtering import admits
 from agent_memory.domain.ids import new_ulid
 from agent_memory.domain.models import (
     HistoryEntry,
@@ -23,7 +24,7 @@ from agent_memory.domain.models import (
 )
 from agent_memory.domain.retention import stamped
 from agent_memory.domain.text import embedding_text
-from agent_memory.ports import Embedder, EventPublisher, MemoryStore, SettingsStore, Vector
+from agent_memory.ports import Embedder, EventPublisher, MemoryStore, Position, SettingsStore, StoredPage, Vector
 
 
 class MemoryService:
@@ -152,17 +153,44 @@ class MemoryService:
         limit: int = limits.DEFAULT_PAGE_SIZE,
         cursor: str | None = None,
         offset: int = 0,
+        within: frozenset[str] | None = None,
     ) -> Page:
+        """`within`: only these memory ids (a cluster's members)."""
         validation.identifier("user_id", owner.user_id)
         if not 1 <= limit <= limits.MAX_PAGE_SIZE:
             raise InvalidInput(f"limit must be between 1 and {limits.MAX_PAGE_SIZE}.")
         if not 0 <= offset <= limits.MAX_OFFSET:
             raise InvalidInput(f"offset must be between 0 and {limits.MAX_OFFSET}.")
-        fingerprint = query_fingerprint(owner.tenant, owner.user_id, filters)
+        fingerprint = query_fingerprint(owner.tenant, owner.user_id, filters, sorted(within or ()))
         position = None if cursor is None else self._cursors.decode(cursor, fingerprint)
-        page = self._store.list_memories(owner, filters, self._clock(), limit, position, offset)
+        if within is None:
+            page = self._store.list_memories(owner, filters, self._clock(), limit, position, offset)
+        else:
+            page = self._page_of(owner, within, filters, limit, position, offset)
         next_cursor = None if page.next_position is None else self._cursors.encode(page.next_position, fingerprint)
         return Page(items=page.items, total=page.total, next_cursor=next_cursor)
+
+    def _page_of(
+        self,
+        owner: Owner,
+        within: frozenset[str],
+        filters: MemoryFilter,
+        limit: int,
+        position: Position | None,
+        offset: int,
+    ) -> StoredPage:
+        """A listing page of the given ids, newest first, with the same filters and paging as the store's."""
+        now = self._clock()
+        found = sorted(
+            (m for m in self._store.get_many(owner, sorted(within), now).values() if admits(filters, m, now)),
+            key=lambda m: m.id,
+            reverse=True,
+        )
+        before = None if position is None else position.get("before_id")
+        after_cursor = [m for m in found if before is None or m.id < str(before)][offset:]
+        items = after_cursor[:limit]
+        next_position = {"before_id": items[-1].id} if len(after_cursor) > limit else None
+        return StoredPage(items=items, total=len(found), next_position=next_position)
 
     def history(self, owner: Owner, memory_id: str) -> list[HistoryEntry]:
         self.get(owner, memory_id)

@@ -152,7 +152,9 @@ class SearchService:
         filters: MemoryFilter | None = None,
         ranking: Ranking = Ranking.RELEVANCE,
         record_access: bool = True,
+        within: frozenset[str] | None = None,
     ) -> SearchResult:
+        """`within`: only these memory ids (a cluster's members)."""
         validation.identifier("user_id", owner.user_id)
         if not query.strip():
             raise InvalidInput("q must not be empty.")
@@ -164,7 +166,7 @@ class SearchService:
             raise InvalidInput(f"offset + limit must be at most {MAX_CANDIDATES}.")
         filters = filters or MemoryFilter()
         now = self._clock()
-        pool = min(MAX_CANDIDATES, max(50, 2 * (offset + limit)))
+        pool = MAX_CANDIDATES if within is not None else min(MAX_CANDIDATES, max(50, 2 * (offset + limit)))
         found: list[tuple[float, list[IndexHit]]] = []
         if mode in (SearchMode.KEYWORD, SearchMode.HYBRID):
             found.append((KEYWORD_WEIGHT, self._index.keyword(owner, query, filters, now, pool)))
@@ -178,6 +180,8 @@ class SearchService:
         # before ranking, so a stale document neither shows nor takes a rank from a true one.
         memories = self._store.get_many(owner, list({hit.memory_id for _, hits in found for hit in hits}), now)
         rankings = [(weight, still_true(hits, memories, filters, now)) for weight, hits in found]
+        if within is not None:
+            rankings = [(weight, [hit for hit in hits if hit.memory_id in within]) for weight, hits in rankings]
         if mode is SearchMode.HYBRID:
             ranked = fuse([(weight, [hit.memory_id for hit in hits]) for weight, hits in rankings])
         else:

@@ -11,9 +11,9 @@ from agent_memory.contract import IDEMPOTENCY_KEY_HEADER
 from agent_memory.domain import limits
 from agent_memory.domain.errors import AgentMemoryError
 from agent_memory.domain.models import MemoryPatch, Owner, Source
-from agent_memory.http.deps import Idempotency, Memories, Reader, Writer
+from agent_memory.http.deps import Clusters, Idempotency, Memories, Reader, Writer
 from agent_memory.http.errors import problem_of
-from agent_memory.http.filters import memory_filter
+from agent_memory.http.filters import ClusterId, UserId, memory_filter
 from agent_memory.http.idempotent import idempotent_response
 from agent_memory.http.openapi_problems import problems
 from agent_memory.http.schemas import (
@@ -44,7 +44,6 @@ update = _operation()
 delete = _operation()
 history = _operation()
 
-UserId = Annotated[str, Query(min_length=1, max_length=limits.MAX_ID_CHARS, description="The end-user.")]
 IdempotencyKey = Annotated[
     str | None,
     Header(alias=IDEMPOTENCY_KEY_HEADER, max_length=limits.MAX_ID_CHARS, description="Replays the first response."),
@@ -103,6 +102,7 @@ def create_memories(
 def list_memories(
     principal: Reader,
     memories: Memories,
+    clusters: Clusters,
     user_id: UserId,
     agent_id: Annotated[str | None, Query(max_length=limits.MAX_ID_CHARS)] = None,
     source: Source | None = None,
@@ -115,10 +115,13 @@ def list_memories(
     include_superseded: Annotated[
         bool, Query(description="Also list memories an optimize merged away or superseded.")
     ] = False,
+    cluster_id: ClusterId = None,
 ) -> MemoryPage:
     """Newest first. Page with `cursor` (stable while memories are added) or with `offset`."""
     filters = memory_filter(agent_id, source, topic, created_after, created_before, None, include_superseded)
-    page = memories.list_memories(Owner(principal.tenant, user_id), filters, limit, cursor, offset)
+    owner = Owner(principal.tenant, user_id)
+    within = None if cluster_id is None else clusters.members_of(owner, cluster_id, agent_id)
+    page = memories.list_memories(owner, filters, limit, cursor, offset, within)
     return MemoryPage(
         items=[MemoryOut.of(m) for m in page.items],
         total=page.total,

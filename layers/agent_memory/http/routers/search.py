@@ -10,8 +10,8 @@ from fastapi import APIRouter, Query
 from agent_memory.domain import limits
 from agent_memory.domain.errors import Forbidden
 from agent_memory.domain.models import Owner, Scope, Source
-from agent_memory.http.deps import Reader, Search
-from agent_memory.http.filters import memory_filter
+from agent_memory.http.deps import Clusters, Reader, Search
+from agent_memory.http.filters import ClusterId, UserId, memory_filter
 from agent_memory.http.openapi_problems import problems
 from agent_memory.http.schemas import MemoryOut, RelatedResponse, SearchHitOut, SearchResponse, StatsResponse
 from agent_memory.services.search import MAX_QUERY_CHARS, Hit, Ranking, SearchMode
@@ -20,8 +20,6 @@ from agent_memory.services.search import MAX_QUERY_CHARS, Hit, Ranking, SearchMo
 search = APIRouter(tags=["search"])
 related = APIRouter(tags=["search"])
 stats = APIRouter(tags=["search"])
-
-UserId = Annotated[str, Query(min_length=1, max_length=limits.MAX_ID_CHARS, description="The end-user.")]
 
 
 def _hits(hits: list[Hit]) -> list[SearchHitOut]:
@@ -32,6 +30,7 @@ def _hits(hits: list[Hit]) -> list[SearchHitOut]:
 def search_memories(
     principal: Reader,
     search: Search,
+    clusters: Clusters,
     user_id: UserId,
     q: Annotated[str, Query(max_length=MAX_QUERY_CHARS, description="What to look for.")],
     mode: SearchMode = SearchMode.HYBRID,
@@ -44,10 +43,13 @@ def search_memories(
     agent_id: Annotated[str | None, Query(max_length=limits.MAX_ID_CHARS)] = None,
     topic: Annotated[str | None, Query(max_length=limits.MAX_TOPIC_CHARS)] = None,
     min_importance: Annotated[float | None, Query(ge=0.0, le=1.0)] = None,
+    cluster_id: ClusterId = None,
 ) -> SearchResponse:
     """Find memories by meaning and by keyword. `hybrid` fuses both rankings; see docs/api.md for scoring."""
     filters = memory_filter(agent_id, source, topic, start_date, end_date, min_importance)
-    result = search.search(Owner(principal.tenant, user_id), q, mode, limit, offset, filters, rank)
+    owner = Owner(principal.tenant, user_id)
+    within = None if cluster_id is None else clusters.members_of(owner, cluster_id, agent_id)
+    result = search.search(owner, q, mode, limit, offset, filters, rank, within=within)
     return SearchResponse(
         query=result.query,
         mode=result.mode.value,
