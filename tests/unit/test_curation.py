@@ -36,6 +36,31 @@ def test_rules_decide_how_two_memories_relate(older: str, newer: str, action: Me
     assert curator.decide_merge(older, newer).action is action
 
 
+@pytest.mark.parametrize(
+    ("older", "newer", "action"),
+    [
+        # British and American spellings, and typos of common words, say the same thing
+        ("Their favourite flavour is mango", "Their favorite flavor is mango", MergeAction.MERGE),
+        ("Organises the office book club", "Organizes the office book club", MergeAction.MERGE),
+        ("Keeps a grey cat called Smudge", "Keeps a gray cat called Smudge", MergeAction.MERGE),
+        ("Goes kayaking on the weekend", "Goes kayakking on the weekend", MergeAction.MERGE),
+        ("Hates olives", "Can't stand olives", MergeAction.MERGE),
+        # moves and changed values replace the older fact
+        ("I live in Porto", "I moved to Lyon last year, I live in Lyon now", MergeAction.SUPERSEDE),
+        ("Lives in Kraków", "Moved to Gdansk for a new job", MergeAction.SUPERSEDE),
+        ("Has 2 cats", "Has 3 cats now", MergeAction.SUPERSEDE),
+        ("Planning to adopt a puppy", "Adopted a puppy named Bolt", MergeAction.SUPERSEDE),
+        ("Mum is called Irene", "Actually his mum is called Irena", MergeAction.SUPERSEDE),
+        # a neighbouring fact, an added one, or a corrected name typo-close is not a spelling merge
+        ("Likes pierogi", "Doesn't like borscht", MergeAction.KEEP_BOTH),
+        ("Trying to drink less soda", "Trying to drink less coffee too", MergeAction.KEEP_BOTH),
+        ("Allergic to pollen", "Allergic to penicillin", MergeAction.KEEP_BOTH),
+    ],
+)
+def test_spelling_variants_merge_and_moves_supersede(older: str, newer: str, action: MergeAction) -> None:
+    assert curator.decide_merge(older, newer).action is action
+
+
 def test_canonical_ignores_case_punctuation_and_spacing_only() -> None:
     assert canonical("  Likes   TEA!! ") == canonical("likes tea") == "likes tea"
     assert canonical("Likes tea") != canonical("Likes teas")

@@ -79,7 +79,7 @@ def test_importance_valence_topics_and_entities() -> None:
     assert tired.importance < 0.4  # a passing state: auto mode does not keep it
     assert dislike.valence < 0 < language.valence
     assert "health" in allergy.topics and "programming" in language.topics
-    assert {(e.name, e.type) for e in language.entities} == {("Python", "product"), ("JavaScript", "product")}
+    assert {(e.name, e.type) for e in language.entities} == {("Python", "language"), ("JavaScript", "language")}
     assert [(e.name, e.type) for e in moved.entities] == [("Berlin", "place")]
 
 

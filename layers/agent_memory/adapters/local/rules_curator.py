@@ -7,10 +7,13 @@ blue", "Does not like coffee"). A Bedrock model answers the same questions in pr
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import Counter
 from collections.abc import Sequence
 
-from agent_memory.adapters.local.rules_extractor import RulesExtractor, entities_in
+from agent_memory.adapters.local.entity_typing import recognise_all
+from agent_memory.adapters.local.relation_rules import relations_in
+from agent_memory.adapters.local.rules_extractor import RulesExtractor
 from agent_memory.domain.conversation import Message, Role
 from agent_memory.domain.curation import MergeAction, MergeDecision, canonical
 from agent_memory.domain.models import Entity
@@ -19,6 +22,9 @@ from agent_memory.domain.topics import topics_of
 
 SAME_WORDING = 0.8
 """Share of content words two memories must have in common (Jaccard) to say the same thing."""
+PARAPHRASE_WORDING = 0.6
+"""A lower share that still says the same thing once spelling, synonyms and typos are evened out."""
+_SINGLE_VALUED = frozenset({"lives_in", "works_at", "works_as", "born_in"})
 
 MAX_SUMMARY_FACTS = 3
 
@@ -45,8 +51,104 @@ _EXCLUSIVE_SLOTS: tuple[tuple[str, re.Pattern[str]], ...] = (
 )
 
 
+# British spellings that American English writes otherwise; the stems are matched inside words ("colour-codes",
+# "favourites", "organised"), so one rule covers every inflection.
+_BRITISH = (
+    (
+        re.compile(r"(col|fav|flav|hon|neighb|behavi|lab|hum|harb|rum|vap|sav|endeav|arm|od|rig|tum|val|vig|glam)our"),
+        r"\1or",
+    ),
+    (
+        re.compile(
+            r"(organ|real|recogn|custom|apolog|special|optim|minim|maxim|prior|summar|categor|emphas|util|critic|memor|"
+            r"author|modern|standard|final|visual|character|normal|personal|sympath|familiar|general|central|capital|"
+            r"stabil|symbol|synchron|civil|fertil|mobil|ideal|equal|monet|hospital|public|local|priorit|vocal|"
+            r"steril|agon|patron|fantas|jeopard|scrutin|harmon|global|industrial|internal|legal|material|tantal|"
+            r"real|energ|colon|item|terror|vapor|weather|winter)is(e|ed|es|ing|ation|ations|er|ers)\b"
+        ),
+        r"\1iz\2",
+    ),
+    (re.compile(r"(anal|paral|catal|dial)ys(e|ed|es|ing)\b"), r"\1yz\2"),
+    (re.compile(r"\b(cent|theat|met|lit|fib|calib|spect|somb|lust|sabr|mitr)re(s?)\b"), r"\1er\2"),
+    (re.compile(r"(catal|dial|anal|monol|epil|prol)ogue(s?)\b"), r"\1og\2"),
+    (re.compile(r"\b(defen|offen|licen|preten)ce\b"), r"\1se"),
+    (
+        re.compile(r"(travel|cancel|model|label|fuel|marvel|signal|counsel|jewel|tunnel|duel)l(ed|ing|er|ers)\b"),
+        r"\1\2",
+    ),
+    (re.compile(r"\b(p|an|h|orthop|encyclop|gyn|leuk|ortho)ae"), r"\1e"),
+    (re.compile(r"\boe(strogen|sophag|dema)"), r"e\1"),
+)
+_SPELLINGS = {
+    "grey": "gray", "mum": "mom", "mummy": "mommy", "cheque": "check", "tyre": "tire", "programme": "program",
+    "aeroplane": "airplane", "aluminium": "aluminum", "maths": "math", "plough": "plow", "jewellery": "jewelry",
+    "ageing": "aging", "practise": "practice", "practised": "practiced", "enrol": "enroll", "pyjamas": "pajamas",
+    "manoeuvre": "maneuver", "moustache": "mustache", "sceptical": "skeptical", "storey": "story", "kerb": "curb",
+    "whilst": "while", "amongst": "among", "learnt": "learned", "spelt": "spelled", "dreamt": "dreamed",
+}  # fmt: skip
+# Other names of one thing, and words that say the same in a memory.
+_SYNONYMS = {
+    "cilantro": "coriander", "aubergine": "eggplant", "courgette": "zucchini", "postgres": "postgresql",
+    "js": "javascript", "ts": "typescript", "k8s": "kubernetes", "cs": "computer science", "tx": "texas",
+    "munchen": "munich", "bangalore": "bengaluru", "bombay": "mumbai", "madras": "chennai", "calcutta": "kolkata",
+    "peking": "beijing", "uk": "united kingdom", "usa": "united states",
+    "huge": "big", "large": "big", "massive": "big", "love": "like", "loves": "likes", "enjoy": "like",
+    "enjoys": "likes", "adores": "likes", "samples": "examples", "sample": "example", "each": "every",
+    "called": "named", "kids": "children", "kid": "child", "photos": "pictures", "fluent": "speaks",
+}  # fmt: skip
+_PHRASES = (
+    (re.compile(r"\b(?:does not|doesn't|do not|don't|did not|didn't) (?:really )?(?:like|enjoy)\b"), "dislikes"),
+    (re.compile(r"\b(?:can't|cannot|can not) stand\b|\bhates?\b|\bdetests?\b"), "dislikes"),
+    (re.compile(r"\bnot (?:really |much of |a big |a huge )?(?:a )?fan of\b"), "dislikes"),
+    (re.compile(r"\b(?:a )?(?:big |huge )?fan of\b|\bfan\b"), "likes"),
+    (
+        re.compile(
+            r"\b(?:would|'d) rather(?: use| have)?\b|\bprefers?\b|"
+            r"\blikes?(?= (?:\S+ ){1,3}(?:a lot |much |far )?(?:more|better) than)"
+        ),
+        "prefers",
+    ),
+    (re.compile(r"\bstep[- ]by[- ]step\b"), "stepbystep"),
+)
+_NUMBERS = {
+    w: str(i) for i, w in enumerate("zero one two three four five six seven eight nine ten eleven twelve".split())
+}
+_FILLER_WORDS = _FILLERS | frozenset(
+    "really quite pretty much plain stuff things thing both either just also too proper lot bit still please "
+    "whole mostly fluently".split()
+)
+_UPDATE = re.compile(
+    r"\b(correction|actually|no longer|anymore|any more|now|these days|switched|switching|moved|moving|left|quit|"
+    r"sold|gave up|stopped|passed away|died|again|used to|turned|changed|replaced|closed on|broke up|divorced)\b"
+)
+_PLAN = re.compile(
+    r"\b(thinking about|thinking of|planning|plans to|plan to|going to|getting|training for|saving for|hoping to|"
+    r"wants to|will|considering|about to|looking for)\b"
+)
+_ADDITION = re.compile(r"\b(also|too|as well)\b")
+
+
 def _negated(text: str) -> bool:
-    return bool(_NEGATION.search(normalise(text)))
+    # "Beth, not Elizabeth" and "rather than" contrast two values; they do not negate the fact.
+    plain = re.sub(r",?\s+(?:not|rather than|instead of)\s+[\w'-]+\s*$|\brather than\b", "", _phrased(text))
+    return bool(_NEGATION.search(plain))
+
+
+def americanise(word: str) -> str:
+    """American spelling of a British word, so "colour" and "color" are one word; other words are unchanged."""
+    if word in _SPELLINGS:
+        return _SPELLINGS[word]
+    for pattern, replacement in _BRITISH:
+        word = pattern.sub(replacement, word)
+    return word
+
+
+def _phrased(text: str) -> str:
+    plain = "".join(c for c in unicodedata.normalize("NFKD", normalise(text)) if not unicodedata.combining(c))
+    plain = plain.replace("\u2019", "'")
+    for pattern, replacement in _PHRASES:
+        plain = pattern.sub(replacement, plain)
+    return plain
 
 
 def _base(word: str) -> str:
@@ -60,8 +162,42 @@ def _base(word: str) -> str:
     return word
 
 
+def _words(text: str) -> list[str]:
+    """Content words once spelling, synonyms and agreement are evened out."""
+    out: list[str] = []
+    for raw in canonical(_phrased(text)).split():
+        word = americanise(_NUMBERS.get(raw, raw))
+        out.extend(
+            _base(w) for w in _SYNONYMS.get(word, word).split() if len(w) > 1 and w not in STOPWORDS | _FILLER_WORDS
+        )
+    return out
+
+
 def _core(text: str) -> frozenset[str]:
-    return frozenset(_base(word) for word in canonical(text).split() if word not in _FILLERS)
+    return frozenset(_words(text))
+
+
+def _names(text: str) -> frozenset[str]:
+    """Capitalised words inside the text: names, which a typo rule must not bend ("Linda" is not "Lynda")."""
+    return frozenset(w.casefold() for w in re.findall(r"(?<=\s)[A-Z][\w']+", text))
+
+
+def _near(a: str, b: str) -> bool:
+    """One edit apart (insertion, deletion, substitution or swap of neighbours): a typo of a word of 5+ letters."""
+    if min(len(a), len(b)) < 5 or abs(len(a) - len(b)) > 1 or a == b:
+        return a == b
+    if len(a) == len(b):
+        diff = [i for i in range(len(a)) if a[i] != b[i]]
+        return len(diff) == 1 or (
+            len(diff) == 2 and diff[1] == diff[0] + 1 and a[diff[0]] == b[diff[1]] and a[diff[1]] == b[diff[0]]
+        )
+    short, long = (a, b) if len(a) < len(b) else (b, a)
+    return any(long[:i] + long[i + 1 :] == short for i in range(len(long)))
+
+
+def _shared(old: frozenset[str], new: frozenset[str], names: frozenset[str]) -> set[str]:
+    """Words of `new` also in `old`, a typo of a common (not name) word counting as the word."""
+    return {w for w in new if w in old or (w not in names and any(_near(w, o) for o in old if o not in names))}
 
 
 def _slot(text: str) -> tuple[str, str] | None:
@@ -78,24 +214,74 @@ def _slot(text: str) -> tuple[str, str] | None:
     return None
 
 
+def _numbers(text: str) -> frozenset[str]:
+    return frozenset(w for w in _words(text) if w.isdigit())
+
+
+def _entity_names(text: str) -> frozenset[str]:
+    return frozenset(" ".join(_words(m.name)) for m in recognise_all([text])[0] if m.type != "date")
+
+
+def _changed_fact(older: str, newer: str) -> str | None:
+    """A single-valued fact (where someone lives or works, their job) with a new value."""
+    old = {(s, p): o for s, p, o in relations_in(older) if p in _SINGLE_VALUED}
+    new: dict[tuple[str, str], set[str]] = {}
+    for s, p, o in relations_in(newer):
+        new.setdefault((s.casefold(), p), set()).add(" ".join(_words(o)))
+    for (subject, predicate), value in old.items():
+        values = new.get((subject.casefold(), predicate))
+        if values and not any(set(_words(value)) & set(v.split()) for v in values):
+            return f"a new value of {predicate} replaces the old one"
+    return None
+
+
 class RulesCurator:
     name = "rules"
 
     def decide_merge(self, older: str, newer: str) -> MergeDecision:
-        old_core, new_core = _core(older), _core(newer)
         if canonical(older) == canonical(newer):
             return MergeDecision(MergeAction.MERGE, "same words")
-        if old_core == new_core and _negated(older) != _negated(newer):
-            return MergeDecision(MergeAction.SUPERSEDE, "the newer memory says the opposite")
+        old_core, new_core = _core(older), _core(newer)
+        names = _names(older) | _names(newer)
+        shared = _shared(old_core, new_core, names)
+        old_plain, new_plain = _phrased(older), _phrased(newer)
+        changed = _changed_fact(older, newer)
+        if changed is not None:
+            return MergeDecision(MergeAction.SUPERSEDE, changed)
+        if shared and {m.group() for m in _UPDATE.finditer(new_plain)} - {
+            m.group() for m in _UPDATE.finditer(old_plain)
+        }:
+            return MergeDecision(MergeAction.SUPERSEDE, "the newer memory updates or corrects the older one")
+        if shared and _PLAN.search(old_plain) and not _PLAN.search(new_plain):
+            return MergeDecision(MergeAction.SUPERSEDE, "a plan the newer memory says was carried out")
+        old_numbers, new_numbers = _numbers(older), _numbers(newer)
+        rest_old, rest_new = old_core - old_numbers, new_core - new_numbers
+        if old_numbers and new_numbers and old_numbers != new_numbers and rest_old and rest_new:  # noqa: SIM102
+            if len(_shared(rest_old, rest_new, names)) / min(len(rest_old), len(rest_new)) >= 0.5:
+                return MergeDecision(MergeAction.SUPERSEDE, "a count or value changed")
+        opposite = _negated(older) != _negated(newer) or (("dislike" in old_core) != ("dislike" in new_core))
+        if opposite:
+            stripped = {w for w in old_core ^ new_core if w not in {"dislike", "like", "likes"}}
+            if len(shared - {"dislike", "like"}) >= 1 and len(stripped) <= 1:
+                return MergeDecision(MergeAction.SUPERSEDE, "the newer memory says the opposite")
+            return MergeDecision(MergeAction.KEEP_BOTH, "different facts")
         old_slot, new_slot = _slot(older), _slot(newer)
         if old_slot is not None and new_slot is not None and old_slot[0] == new_slot[0]:
-            if old_slot[1] == new_slot[1]:
+            old_value, new_value = _core(old_slot[1]), _core(new_slot[1])
+            if old_value == new_value or len(old_value & new_value) / len(old_value | new_value) >= SAME_WORDING:
                 return MergeDecision(MergeAction.MERGE, f"same {old_slot[0]}")
             return MergeDecision(MergeAction.SUPERSEDE, f"a new {old_slot[0]} replaces the old one")
+        longer = newer if len(newer) > len(older) else older
+        same_names = _entity_names(older)
+        if len(same_names) >= 2 and same_names == _entity_names(newer):
+            return MergeDecision(MergeAction.MERGE, "the same things named", merged_content=longer)
         union = old_core | new_core
-        overlap = len(old_core & new_core) / len(union) if union else 0.0
-        if overlap >= SAME_WORDING and _negated(older) == _negated(newer):
-            longer = newer if len(newer) > len(older) else older
+        overlap = len(shared) / (len(union) - (len(shared) - len(old_core & new_core))) if union else 0.0
+        contained = len(shared) / min(len(old_core), len(new_core)) if old_core and new_core else 0.0
+        addition = bool(_ADDITION.search(new_plain)) and not _ADDITION.search(old_plain)
+        if not addition and (overlap >= SAME_WORDING or (contained == 1.0 and min(len(old_core), len(new_core)) >= 2)):
+            return MergeDecision(MergeAction.MERGE, f"{overlap:.0%} of the words are shared", merged_content=longer)
+        if not addition and overlap >= PARAPHRASE_WORDING:
             return MergeDecision(MergeAction.MERGE, f"{overlap:.0%} of the words are shared", merged_content=longer)
         return MergeDecision(MergeAction.KEEP_BOTH, "different facts")
 
@@ -114,14 +300,14 @@ class RulesCurator:
         return sorted(words.items(), key=lambda item: (-item[1], item[0]))[0][0]
 
     def entities(self, texts: Sequence[str]) -> list[tuple[Entity, ...]]:
-        # Memories start with a verb ("Lives in Berlin") capitalised by grammar, not by being a name.
+        # One user's memories together: a name typed by a clear cue in one memory keeps its type in the others.
         return [
-            tuple(
-                Entity.named(mention.name, mention.type)
-                for mention in entities_in(f"note {text[:1].lower()}{text[1:]}")
-            )
-            for text in texts
+            tuple(Entity.named(mention.name, mention.type) for mention in mentions) for mentions in recognise_all(texts)
         ]
+
+    def relations(self, texts: Sequence[str]) -> list[tuple[tuple[str, str, str], ...]]:
+        """(subject, predicate, object) facts each memory states; the subject is "user" or a named person."""
+        return [tuple(relations_in(text)) for text in texts]
 
     def summarize(self, messages: Sequence[Message]) -> str:
         said = " ".join(m.content for m in messages if m.role is Role.USER)

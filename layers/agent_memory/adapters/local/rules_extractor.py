@@ -7,8 +7,9 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from agent_memory.adapters.local.entity_typing import recognise
 from agent_memory.domain.conversation import EntityMention, ExtractedFact, FactKind, Message, Role
-from agent_memory.domain.topics import TOPIC_WORDS, topics_of
+from agent_memory.domain.topics import topics_of
 
 MAX_FACT_CHARS = 300
 
@@ -57,9 +58,6 @@ _PAST_IRREGULAR = frozenset(
     "forgot knew paid put quit sent sat slept spoke stood swam understood won born".split()
 )
 _IRREGULAR = {"have": "has", "do": "does", "go": "goes", "be": "is"}
-_PLACE_PREPOSITIONS = frozenset({"in", "to", "from", "near", "visit", "visiting", "moved", "move"})
-_ORG_PREPOSITIONS = frozenset({"at", "for", "with"})
-_PRODUCTS = TOPIC_WORDS["programming"]
 _LEADING_SUBJECT = [
     (re.compile(r"^i('m| am) not\b", re.IGNORECASE), "Is not"),
     (re.compile(r"^i('m| am)\b", re.IGNORECASE), "Is"),
@@ -121,39 +119,8 @@ def third_person(sentence: str) -> str:
 
 
 def entities_in(sentence: str) -> tuple[EntityMention, ...]:
-    words = re.findall(r"[A-Za-z][\w+#.'-]*", sentence)
-    found: list[EntityMention] = []
-    i = 1  # the first word is capitalised by grammar, not by being a name
-    while i < len(words):
-        word = words[i]
-        if word.lower() in _PRODUCTS and word[0].isupper():
-            found.append(EntityMention(word, "product"))
-            i += 1
-            continue
-        if word[0].isupper() and word not in {"I", "I'm", "I've", "I'd", "I'll"}:
-            j = i
-            while j + 1 < len(words) and words[j + 1][0].isupper() and words[j + 1].lower() not in _PRODUCTS:
-                j += 1
-            name = " ".join(words[i : j + 1]).rstrip(".'")
-            before = words[i - 1].lower()
-            if before == "the" and i >= 2:
-                before = words[i - 2].lower()
-            if before in _PLACE_PREPOSITIONS:
-                kind = "place"
-            elif before in _ORG_PREPOSITIONS:
-                kind = "organization"
-            elif re.search(rf"\b({RELATIONS})\b\W*(is|'s|named|called)?\W*$", " ".join(words[:i]).lower()):
-                kind = "person"
-            else:
-                kind = "other"
-            found.append(EntityMention(name, kind))
-            i = j + 1
-            continue
-        i += 1
-    unique: dict[str, EntityMention] = {}
-    for entity in found:
-        unique.setdefault(entity.name.casefold(), entity)
-    return tuple(unique.values())
+    """Named things in a sentence, typed by the gazetteers and context rules of `entity_typing`."""
+    return tuple(EntityMention(mention.name, mention.type) for mention in recognise(sentence))
 
 
 class RulesExtractor:

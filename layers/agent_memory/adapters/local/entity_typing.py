@@ -1,0 +1,307 @@
+"""Deterministic entity recognition and typing for memory text: curated general-knowledge gazetteers, capitalisation
+and the words around a name ("in X" is a place, "works at X" an organization, "her cat X" an animal).
+
+Types: person, place, organization, tool, language, framework, concept, event, date, food, animal, product.
+Gazetteers are matched case-insensitively (memories are often typed in lowercase), except words that are also
+ordinary English ("go", "rust", "may", "square"), which count only when capitalised.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+from agent_memory.adapters.local.gazetteers import DATES, GAZETTEERS, NAMES, ONLY_CAPITALISED
+
+TYPES = tuple("person place organization tool language framework concept event date food animal product".split())
+
+_DATE_WORDS = frozenset(DATES.split()) - {"weekday", "weekdays"}
+_YEAR = re.compile(r"^(19|20)\d\d$")
+
+_RELATIVES = (
+    "partner|wife|husband|fiancé|fiancée|fiance|fiancee|son|daughter|kid|kids|child|children|mum|mom|mother|"
+    "dad|father|brother|sister|grandson|granddaughter|grandchildren|grandkids|grandma|grandpa|grandmother|"
+    "grandfather|aunt|uncle|cousin|niece|nephew|friend|best friend|flatmate|roommate|boss|manager|colleague|"
+    "coworker|supervisor|mentor|co-founder|cofounder|prof|prof.|professor|dr|dr.|mr|mr.|mrs|mrs.|ms|ms.|"
+    "married to|twins|boys|girls|baby"
+)
+PET_WORDS = frozenset(
+    w for w in GAZETTEERS["animal"].split("|") if " " not in w and w not in {"horses", "chickens", "rabbits"}
+) | {"pet", "pup", "kitty"}
+_ORG_SUFFIX = frozenset(
+    "university college school academy institute hospital infirmary clinic group inc ltd llc gmbh corp company "
+    "bank labs systems foundation society association church episcopal club fc united council ministry agency "
+    "partners studio studios state".split()
+)
+_PLACE_SUFFIX = frozenset(
+    "park lake street road avenue square beach mountain mountains river bridge field stadium market island "
+    "islands valley bay hill hills heights layout village town city".split()
+)
+_EVENT_SUFFIX = frozenset("summit conference con marathon festival fest expo cup games week eve day".split())
+_WORK_CUE = re.compile(
+    r"\b(works?|working|worked|job|employed|intern|internship|engineer|scientist|nurse|designer|developer|teacher|"
+    r"manager|analyst|pharmacist|chef|doctor|pediatrician|lawyer|accountant|consultant|cpa|sre|researcher|"
+    r"student|professor|lecturer|studies|studying|studied|trained|joined|hired|office|team|school|kindergarten|"
+    r"college|university|choir|volunteers?)\b"
+)
+_PET_CUE = re.compile(
+    rf"\b({'|'.join(sorted(PET_WORDS | set(GAZETTEERS['animal'].split('|'))))})\s+((is\s+)?(named|called)\s+)?$"
+)
+_RELATIVE_CUE = re.compile(rf"\b({_RELATIVES})\W+((is|was|named|called)\s+)?$")
+_VENUE_CUE = re.compile(r"\b(trattoria|restaurant|cafe|café|bar|shop|business|company|startup|bakery)\b[\w\s]*$")
+_FAN_CUE = re.compile(r"\b(supports?|fan of|barracks for|follows|cheers for)\s+(the\s+)?$")
+_STUDY_CUE = re.compile(r"\b(msc|ma|ba|bsc|phd|degree|master's|masters|diploma|course|major|minor)\s+(in|on)\s+$")
+_EVENT_CUE = re.compile(r"\b(attend|attends|attended|attending|present at|presenting at|spoke at|speaking at)\s+$")
+_PLACE_CUE = frozenset("in from to near around visit visited visiting into via across".split())
+_TITLES = frozenset("prof dr mr mrs ms mx sir".split())
+_PRONOUNS = frozenset("i i'm i've i'd i'll she he they we you it her his their my our".split())
+_HEAD_COMMON = frozenset("rent iron salary loan busy honeymoon master bachelor".split())
+_FIRST_VERBS = frozenset("is 's has had was just starts turned works lives loves likes".split())
+_TOKEN = re.compile(r"[\w][\w+#&.'\u2019()/-]*[\w+#)]|[\w]")
+_CONNECTORS = frozenset("of de del la da von van".split())
+_SINGULAR_TYPES = frozenset({"food", "animal", "concept"})
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    name: str
+    type: str
+    start: int
+    end: int
+    sure: bool = False  # typed by a gazetteer, a name's shape or a strong cue, not by a preposition or default
+
+
+Token = tuple[str, int, int]
+
+
+@lru_cache(maxsize=1)
+def _lexicon() -> tuple[dict[tuple[str, ...], str], int]:
+    lexicon: dict[tuple[str, ...], str] = {}
+    for kind, entries in GAZETTEERS.items():
+        for entry in entries.split("|"):
+            lexicon.setdefault(tuple(_key(t) for t in _TOKEN.findall(entry)), kind)
+    lexicon.update({(word,): "date" for word in _DATE_WORDS})
+    return lexicon, max(len(key) for key in lexicon)
+
+
+def _tokens(text: str) -> list[Token]:
+    found = []
+    for match in _TOKEN.finditer(text):
+        word, start, end = match.group(), match.start(), match.end()
+        if word.endswith(")") and "(" not in word:
+            word, end = word[:-1], end - 1
+        found.append((word, start, end))
+    return found
+
+
+def _key(word: str) -> str:
+    lower = word.lower().replace("\u2019", "'")
+    return lower[:-2] if lower.endswith("'s") and not lower.endswith("crohn's") else lower
+
+
+def _singular(word: str) -> list[str]:
+    if word.endswith("ies"):
+        return [word[:-3] + "y"]
+    forms = [word[:-1]] if word.endswith("s") and not word.endswith("ss") else []
+    return [*forms, word[:-2]] if re.search(r"(o|s|x|z|ch|sh)es$", word) else forms
+
+
+def lookup(phrase: str) -> str | None:
+    """The gazetteer type of a phrase, if any (case-insensitive; plurals of foods, animals and concepts)."""
+    lexicon, _ = _lexicon()
+    key = tuple(_key(t) for t, _, _ in _tokens(phrase))
+    if key in lexicon:
+        return lexicon[key]
+    for form in _singular(key[-1]) if key else []:
+        kind = lexicon.get((*key[:-1], form))
+        if kind in _SINGULAR_TYPES:
+            return kind
+    return None
+
+
+def _capitalised(word: str) -> bool:
+    return word[:1].isupper()
+
+
+def _gazetteer_at(tokens: list[Token], text: str, i: int) -> tuple[int, str] | None:
+    """Longest gazetteer entry starting at token i: (tokens it spans, type)."""
+    _, longest = _lexicon()
+    for size in range(min(longest, len(tokens) - i), 0, -1):
+        words = [tokens[i + k][0] for k in range(size)]
+        gaps = [text[tokens[i + k - 1][2] : tokens[i + k][1]] for k in range(1, size)]
+        if any(gap not in {" ", "-", " & "} for gap in gaps):
+            continue  # a comma or other mark between the words: not one name
+        kind = lookup(" ".join(words))
+        if kind is None or (size == 1 and _key(words[0]) in ONLY_CAPITALISED and not _capitalised(words[0])):
+            continue
+        return size, kind
+    return None
+
+
+def _span_end(tokens: list[Token], text: str, i: int) -> int:
+    """Index after the last token of the capitalised name starting at i ("University of Salford", "Weights &
+    Biases", "Tesla Model 3", "St. Mark's Episcopal"); a possessive ends it before a known name ("Deloitte's
+    Chicago office")."""
+    j = i + 1
+    while j < len(tokens):
+        gap = text[tokens[j - 1][2] : tokens[j][1]]
+        word, previous = tokens[j][0], tokens[j - 1][0]
+        if gap not in {" ", " & "} and not (gap == ". " and _key(previous) in _TITLES | {"st", "mt"}):
+            break
+        if _key(previous) != previous.lower().replace("\u2019", "'") and lookup(word) is not None:
+            break
+        if (
+            (_capitalised(word) and _key(word) not in _DATE_WORDS)
+            or (word[:1].isdigit() and len(word) <= 3 and not _YEAR.match(word))
+            or (word in _CONNECTORS and j + 1 < len(tokens) and _capitalised(tokens[j + 1][0]))
+        ):
+            j += 1
+        else:
+            break
+    return j
+
+
+def _gazetteer_context(before: str, after: str, name: str, kind: str) -> str:
+    """The gazetteer's type, unless the words around say otherwise ("cuisine is Vietnamese", "works at Shopify")."""
+    if kind == "language" and (re.search(r"\bcuisine\W+(is\W+)?$", before) or re.match(r"\s+(food|cuisine)\b", after)):
+        return "food"
+    if kind == "tool" and re.search(r"\b(at|for|joined|left)\s+(the\s+)?$", before) and _work_nearby(before):
+        return "organization"
+    if kind == "place" and _key(name) in NAMES and not set(before.split()[-1:]) & _PLACE_CUE:
+        return "person"  # "Sofia starts school": a given name that is also a city, with no "in" or "to" before it
+    return kind
+
+
+def _work_nearby(before: str) -> bool:
+    return bool(_WORK_CUE.search(before[max(0, before.rfind(",")) :]))
+
+
+def _name_type(before: str, after: str, name: str, first: bool) -> tuple[str | None, bool]:
+    """(type, sure) of a capitalised name no gazetteer knows, from the words around it and its own shape."""
+    words = [_key(w) for w in name.split()]
+    last = before.split()[-1].strip(",:;(") if before.split() else ""
+    if _PET_CUE.search(before):
+        return "animal", True
+    if (_RELATIVE_CUE.search(before) or re.search(r"\b(being called|call (her|him|me|them))\s+$", before)) and (
+        not _VENUE_CUE.search(before)
+    ):
+        return "person", True
+    if any(w in _ORG_SUFFIX for w in words) or "&" in name:
+        return "organization", True
+    if (words[-1] in _EVENT_SUFFIX and len(words) > 1) or (words[-1].endswith("con") and len(words[-1]) > 4):
+        return "event", True
+    prefix = lookup(name.split()[0]) if len(words) > 1 else None
+    if prefix in {"tool", "product", "framework", "event"}:
+        return prefix, True
+    if _FAN_CUE.search(before) or re.match(r"\s+(fan|supporter)s?\b", after):
+        return "organization", True
+    if words[0] in NAMES and len(words) <= 2:
+        return "person", True
+    if _EVENT_CUE.search(before):
+        return "event", True
+    if _STUDY_CUE.search(before):
+        return "concept", True
+    if len(words) > 1 and words[-1] in _PLACE_SUFFIX:
+        return "place", True
+    if last in {"named", "called"}:
+        return "organization", False
+    if last in _PLACE_CUE:
+        return "place", False
+    if last == "at" or before.endswith("at the "):
+        return ("organization", True) if _work_nearby(before) else ("place", False)
+    if last in {"with", "and"} and len(words) == 1:
+        return "person", False
+    if last == "for":
+        return "organization", False
+    return ("person" if first else None), False
+
+
+def _first_word_is_name(tokens: list[Token], text: str) -> bool:
+    """A capitalised first word is grammar unless it reads as a subject: "Owen is 3", "Ana's birthday"."""
+    word = tokens[0][0]
+    if _key(word) in _HEAD_COMMON | _PRONOUNS or _key(word) in _RELATIVES.split("|"):
+        return False
+    if _key(word) in NAMES or (word.endswith(("'s", "\u2019s")) and _key(word) != word.lower()):
+        return True
+    following = text[tokens[0][2] :].split()
+    return bool(following) and following[0].lower().strip(",") in _FIRST_VERBS
+
+
+def recognise(text: str, known: dict[str, str] | None = None) -> list[Mention]:
+    """Entities in one memory text, in order. `known` maps a case-folded name to a type a clear cue gave it in
+    another memory of the same user ("her dog Biscuit"), used where this text gives only a weak hint."""
+    tokens = _tokens(text)
+    found: list[Mention] = []
+    i = 0
+    while i < len(tokens):
+        word, start, _ = tokens[i]
+        before, lower = text[:start].lower(), _key(word)
+        hit = _gazetteer_at(tokens, text, i)
+        span = _span_end(tokens, text, i) if _capitalised(word) else i + 1
+        extends = hit is not None and any(_capitalised(t[0]) for t in tokens[i + hit[0] : span])
+        if hit is not None and not extends:
+            size, kind = hit
+            end = tokens[i + size - 1][2]
+            if (
+                kind == "date"
+                and i + size < len(tokens)
+                and re.fullmatch(r"\d{1,2}(st|nd|rd|th)?", tokens[i + size][0])
+            ):
+                size, end = size + 1, tokens[i + size][2]
+            name = text[start:end]
+            name = name[:-2] if name.endswith(("'s", "\u2019s")) and kind != "concept" else name
+            if kind == "animal" and (
+                re.match(r"\W+((is\s+)?(named|called)\s+)?[A-Z]", text[end:]) or any(m.type == "animal" for m in found)
+            ):
+                i += size
+                continue  # a species beside the pet's name: the name is the entity
+            if _capitalised(word) and _PET_CUE.search(before):
+                kind = "animal"
+            found.append(Mention(name, _gazetteer_context(before, text[end:].lower(), name, kind), start, end, True))
+            i += size
+            continue
+        if _YEAR.match(word):
+            found.append(Mention(word, "date", start, tokens[i][2], True))
+            i += 1
+            continue
+        if (
+            not _capitalised(word)
+            or (any(c.isdigit() for c in word) and not re.search(r"\b(at|for|joined)\s+$", before))
+            or lower in _PRONOUNS
+            or (i == 0 and not _first_word_is_name(tokens, text))
+        ):
+            i += 1
+            continue
+        if lower in _TITLES:
+            i += 1  # "Prof. Weber": the name is Weber
+            continue
+        acronym = span == i + 1 and (word.isupper() or re.search(r"[a-z][A-Z]", word))
+        if acronym and re.search(r"\b(a|an|the)\s+$", before) and i + 1 < len(tokens) and tokens[i + 1][0].islower():
+            i += 1  # "a WG room", "the POS system": an acronym used as a common noun
+            continue
+        end = tokens[span - 1][2]
+        name = text[start:end].rstrip(".")
+        if name.endswith(("'s", "\u2019s")) and (span - i == 1 or not name.lower().startswith("st")):
+            name, end = name[:-2], end - 2
+        guess, sure = _name_type(before, text[end:].lower(), name, i == 0)
+        if not sure and known and name.casefold() in known:
+            guess, sure = known[name.casefold()], True
+        found.append(Mention(name, guess or "organization", start, end, sure))
+        i = span
+    unique: dict[str, Mention] = {}
+    for mention in found:
+        unique.setdefault(mention.name.casefold(), mention)
+    return list(unique.values())
+
+
+def recognise_all(texts: Sequence[str]) -> list[list[Mention]]:
+    """Entities of several memories of one user: a name a clear cue typed in one memory ("her dog Biscuit") keeps
+    that type in another that gives only a weak hint ("Biscuit is 3", "the commute to Flipkart")."""
+    known: dict[str, str] = {}
+    for mentions in map(recognise, texts):
+        for mention in mentions:
+            if mention.sure:
+                known.setdefault(mention.name.casefold(), mention.type)
+    return [recognise(text, known) for text in texts]
