@@ -78,6 +78,15 @@ def cmd_bench_cold_start(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_bench_knowledge(args: argparse.Namespace) -> int:
+    from agent_memory.bench import knowledge
+
+    split = None if args.split == "all" else args.split
+    result = knowledge.run(Path(args.data), split=split, embedder=args.embedder, errors=args.errors)
+    print(json.dumps(result) if args.json else knowledge.render(result))
+    return 0
+
+
 def register(sub: Any, common: argparse.ArgumentParser) -> None:
     """Adds its commands to the `agent-memory` parser."""
     bench = sub.add_parser("bench", help="benchmarks").add_subparsers(dest="bench_command", required=True)
@@ -134,3 +143,12 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     durable.add_argument("--data-dir", help="the server's data folder (default: a temporary one, removed after)")
     durable.add_argument("--json", action="store_true")
     durable.set_defaults(func=cmd_bench_durability)
+    knowledge = bench.add_parser(
+        "knowledge", help="entity typing, relations, curator decisions and topic clusters on the hand-labelled set"
+    )
+    knowledge.add_argument("--data", default="benchmarks/knowledge", help="folder with memories.jsonl and pairs.jsonl")
+    knowledge.add_argument("--split", default="dev", choices=["dev", "holdout", "all"])
+    knowledge.add_argument("--embedder", default="hashing", choices=["minilm", "hashing"])
+    knowledge.add_argument("--errors", action="store_true", help="include each wrong answer in the JSON")
+    knowledge.add_argument("--json", action="store_true")
+    knowledge.set_defaults(func=cmd_bench_knowledge)
