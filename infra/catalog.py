@@ -13,7 +13,7 @@ class ApiFunction:
     writes: bool = False  # changes the table (read-only functions get no write action at all)
     embeds: bool = False  # calls the embedding model
     searches: bool = False  # reads the OpenSearch collection
-    counts_recalls: bool = False  # may bump `access_count` of what it returns (its counter items), and nothing else
+    counts_recalls: bool = False  # may bump `access_count` of what it returns and record the recall, nothing else
     signs_cursors: bool = False  # reads the cursor-signing secret
     extracts: bool = False  # asks the Bedrock chat model for facts
     starts_jobs: bool = False  # starts executions of the job state machines
@@ -65,4 +65,5 @@ API_FUNCTIONS: tuple[ApiFunction, ...] = (
     ApiFunction("download_export", "GET", "/v1/exports/{operation_id}", reads_exports=True),
     ApiFunction("list_clusters", "GET", "/v1/clusters", embeds=True, extracts=True),  # the chat model names them
     ApiFunction("list_topics", "GET", "/v1/topics"),
+    ApiFunction("recall_feedback", "POST", "/v1/recalls/{recall_id}/feedback", writes=True),
 )

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Collection
 
 import jsii
-from aws_cdk import Duration
+from aws_cdk import Duration, NestedStack
 from aws_cdk import aws_apigateway as apigw
 from aws_cdk import aws_cloudwatch as cw
 from aws_cdk import aws_cloudwatch_actions as actions
@@ -153,3 +153,15 @@ def _deny_insecure_transport(topic: sns.ITopic) -> iam.PolicyStatement:
         resources=[topic.topic_arn],
         conditions={"Bool": {"aws:SecureTransport": "false"}},
     )
+
+
+class MonitoringStack(NestedStack):
+    """The alarms, their topic and the dashboard in a nested stack of their own: two alarms per function would
+    otherwise take the stage past CloudFormation's 500 resources per stack. It reads the functions, queues and API
+    of its parent (CDK passes their names as parameters)."""
+
+    def __init__(
+        self, scope: Construct, construct_id: str, props: MemoryProps, *, api: apigw.RestApi, dead_letters: DeadLetters
+    ) -> None:
+        super().__init__(scope, construct_id, description=f"agent-memory {props.config.name}: alarms and dashboard")
+        self.monitoring = Monitoring(self, "Monitoring", props, api=api, dead_letters=dead_letters)

@@ -25,8 +25,9 @@ WRITE_ACTIONS = [
     "dynamodb:ConditionCheckItem",  # transactions are authorised per contained action
 ]
 # A recall bumps this attribute of the memory's counter item, created on the first recall only while the memory exists
-# (a ConditionCheck on it in the same transaction), and nothing else (see dynamo.recall_counters).
-RECALL_ATTRIBUTES = ["pk", "sk", "access_count"]
+# (a ConditionCheck on it in the same transaction) (see dynamo.recall_counters), and records what it returned in a
+# recall item (`memory_ids`, `recalled_at`: see dynamo.recalls); nothing else.
+RECALL_ATTRIBUTES = ["pk", "sk", "access_count", "memory_ids", "recalled_at"]
 
 
 def _via(service: str, stack: Stack) -> dict[str, object]:

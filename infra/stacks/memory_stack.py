@@ -16,7 +16,7 @@ from infra.constructs.firewall import ApiFirewall
 from infra.constructs.function import FunctionSpec, MemoryFunction
 from infra.constructs.jobs import JobOrchestration
 from infra.constructs.log_ingestion import LogIngestion
-from infra.constructs.monitoring import Monitoring
+from infra.constructs.monitoring import MonitoringStack
 from infra.constructs.permissions import read_table
 from infra.constructs.props import MemoryProps
 from infra.constructs.rest_api import RestApi
@@ -61,7 +61,9 @@ class MemoryStack(Stack):
         self.api = RestApi(self, "Api", props, authorizer_function=authorizer, functions=api_functions.by_operation)
         ApiFirewall(self, "Firewall", config=config, stage_arn=self.api.api.deployment_stage.stage_arn)
         dead_letters = {"StreamDeadLetters": self.dead_letters, "IngestDeadLetters": self.ingestion.dead_letters}
-        self.monitoring = Monitoring(self, "Monitoring", props, api=self.api.api, dead_letters=dead_letters)
+        self.monitoring = MonitoringStack(
+            self, "Observability", props, api=self.api.api, dead_letters=dead_letters
+        ).monitoring
         self._outputs()
 
     def _outputs(self) -> None:

@@ -37,6 +37,7 @@ if TYPE_CHECKING:
         KeyStore,
         MemoryStore,
         OperationStore,
+        RecallLog,
         SearchIndex,
         SettingsStore,
     )
@@ -108,6 +109,10 @@ class Runtime:
     @cached_property
     def operation_store(self) -> OperationStore:
         return self.backend.operation_store
+
+    @cached_property
+    def recall_log(self) -> RecallLog:
+        return self.backend.recall_log
 
     @cached_property
     def archive(self) -> ConversationArchive:
@@ -203,7 +208,7 @@ class Runtime:
     def search(self) -> SearchService:
         from agent_memory.services.search import SearchService
 
-        return SearchService(self.store, self.index, self.embedder)
+        return SearchService(self.store, self.index, self.embedder, self.recall_log)
 
     @cached_property
     def conversations(self) -> ConversationService:

@@ -25,9 +25,38 @@ class Synthesized:
         rendered: dict[str, Any] = self.template.to_json()
         return rendered
 
+    @cached_property
+    def nested(self) -> list[dict[str, Any]]:
+        """The templates of the stack's nested stacks (monitoring), rendered once."""
+        from aws_cdk import NestedStack
+        from aws_cdk.assertions import Template
+
+        stacks = [child for child in self.stack.node.children if isinstance(child, NestedStack)]
+        return [Template.from_stack(child).to_json() for child in stacks]
+
+    def resolved(self, value: Any) -> Any:
+        """`value` from a nested template with its parameters replaced by what the parent passes them (a nested
+        stack names a parent resource `{"Ref": "referenceto…"}`; this gives back `{"Ref": "<parent logical id>"}`)."""
+        passed = {
+            name: expression
+            for resource in self.document["Resources"].values()
+            if resource["Type"] == "AWS::CloudFormation::Stack"
+            for name, expression in (resource["Properties"].get("Parameters") or {}).items()
+        }
+        if isinstance(value, dict):
+            if set(value) == {"Ref"} and value["Ref"] in passed:
+                return passed[value["Ref"]]
+            return {key: self.resolved(item) for key, item in value.items()}
+        if isinstance(value, list):
+            return [self.resolved(item) for item in value]
+        return value
+
     @property
     def resources(self) -> dict[str, dict[str, Any]]:
-        resources: dict[str, dict[str, Any]] = self.document["Resources"]
+        """Every resource the stage deploys: the stack's and its nested stacks'."""
+        resources: dict[str, dict[str, Any]] = dict(self.document["Resources"])
+        for template in self.nested:
+            resources.update(template["Resources"])
         return resources
 
     def of_type(self, kind: str) -> dict[str, dict[str, Any]]:

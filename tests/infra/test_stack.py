@@ -95,11 +95,12 @@ def test_read_only_functions_cannot_write_the_table(dev: Synthesized, operation)
     role = dev.stack.functions[construct_id(operation.name)].role
     granted = actions(dev, role)
     if operation.counts_recalls:
-        # Then the one write is UpdateItem (with its ConditionCheck), limited to the recall counter
+        # Then the one write is UpdateItem (with its ConditionCheck), limited to the recall counter and the recall
+        # record (what was returned), so it can change nothing a memory holds
         assert granted & DYNAMO_WRITES == {"dynamodb:UpdateItem", "dynamodb:ConditionCheckItem"}
         update = next(s for s in statements(dev, role) if "dynamodb:UpdateItem" in _as_list(s["Action"]))
         allowed = update["Condition"]["ForAllValues:StringEquals"]["dynamodb:Attributes"]
-        assert allowed == ["pk", "sk", "access_count"]
+        assert allowed == ["pk", "sk", "access_count", "memory_ids", "recalled_at"]
     else:
         assert not granted & DYNAMO_WRITES, granted & DYNAMO_WRITES
 
@@ -299,7 +300,8 @@ def test_prod_api_functions_run_on_snapstart_behind_a_live_alias(dev: Synthesize
 
 def test_alarms_on_errors_and_throttles_of_every_function_and_a_dashboard(prod: Synthesized) -> None:
     alarms = prod.of_type("AWS::CloudWatch::Alarm").values()
-    metrics = [(a["Properties"].get("MetricName"), json.dumps(a["Properties"].get("Dimensions"))) for a in alarms]
+    dimensions = [json.dumps(prod.resolved(a["Properties"].get("Dimensions"))) for a in alarms]
+    metrics = list(zip((a["Properties"].get("MetricName") for a in alarms), dimensions, strict=True))
     for name, fn in prod.stack.functions.items():
         fn_id = prod.logical_id(fn.function)
         assert any(m == "Errors" and fn_id in d for m, d in metrics), name
@@ -371,7 +373,7 @@ def test_logs_reach_the_ingest_function_through_a_queue_with_a_dead_letter_queue
     dlq_id = dev.logical_id(ingestion.dead_letters)
     assert any(
         a.get("MetricName") == "ApproximateNumberOfMessagesVisible"
-        and dlq_id in json.dumps(a["Dimensions"])
+        and dlq_id in json.dumps(dev.resolved(a["Dimensions"]))
         and a["Threshold"] == 1
         for a in alarms
     )

@@ -108,7 +108,11 @@ def lagging_world(runtime: Runtime) -> tuple[Runtime, SearchService, dict[str, M
         IndexHit(lapsed.id, 46.0, 1),
     ]
     world = {"moved": moved, "reassigned": reassigned, "coach": coach, "old_fact": old_fact, "gone": gone}
-    return runtime, SearchService(runtime.store, LaggingIndex(runtime.index, stale), runtime.embedder), world
+    return (
+        runtime,
+        SearchService(runtime.store, LaggingIndex(runtime.index, stale), runtime.embedder, runtime.recall_log),
+        world,
+    )
 
 
 @pytest.mark.parametrize("mode", list(SearchMode))

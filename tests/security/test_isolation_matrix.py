@@ -58,6 +58,7 @@ class Victim:
     memory_ids: tuple[str, ...]
     operation_id: str
     secrets: tuple[str, ...]  # text that only the victim's data holds
+    recall_id: str = ""
 
     @property
     def memory_id(self) -> str:
@@ -227,6 +228,14 @@ ATTACKS: dict[str, Case] = {
     # Clusters and topics of "alice" (or the whole tenant's topics): only ever the caller's own memories.
     "GET /v1/clusters": _case(lambda v, a: Attempt("GET", "/v1/clusters", params={"user_id": a.user}), Scope.READ, 200),
     "GET /v1/topics": _case(lambda v, a: Attempt("GET", "/v1/topics", params=_user(a)), Scope.READ, 200),
+    # Feedback on the victim's recall: another user or tenant finds no such recall.
+    "POST /v1/recalls/{recall_id}/feedback": _case(
+        lambda v, a: Attempt(
+            "POST", f"/v1/recalls/{v.recall_id}/feedback", body={"user_id": a.user, "used": [v.memory_id]}
+        ),
+        Scope.WRITE,
+        404,
+    ),
     "DELETE /v1/users/{user_id}": _case(lambda v, a: Attempt("DELETE", f"/v1/users/{a.user}"), Scope.ADMIN, 404, 202),
 }
 
@@ -329,8 +338,10 @@ def world(runtime: Runtime) -> Iterator[World]:
         "Lives in Berlin",
         "Lives in Munich",
     )
+    recall = runtime.search.search(Owner(VICTIM_TENANT, VICTIM_USER), "Berlin", record_access=True).recall_id
+    assert recall is not None
     client = TestClient(create_app(runtime), raise_server_exceptions=False)
-    yield World(runtime, client, Victim(tuple(owner_ids), operation.id, secrets), keys, worker)
+    yield World(runtime, client, Victim(tuple(owner_ids), operation.id, secrets, recall), keys, worker)
     worker.stop()
 
 

@@ -39,6 +39,7 @@ from agent_memory.runtime import Runtime
 TENANT = "acme"
 USER = "alice"
 SPARE = "bob"  # what clearing and erasing are aimed at, so the other cases keep alice's memories
+RECALLS: list[Any] = []
 SEEDED = [
     "Prefers window seats on long flights",
     "Allergic to peanuts",
@@ -65,6 +66,7 @@ def shared_runtime() -> Runtime:
     runtime.memories.create(TENANT, NewMemory(user_id=SPARE, content="Likes tea"))
     runtime.operations.start(TENANT, USER, JobKind.EXPORT, {})  # a finished export to download
     assert runtime.worker.wait_idle(30)
+    RECALLS.append(runtime.search.search(Owner(TENANT, USER), "Lyon violin marathon"))  # a recall to give feedback on
     return runtime
 
 
@@ -127,6 +129,12 @@ def aim_every_other_case(_: schemathesis.HookContext, case: schemathesis.Case[An
     if label == "GET /v1/exports/{operation_id}":
         exports = shared_runtime().operations.list(TENANT, USER, JobKind.EXPORT, None, 1, None)[0]
         case.path_parameters = {"operation_id": exports[0].id}
+        return case
+    if label == "POST /v1/recalls/{recall_id}/feedback":
+        shared_runtime()
+        recall = RECALLS[0]
+        case.path_parameters = {"recall_id": recall.recall_id}
+        case.body = {"user_id": USER, "used": [recall.hits[0].memory.id]}
         return case
     if label == "POST /v1/import":
         case.body = {"format": "agent-memory.export/1", "memories": [], "operations": []}

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
         MemoryStore,
         OperationStore,
         ProjectionWriter,
+        RecallLog,
         SearchIndex,
         SettingsStore,
         UsageKeyRegistry,
@@ -42,6 +43,9 @@ class Backend(Protocol):
 
     @property
     def operation_store(self) -> OperationStore: ...
+
+    @property
+    def recall_log(self) -> RecallLog: ...
 
     @property
     def archive(self) -> ConversationArchive: ...

@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from agent_memory.adapters.aws.dynamo.keys import DynamoKeys
     from agent_memory.adapters.aws.dynamo.memories import DynamoMemories
     from agent_memory.adapters.aws.dynamo.operations import DynamoOperations
+    from agent_memory.adapters.aws.dynamo.recalls import DynamoRecalls
     from agent_memory.adapters.aws.dynamo.settings import DynamoSettings
     from agent_memory.adapters.aws.export_objects import S3Exports
     from agent_memory.adapters.aws.fresh_index import FreshIndex
@@ -58,6 +59,10 @@ class AwsBackend:
     @property
     def operation_store(self) -> DynamoOperations:
         return self.stores.operations
+
+    @property
+    def recall_log(self) -> DynamoRecalls:
+        return self.stores.recalls
 
     @cached_property
     def archive(self) -> S3Archive:

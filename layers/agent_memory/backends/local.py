@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from agent_memory.adapters.local.sqlite.keys import SqliteKeys
     from agent_memory.adapters.local.sqlite.memories import SqliteMemories
     from agent_memory.adapters.local.sqlite.operations import SqliteOperations
+    from agent_memory.adapters.local.sqlite.recalls import SqliteRecalls
     from agent_memory.adapters.local.sqlite.settings import SqliteSettings
     from agent_memory.entry.local_worker import LocalJobWorker
     from agent_memory.ports import Embedder, ProjectionWriter, UsageKeyRegistry
@@ -60,6 +61,10 @@ class LocalBackend:
     @property
     def operation_store(self) -> SqliteOperations:
         return self.stores.operations
+
+    @property
+    def recall_log(self) -> SqliteRecalls:
+        return self.stores.recalls
 
     @cached_property
     def exports(self) -> FolderExports:

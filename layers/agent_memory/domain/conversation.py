@@ -117,3 +117,4 @@ class TurnOutcome:
     recalled: list[Recalled] = field(default_factory=list)
     context: str = ""
     extractor: str | None = None
+    recall_id: str | None = None  # feedback on what was recalled names it

@@ -76,6 +76,9 @@ class ConversationTurnResponse(BaseModel):
     recalled: list[RecalledOut]
     context: str = Field(description="Ready to put in front of the model (empty when nothing was recalled).")
     extractor: str | None
+    recall_id: str | None = Field(
+        default=None, description="Report which recalled memories were used: POST /v1/recalls/{recall_id}/feedback."
+    )
 
     @classmethod
     def of(cls, thread_id: str, user_id: str, outcome: TurnOutcome) -> ConversationTurnResponse:
@@ -94,4 +97,5 @@ class ConversationTurnResponse(BaseModel):
             ],
             context=outcome.context,
             extractor=outcome.extractor,
+            recall_id=outcome.recall_id,
         )

@@ -241,11 +241,34 @@ class SearchResponse(BaseModel):
     offset: int
     total: int = Field(description="How many memories matched (up to 1,000 candidates).")
     results: list[SearchHitOut]
+    recall_id: str | None = Field(
+        default=None, description="Report which results were used: POST /v1/recalls/{recall_id}/feedback."
+    )
 
 
 class RelatedResponse(BaseModel):
     memory_id: str
     results: list[SearchHitOut]
+
+
+class RecallFeedbackOut(BaseModel):
+    total_recalls: int = Field(description="Searches and conversation turns that returned memories.")
+    used_count: int = Field(description="Recalled memories the client reported as used.")
+    ignored_count: int = Field(description="Recalled memories the client reported as ignored.")
+    usage_rate: float | None = Field(description="used / (used + ignored); null before any feedback.")
+
+
+class RecallFeedbackIn(Strict):
+    user_id: str = Field(min_length=1, max_length=limits.MAX_ID_CHARS)
+    used: list[str] = Field(default_factory=list, max_length=100)
+    ignored: list[str] = Field(default_factory=list, max_length=100)
+
+
+class RecallFeedbackResult(BaseModel):
+    recall_id: str
+    memory_ids: list[str]
+    used: list[str]
+    ignored: list[str]
 
 
 class StatsResponse(BaseModel):
@@ -258,3 +281,4 @@ class StatsResponse(BaseModel):
     by_source: dict[str, int]
     by_agent: dict[str, int] = Field(description="Memories without an agent are counted under the empty string.")
     by_topic: dict[str, int]
+    recall_feedback: RecallFeedbackOut

@@ -60,11 +60,13 @@ class ConversationService:
         saved, skipped = self._remember(tenant, turn, mode, settings.min_salience) if saving else ([], [])
         limit = settings.recall_limit if turn.recall_limit is None else turn.recall_limit
         recalled = self._recall(owner, turn, limit, exclude={item.memory_id for item in saved})
+        recall_id = self._search.remember_recall(owner, [item.memory_id for item in recalled]) if recalled else None
         return TurnOutcome(
             mode=mode,
             saved=saved,
             skipped=skipped,
             recalled=recalled,
+            recall_id=recall_id,
             context=render_context(recalled),
             extractor=f"{self._extractor.name}/{self._extractor.version}",
         )
@@ -152,7 +154,7 @@ class ConversationService:
         if not query:
             return []
         found: dict[str, Recalled] = {}
-        result = self._search.search(owner, query, SearchMode.HYBRID, limit=limit)
+        result = self._search.search(owner, query, SearchMode.HYBRID, limit=limit, recall=False)
         for hit in result.hits:
             if hit.memory.id not in exclude:
                 found[hit.memory.id] = Recalled(hit.memory.id, hit.memory.content, hit.score, "search")

@@ -13,9 +13,11 @@ from agent_memory.domain import limits, validation
 from agent_memory.domain.clock import utcnow
 from agent_memory.domain.errors import InvalidInput, NotFound
 from agent_memory.domain.filtering import admits
+from agent_memory.domain.ids import new_ulid
 from agent_memory.domain.models import Memory, MemoryFilter, MemoryStats, Owner
+from agent_memory.domain.recalls import MAX_FEEDBACK_IDS, Recall, RecallStats
 from agent_memory.domain.text import CHARS_PER_TOKEN, embedding_text, query_terms, stem
-from agent_memory.ports import Embedder, IndexHit, MemoryStore, SearchIndex, Vector
+from agent_memory.ports import Embedder, IndexHit, MemoryStore, RecallLog, SearchIndex, Vector
 
 
 class SearchMode(StrEnum):
@@ -50,12 +52,14 @@ class SearchResult:
     mode: SearchMode
     total: int
     hits: list[Hit]
+    recall_id: str | None = None  # what the client reports feedback on (None when nothing was returned)
 
 
 @dataclass(frozen=True, slots=True)
 class Stats:
     stats: MemoryStats
     estimated_tokens: int
+    recalls: RecallStats
 
 
 # Reciprocal-rank fusion (Cormack et al., 2009): score = sum of weight / (RRF_K + rank) over the rankings.
@@ -135,12 +139,16 @@ class SearchService:
         store: MemoryStore,
         index: SearchIndex,
         embedder: Embedder,
+        recalls: RecallLog,
         clock: Callable[[], datetime] = utcnow,
+        new_id: Callable[[], str] = new_ulid,
     ) -> None:
         self._store = store
         self._index = index
         self._embedder = embedder
+        self._recalls = recalls
         self._clock = clock
+        self._new_id = new_id
 
     def search(
         self,
@@ -153,8 +161,10 @@ class SearchService:
         ranking: Ranking = Ranking.RELEVANCE,
         record_access: bool = True,
         within: frozenset[str] | None = None,
+        recall: bool = True,
     ) -> SearchResult:
-        """`within`: only these memory ids (a cluster's members)."""
+        """`within`: only these memory ids (a cluster's members). `recall`: record what is returned as a recall the
+        client can give feedback on (a caller that returns more than the hits records its own)."""
         validation.identifier("user_id", owner.user_id)
         if not query.strip():
             raise InvalidInput("q must not be empty.")
@@ -190,12 +200,41 @@ class SearchService:
         if ranking is Ranking.BLENDED:
             scored = self._blend(scored, now)
         page = scored[offset : offset + limit]
+        recall_id = None
         if record_access and page:
             self._store.record_access(owner, [memory.id for memory, _ in page])
             page = [(replace(memory, access_count=memory.access_count + 1), score) for memory, score in page]
+            if recall:
+                recall_id = self.remember_recall(owner, [memory.id for memory, _ in page])
         terms = query_terms(query)
         hits = [Hit(memory, round(score, 6), highlights(memory.content, terms)) for memory, score in page]
-        return SearchResult(query=query, mode=mode, total=len(scored), hits=hits)
+        return SearchResult(query=query, mode=mode, total=len(scored), hits=hits, recall_id=recall_id)
+
+    def remember_recall(self, owner: Owner, memory_ids: Sequence[str]) -> str:
+        """Record what was handed to the client, so it can say which of it it used; returns the recall id."""
+        recall = Recall(self._new_id(), tuple(memory_ids), self._clock())
+        self._recalls.save_recall(owner, recall)
+        return recall.id
+
+    def recall_feedback(self, owner: Owner, recall_id: str, used: Sequence[str], ignored: Sequence[str]) -> Recall:
+        """Which memories of a recall the client used and which it ignored; sent again, it replaces the first."""
+        validation.identifier("user_id", owner.user_id)
+        recall = self._recalls.get_recall(owner, validation.identifier("recall_id", recall_id))
+        if recall is None:
+            raise NotFound(f"Recall {recall_id} was not found for this user.")
+        if not used and not ignored:
+            raise InvalidInput("Name at least one memory in used or ignored.")
+        if len(used) + len(ignored) > MAX_FEEDBACK_IDS:
+            raise InvalidInput(f"used and ignored name at most {MAX_FEEDBACK_IDS} memories together.")
+        both = set(used) & set(ignored)
+        if both:
+            raise InvalidInput(f"A memory is either used or ignored, not both: {sorted(both)[0]}.")
+        strangers = [i for i in (*used, *ignored) if i not in recall.memory_ids]
+        if strangers:
+            raise InvalidInput(f"Memory {strangers[0]} was not part of recall {recall_id}.")
+        used, ignored = list(dict.fromkeys(used)), list(dict.fromkeys(ignored))
+        self._recalls.save_feedback(owner, recall.id, used, ignored)
+        return replace(recall, used=tuple(used), ignored=tuple(ignored))
 
     @staticmethod
     def _blend(scored: list[tuple[Memory, float]], now: datetime) -> list[tuple[Memory, float]]:
@@ -241,4 +280,8 @@ class SearchService:
         if user_id is not None:
             validation.identifier("user_id", user_id)
         stats = self._store.stats(tenant, user_id, self._clock())
-        return Stats(stats=stats, estimated_tokens=math.ceil(stats.content_chars / CHARS_PER_TOKEN))
+        return Stats(
+            stats=stats,
+            estimated_tokens=math.ceil(stats.content_chars / CHARS_PER_TOKEN),
+            recalls=self._recalls.recall_stats(tenant, user_id),
+        )

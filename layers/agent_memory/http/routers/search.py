@@ -1,4 +1,4 @@
-"""/v1/memories/search, /v1/memories/{id}/related and /v1/stats."""
+"""/v1/memories/search, /v1/memories/{id}/related, /v1/stats and /v1/recalls/{id}/feedback."""
 
 from __future__ import annotations
 
@@ -10,16 +10,26 @@ from fastapi import APIRouter, Query
 from agent_memory.domain import limits
 from agent_memory.domain.errors import Forbidden
 from agent_memory.domain.models import Owner, Scope, Source
-from agent_memory.http.deps import Clusters, Reader, Search
+from agent_memory.http.deps import Clusters, Reader, Search, Writer
 from agent_memory.http.filters import ClusterId, UserId, memory_filter
 from agent_memory.http.openapi_problems import problems
-from agent_memory.http.schemas import MemoryOut, RelatedResponse, SearchHitOut, SearchResponse, StatsResponse
+from agent_memory.http.schemas import (
+    MemoryOut,
+    RecallFeedbackIn,
+    RecallFeedbackOut,
+    RecallFeedbackResult,
+    RelatedResponse,
+    SearchHitOut,
+    SearchResponse,
+    StatsResponse,
+)
 from agent_memory.services.search import MAX_QUERY_CHARS, Hit, Ranking, SearchMode
 
 # One router per operation (see memories.py).
 search = APIRouter(tags=["search"])
 related = APIRouter(tags=["search"])
 stats = APIRouter(tags=["search"])
+feedback = APIRouter(tags=["search"])
 
 
 def _hits(hits: list[Hit]) -> list[SearchHitOut]:
@@ -57,6 +67,7 @@ def search_memories(
         offset=offset,
         total=result.total,
         results=_hits(result.hits),
+        recall_id=result.recall_id,
     )
 
 
@@ -94,7 +105,23 @@ def memory_stats(
         by_source=s.by_source,
         by_agent=s.by_agent,
         by_topic=s.by_topic,
+        recall_feedback=RecallFeedbackOut(
+            total_recalls=result.recalls.total_recalls,
+            used_count=result.recalls.used_count,
+            ignored_count=result.recalls.ignored_count,
+            usage_rate=result.recalls.usage_rate,
+        ),
     )
 
 
-ROUTERS = [search, related, stats]
+@feedback.post("/v1/recalls/{recall_id}/feedback", response_model=RecallFeedbackResult, responses=problems(404))
+def recall_feedback(recall_id: str, body: RecallFeedbackIn, principal: Writer, search: Search) -> RecallFeedbackResult:
+    """Which memories of a recall (a search's or a conversation turn's `recall_id`) the client used and which it
+    ignored; sending it again for the same recall replaces the first. Counted in stats' `recall_feedback`."""
+    recall = search.recall_feedback(Owner(principal.tenant, body.user_id), recall_id, body.used, body.ignored)
+    return RecallFeedbackResult(
+        recall_id=recall.id, memory_ids=list(recall.memory_ids), used=list(recall.used), ignored=list(recall.ignored)
+    )
+
+
+ROUTERS = [search, related, stats, feedback]

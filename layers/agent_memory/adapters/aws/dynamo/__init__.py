@@ -10,6 +10,7 @@
 | `keys`           | KeyStore                                                                                  |
 | `idempotency`    | IdempotencyStore                                                                          |
 | `operations`     | OperationStore (job records and locks, committed with memory changes where a job needs)  |
+| `recalls`        | RecallLog                                                                                 |
 
 Importing this package, or `schema`, loads neither boto3 nor numpy: the stores' modules are imported when
 `open_stores` builds them.
@@ -26,13 +27,14 @@ if TYPE_CHECKING:
     from agent_memory.adapters.aws.dynamo.keys import DynamoKeys
     from agent_memory.adapters.aws.dynamo.memories import DynamoMemories
     from agent_memory.adapters.aws.dynamo.operations import DynamoOperations
+    from agent_memory.adapters.aws.dynamo.recalls import DynamoRecalls
     from agent_memory.adapters.aws.dynamo.settings import DynamoSettings
     from agent_memory.adapters.aws.dynamo.table import DynamoTable
 
 
 @dataclass(frozen=True, slots=True)
 class DynamoStores:
-    """MemoryStore, SettingsStore, KeyStore, IdempotencyStore and OperationStore sharing one table."""
+    """MemoryStore, SettingsStore, KeyStore, IdempotencyStore, OperationStore and RecallLog sharing one table."""
 
     table: DynamoTable
     memories: DynamoMemories
@@ -40,6 +42,7 @@ class DynamoStores:
     keys: DynamoKeys
     idempotency: DynamoIdempotency
     operations: DynamoOperations
+    recalls: DynamoRecalls
 
 
 def open_stores(table_name: str, client_factory: Callable[[], Any]) -> DynamoStores:
@@ -48,6 +51,7 @@ def open_stores(table_name: str, client_factory: Callable[[], Any]) -> DynamoSto
     from agent_memory.adapters.aws.dynamo.keys import DynamoKeys
     from agent_memory.adapters.aws.dynamo.memories import DynamoMemories
     from agent_memory.adapters.aws.dynamo.operations import DynamoOperations
+    from agent_memory.adapters.aws.dynamo.recalls import DynamoRecalls
     from agent_memory.adapters.aws.dynamo.settings import DynamoSettings
     from agent_memory.adapters.aws.dynamo.table import DynamoTable
 
@@ -60,6 +64,7 @@ def open_stores(table_name: str, client_factory: Callable[[], Any]) -> DynamoSto
         keys=DynamoKeys(table),
         idempotency=DynamoIdempotency(table),
         operations=DynamoOperations(table, memories),
+        recalls=DynamoRecalls(table),
     )
 
 

@@ -11,6 +11,7 @@ and the stream indexer share one decoder. Key design (docs/architecture.md):
 | uniqueness      | `U#{tenant}#{user}`     | `C#{sha256(content key)}`     |                                        |
 | history entry   | `U#{tenant}#{user}`     | `H#{memory id}#{version:08d}` |                                        |
 | erasure marker  | `U#{tenant}#{user}`     | `ERASURE`                     |                                        |
+| recall          | `U#{tenant}#{user}`     | `Q#{recall id}`               |                                        |
 | settings        | `T#{tenant}`            | `SETTINGS`                    |                                        |
 | idempotency     | `T#{tenant}`            | `I#{key}`                     |                                        |
 | API key         | `K#{sha256 of the key}` | `KEY`                         | `KEYS` / `{key id}`                    |
@@ -47,6 +48,7 @@ HISTORY_PREFIX = "H#"
 IDEMPOTENCY_PREFIX = "I#"
 SETTINGS_SK = "SETTINGS"
 ERASURE_SK = "ERASURE"
+RECALL_PREFIX = "Q#"
 LOCK_PREFIX = "L#"
 KEY_SK = "KEY"
 KEYS_INDEX_PK = "KEYS"

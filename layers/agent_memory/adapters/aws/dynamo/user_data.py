@@ -28,6 +28,7 @@ KINDS = {
     items.HISTORY_PREFIX: "history",
     items.ACCESS_PREFIX: "recall_counters",
     items.UNIQUE_PREFIX: "uniqueness_claims",
+    items.RECALL_PREFIX: "recalls",
 }
 RESTORE_ERASURE_POSITION = 2
 MAX_HISTORY_IN_TRANSACTION = 90

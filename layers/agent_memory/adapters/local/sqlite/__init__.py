@@ -10,12 +10,13 @@ from agent_memory.adapters.local.sqlite.idempotency import SqliteIdempotency
 from agent_memory.adapters.local.sqlite.keys import SqliteKeys
 from agent_memory.adapters.local.sqlite.memories import SqliteMemories
 from agent_memory.adapters.local.sqlite.operations import SqliteOperations
+from agent_memory.adapters.local.sqlite.recalls import SqliteRecalls
 from agent_memory.adapters.local.sqlite.settings import SqliteSettings
 
 
 @dataclass(frozen=True, slots=True)
 class SqliteStores:
-    """MemoryStore, SettingsStore, KeyStore, IdempotencyStore and OperationStore sharing one database."""
+    """MemoryStore, SettingsStore, KeyStore, IdempotencyStore, OperationStore and RecallLog sharing one database."""
 
     database: SqliteDatabase
     memories: SqliteMemories
@@ -23,6 +24,7 @@ class SqliteStores:
     keys: SqliteKeys
     idempotency: SqliteIdempotency
     operations: SqliteOperations
+    recalls: SqliteRecalls
 
     def close(self) -> None:
         self.database.close()
@@ -39,6 +41,7 @@ def open_stores(path: Path | str) -> SqliteStores:
         keys=SqliteKeys(database),
         idempotency=SqliteIdempotency(database),
         operations=SqliteOperations(database, memories),
+        recalls=SqliteRecalls(database),
     )
 
 
@@ -48,6 +51,7 @@ __all__ = [
     "SqliteKeys",
     "SqliteMemories",
     "SqliteOperations",
+    "SqliteRecalls",
     "SqliteSettings",
     "SqliteStores",
     "open_stores",

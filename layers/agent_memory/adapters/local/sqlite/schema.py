@@ -192,6 +192,19 @@ MIGRATIONS: list[str] = [
     ALTER TABLE idempotency ADD COLUMN user_id TEXT;
     CREATE INDEX memory_history_scope ON memory_history (tenant, user_id);
     """,
+    # 6: recalls (what a search or a conversation turn returned) and the client's feedback on them.
+    """
+    CREATE TABLE recalls (
+        recall_id TEXT PRIMARY KEY,
+        tenant TEXT NOT NULL,
+        user_id TEXT NOT NULL,
+        memory_ids TEXT NOT NULL,
+        at INTEGER NOT NULL,
+        used TEXT NOT NULL DEFAULT '[]',
+        ignored TEXT NOT NULL DEFAULT '[]'
+    );
+    CREATE INDEX recalls_scope ON recalls (tenant, user_id);
+    """,
 ]
 
 

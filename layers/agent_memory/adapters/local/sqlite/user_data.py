@@ -41,7 +41,8 @@ def end_erasure(conn: sqlite3.Connection, owner: Owner) -> None:
 
 def erase_page(conn: sqlite3.Connection, owner: Owner, limit: int) -> dict[str, int]:
     """Delete up to `limit` memories of the user with their history (the index follows through its triggers); once
-    no memory is left, any history without its memory. Counts by kind; empty when nothing was left."""
+    no memory is left, any history without its memory and the user's recalls. Counts by kind; empty when nothing was
+    left."""
     ids = [
         row["id"]
         for row in conn.execute(
@@ -62,17 +63,24 @@ def erase_page(conn: sqlite3.Connection, owner: Owner, limit: int) -> dict[str, 
         if history:
             counts["history"] = history
         return counts
-    orphans = conn.execute(
-        "DELETE FROM memory_history WHERE tenant = ? AND user_id = ?", (owner.tenant, owner.user_id)
-    ).rowcount
-    return {"history": orphans} if orphans else {}
+    # Once no memory is left: history without its memory, and the user's recalls (they name the memories).
+    left = {
+        "history": conn.execute(
+            "DELETE FROM memory_history WHERE tenant = ? AND user_id = ?", (owner.tenant, owner.user_id)
+        ).rowcount,
+        "recalls": conn.execute(
+            "DELETE FROM recalls WHERE tenant = ? AND user_id = ?", (owner.tenant, owner.user_id)
+        ).rowcount,
+    }
+    return {kind: count for kind, count in left.items() if count}
 
 
 def residue(conn: sqlite3.Connection, owner: Owner) -> dict[str, int]:
     scope = (owner.tenant, owner.user_id)
     memories = conn.execute("SELECT COUNT(*) FROM memories WHERE tenant = ? AND user_id = ?", scope).fetchone()[0]
     history = conn.execute("SELECT COUNT(*) FROM memory_history WHERE tenant = ? AND user_id = ?", scope).fetchone()[0]
-    found = {"memories": memories, "history": history}
+    recalls = conn.execute("SELECT COUNT(*) FROM recalls WHERE tenant = ? AND user_id = ?", scope).fetchone()[0]
+    found = {"memories": memories, "history": history, "recalls": recalls}
     return {kind: count for kind, count in found.items() if count}
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, NamedTuple, Protocol, TypeAlias
@@ -339,56 +339,8 @@ class Curator(Protocol):
     def summarize(self, messages: Sequence[Message]) -> str: ...
 
 
-class ConversationArchive(Protocol):
-    """Where raw conversation logs are kept as received (the local data directory, or the S3 bucket)."""
-
-    def logs_of(self, tenant: str, user_id: str) -> list[str]:
-        """Keys of the user's logs (`conversations/<tenant>/<user>/<thread>.jsonl`), sorted."""
-        ...
-
-    def read(self, key: str) -> tuple[bytes, str]:
-        """The log's bytes and a version that changes when they do."""
-        ...
-
-    def erase_user(self, tenant: str, user_id: str) -> dict[str, int]:
-        """Delete every raw log of the user (in every stored version); counts by kind, empty when none were left."""
-        ...
-
-    def expire(self, tenant: str, before: datetime) -> int:
-        """Delete (in every version) the tenant's raw logs last written before `before`; returns how many logs."""
-        ...
-
-
-class ExportStore(Protocol):
-    """Where export jobs write their files (`exports/<tenant>/<user>/<operation id>.ndjson` in the data folder or the
-    conversation bucket), in numbered parts so a job can resume from the last part it saved."""
-
-    def begin(self, tenant: str, user_id: str, operation_id: str) -> dict[str, Any]:
-        """Start a file; returns the state the other calls take (JSON data, kept in the job's cursor)."""
-        ...
-
-    def write_part(self, state: dict[str, Any], number: int, data: bytes) -> dict[str, Any]:
-        """Write part `number` (1, 2, …; writing one again replaces it); returns what `complete` needs of it."""
-        ...
-
-    def complete(self, state: dict[str, Any], parts: Sequence[dict[str, Any]]) -> None:
-        """Join the parts, in order, into the finished file."""
-        ...
-
-    def download_url(self, tenant: str, user_id: str, operation_id: str) -> str | None:
-        """A time-limited URL the file can be fetched from without a key (S3); None where the API serves it."""
-        ...
-
-    def read(self, tenant: str, user_id: str, operation_id: str) -> Iterator[bytes]:
-        """The finished file in chunks; NotFound when there is none."""
-        ...
-
-    def erase_user(self, tenant: str, user_id: str) -> int:
-        """Delete every export file of the user (every version, unfinished uploads too); returns how many files."""
-        ...
-
-
-class EventPublisher(Protocol):
-    """Announces `memory.created`, `memory.updated` and `memory.deleted` to whoever listens."""
-
-    def publish(self, event_type: str, tenant: str, detail: dict[str, Any]) -> None: ...
+# Re-exported: every port is importable from `agent_memory.ports`.
+from agent_memory.ports.records import ConversationArchive as ConversationArchive  # noqa: E402
+from agent_memory.ports.records import EventPublisher as EventPublisher  # noqa: E402
+from agent_memory.ports.records import ExportStore as ExportStore  # noqa: E402
+from agent_memory.ports.records import RecallLog as RecallLog  # noqa: E402
