@@ -58,3 +58,12 @@ def test_no_user_message_means_no_model_call() -> None:
     model = ScriptedModel(ExtractedFacts(facts=[]))
     assert BedrockExtractor(model).extract([Message(Role.ASSISTANT, "I love Java")]) == []  # type: ignore[arg-type]
     assert model.prompts == []
+
+
+def test_the_model_types_entities_with_the_documented_set_the_local_rules_use() -> None:
+    from typing import get_args
+
+    from agent_memory.adapters.local.entity_typing import TYPES
+    from agent_memory.domain.conversation import ENTITY_TYPES
+
+    assert get_args(ExtractedEntity.model_fields["type"].annotation) == ENTITY_TYPES == TYPES

@@ -51,10 +51,27 @@ class Message:
     ts: datetime | None = None
 
 
+ENTITY_TYPES: tuple[str, ...] = (
+    "person",
+    "place",
+    "organization",
+    "tool",
+    "language",
+    "framework",
+    "concept",
+    "event",
+    "date",
+    "food",
+    "animal",
+    "product",
+)
+"""The documented entity types (docs/api.md): the local rules and the Bedrock model both type entities with these."""
+
+
 @dataclass(frozen=True, slots=True)
 class EntityMention:
     name: str
-    type: str  # person, place, organization, product, event, other
+    type: str  # one of ENTITY_TYPES
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,7 +19,21 @@ from agent_memory.domain import limits
 
 class ExtractedEntity(BaseModel):
     name: str = Field(min_length=1, max_length=100)
-    type: Literal["person", "place", "organization", "product", "event", "other"]
+    # domain.conversation.ENTITY_TYPES, spelled out so the tool schema the model sees lists them (a test checks)
+    type: Literal[
+        "person",
+        "place",
+        "organization",
+        "tool",
+        "language",
+        "framework",
+        "concept",
+        "event",
+        "date",
+        "food",
+        "animal",
+        "product",
+    ]
 
 
 class ExtractedFact(BaseModel):
@@ -70,8 +84,9 @@ MERGE_SYSTEM = (
 )
 TOPIC_SYSTEM = "Name the common topic of these memories in one to three lowercase words."
 ENTITIES_SYSTEM = (
-    "List the people, places, organizations, products and events each numbered memory names. Leave out the user "
-    "themselves and pronouns."
+    "List the named entities each numbered memory mentions, typed as person, place, organization, tool (software, "
+    "databases, platforms, devices), language (programming or natural), framework, concept, event, date, food, "
+    "animal (pets by name, species) or product. Leave out the user themselves and pronouns."
 )
 SUMMARY_SYSTEM = (
     "Summarise this conversation as an episode in the user's long-term memory: one or two third-person sentences "

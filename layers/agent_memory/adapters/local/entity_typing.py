@@ -14,8 +14,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from agent_memory.adapters.local.gazetteers import DATES, GAZETTEERS, NAMES, ONLY_CAPITALISED
+from agent_memory.domain.conversation import ENTITY_TYPES
 
-TYPES = tuple("person place organization tool language framework concept event date food animal product".split())
+TYPES = ENTITY_TYPES
 
 _DATE_WORDS = frozenset(DATES.split()) - {"weekday", "weekdays"}
 _YEAR = re.compile(r"^(19|20)\d\d$")
