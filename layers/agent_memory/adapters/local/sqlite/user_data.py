@@ -71,6 +71,11 @@ def erase_page(conn: sqlite3.Connection, owner: Owner, limit: int) -> dict[str, 
         "recalls": conn.execute(
             "DELETE FROM recalls WHERE tenant = ? AND user_id = ?", (owner.tenant, owner.user_id)
         ).rowcount,
+        # the index's change log names the user and their memory ids; a vector cache that notices its rows gone
+        # reloads (to nothing)
+        "change_log": conn.execute(
+            "DELETE FROM memory_changes WHERE tenant = ? AND user_id = ?", (owner.tenant, owner.user_id)
+        ).rowcount,
     }
     return {kind: count for kind, count in left.items() if count}
 
@@ -80,7 +85,8 @@ def residue(conn: sqlite3.Connection, owner: Owner) -> dict[str, int]:
     memories = conn.execute("SELECT COUNT(*) FROM memories WHERE tenant = ? AND user_id = ?", scope).fetchone()[0]
     history = conn.execute("SELECT COUNT(*) FROM memory_history WHERE tenant = ? AND user_id = ?", scope).fetchone()[0]
     recalls = conn.execute("SELECT COUNT(*) FROM recalls WHERE tenant = ? AND user_id = ?", scope).fetchone()[0]
-    found = {"memories": memories, "history": history, "recalls": recalls}
+    changes = conn.execute("SELECT COUNT(*) FROM memory_changes WHERE tenant = ? AND user_id = ?", scope).fetchone()[0]
+    found = {"memories": memories, "history": history, "recalls": recalls, "change_log": changes}
     return {kind: count for kind, count in found.items() if count}
 
 
