@@ -93,8 +93,12 @@ def erase_logs(fn: MemoryFunction, bucket: s3.IBucket, *, exports: bool = True) 
     """Delete conversation logs (and, with `exports`, export files) in every version, listing the versions under
     their prefixes to find them, and abort unfinished export uploads; reading them is not needed, so no KMS grant."""
     prefixes = [PREFIX, EXPORT_PREFIX] if exports else [PREFIX]
-    listing = ["s3:ListBucketVersions", *(["s3:ListBucketMultipartUploads"] if exports else [])]
-    fn.allow(listing, [bucket.bucket_arn], {"StringLike": {"s3:prefix": [f"{prefix}/*" for prefix in prefixes]}})
+    fn.allow(
+        ["s3:ListBucketVersions"], [bucket.bucket_arn], {"StringLike": {"s3:prefix": [f"{p}/*" for p in prefixes]}}
+    )
+    if exports:
+        # ListMultipartUploads is authorised on the bucket without the s3:prefix key: a prefix condition never matches
+        fn.allow(["s3:ListBucketMultipartUploads"], [bucket.bucket_arn])
     fn.allow(
         ["s3:DeleteObject", "s3:DeleteObjectVersion", *(["s3:AbortMultipartUpload"] if exports else [])],
         [bucket.arn_for_objects(f"{prefix}/*") for prefix in prefixes],
@@ -108,8 +112,10 @@ def write_exports(fn: MemoryFunction, bucket: s3.IBucket, key: kms.IKey) -> None
 
 
 def read_exports(fn: MemoryFunction, bucket: s3.IBucket, key: kms.IKey) -> None:
-    """Read export files: what a pre-signed URL made with this function's role lets its holder fetch."""
+    """Read export files: what a pre-signed URL made with this function's role lets its holder fetch. Listing the
+    prefix is what makes S3 answer 404 (not 403) for an export that expired or was erased."""
     fn.allow(["s3:GetObject"], [bucket.arn_for_objects(f"{EXPORT_PREFIX}/*")])
+    fn.allow(["s3:ListBucket"], [bucket.bucket_arn], {"StringLike": {"s3:prefix": [f"{EXPORT_PREFIX}/*"]}})
     fn.allow(["kms:Decrypt"], [key.key_arn], _via("s3", Stack.of(fn)))
 
 

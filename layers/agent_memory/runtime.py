@@ -250,7 +250,9 @@ class Runtime:
     def data_rights(self) -> DataRightsService:
         from agent_memory.services.data_rights import DataRightsService
 
-        return DataRightsService(self.store, self.archive, self.operation_store, self.operations, self.events)
+        return DataRightsService(
+            self.store, self.archive, self.operation_store, self.idempotency_store, self.operations, self.events
+        )
 
     @cached_property
     def portability(self) -> PortabilityService:

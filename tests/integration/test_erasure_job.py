@@ -80,3 +80,40 @@ def test_a_failed_erasure_keeps_refusing_writes_until_a_new_one_finishes(runtime
     # Then it completes, verified, and alice can be written again
     assert done is not None and done.status is OperationStatus.SUCCEEDED and done.result["verified"] is True
     runtime.memories.create("acme", NewMemory(user_id="alice", content="Likes tea"))
+
+
+class UnrefreshedIndex:
+    """A projection that, like OpenSearch before its refresh, still lists documents it has deleted."""
+
+    def __init__(self, memory_ids: list[str]) -> None:
+        from agent_memory.ports import IndexedDocument
+
+        self.docs = [IndexedDocument(f"d-{i}", i, 1, False) for i in sorted(memory_ids)]
+        self.deleted: set[str] = set()
+
+    def documents(self, owner: Any, after: str | None, limit: int) -> list[Any]:
+        return [doc for doc in self.docs if after is None or doc.memory_id > after][:limit]
+
+    def remove(self, documents: Any) -> int:
+        fresh = [doc.document_id for doc in documents if doc.document_id not in self.deleted]
+        self.deleted.update(fresh)
+        return len(fresh)
+
+
+def test_the_index_phase_pages_on_even_when_deleted_documents_still_show() -> None:
+    from datetime import UTC, datetime
+
+    from agent_memory.domain.operations import JobKind, Operation
+    from agent_memory.services.jobs.erasure import PAGE, EraseSearchIndex
+
+    # Given more documents than a page, in an index that lists deleted documents until it refreshes
+    index = UnrefreshedIndex([f"m{i:04d}" for i in range(2 * PAGE + 17)])
+    now = datetime.now(UTC)
+    operation = Operation("op", "acme", "alice", JobKind.ERASE_USER, OperationStatus.RUNNING, now, now)
+    saved: list[Any] = []
+    checkpoint = type("Checkpoint", (), {"save": lambda self, progress: saved.append(progress)})()
+    # When the phase runs
+    progress = EraseSearchIndex(index).run(operation, None, lambda: 1e9, checkpoint)  # type: ignore[arg-type]
+    # Then it finishes, every document deleted once, having saved its place after each page
+    assert progress.done and progress.counts["search_documents"] == 2 * PAGE + 17
+    assert len(index.deleted) == 2 * PAGE + 17 and len(saved) == 3

@@ -260,3 +260,36 @@ def test_writes_during_an_erasure_are_refused_and_allowed_again_after_it(
     # Then alice can be written again, from nothing
     assert api.get("/v1/memories", params={"user_id": "alice"}).json()["total"] == 0
     api.remember("alice", "Has a cat")
+
+
+def test_an_import_with_absurd_numbers_or_deep_nesting_reports_the_lines(api: Api) -> None:
+    seed(api, "alice", "Lives in Lisbon")
+    lines = api.get("/v1/export", params={"user_id": "alice"}).text.splitlines()
+    api.delete("/v1/memories", params={"user_id": "alice", "confirm": "alice"})
+    huge = json.loads(lines[2])
+    huge["memory"]["version"] = 2**64
+    deep = "[" * 100_000 + "]" * 100_000
+    body = "\n".join([lines[0], json.dumps(huge), deep]).encode()
+    report = api.post("/v1/import", content=body, headers={"Content-Type": "application/x-ndjson"})
+    assert report.status_code == 200, report.text
+    assert [(skip["line"], skip["reason"]) for skip in report.json()["skips"]] == [(2, "invalid"), (3, "invalid")]
+    assert report.json()["imported"] == 0
+
+
+def test_a_user_known_only_by_a_stored_response_can_still_be_erased(api: Api, admin: Api, jobs: Jobs) -> None:
+    # Given a create with an Idempotency-Key, then a clear: only the stored response still names carol
+    created = api.post(
+        "/v1/memories", json={"user_id": "carol", "content": "Has diabetes"}, headers={"Idempotency-Key": "k-carol"}
+    )
+    assert created.status_code == 201
+    api.delete("/v1/memories", params={"user_id": "carol", "confirm": "carol"})
+    # When carol is erased, the erasure runs (not 404) and removes that response
+    started = admin.delete("/v1/users/carol")
+    assert started.status_code == 202, started.text
+    jobs.drain()
+    receipt = api.get(started.headers["location"]).json()
+    assert receipt["status"] == "succeeded" and receipt["counts"]["idempotency_records"] == 1
+    replay = api.post(
+        "/v1/memories", json={"user_id": "carol", "content": "Has diabetes"}, headers={"Idempotency-Key": "k-carol"}
+    )
+    assert replay.status_code == 201 and replay.json()["id"] != created.json()["id"]

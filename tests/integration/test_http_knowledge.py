@@ -82,3 +82,11 @@ def test_topics_count_the_current_memories_per_label(api: Api, admin: Api, runti
     assert api.get("/v1/topics").status_code == 403  # the whole tenant's needs admin
     tenant = {t["label"]: t["count"] for t in admin.get("/v1/topics").json()["topics"]}
     assert tenant == {"technology": 4, "food": 3, "hobbies": 1}
+
+
+def test_a_cluster_id_with_non_ascii_digits_is_refused_not_a_server_error(api: Api) -> None:
+    seed(api)
+    for bad in ("c²-0123456789abcdef", "c4-XYZ", "c9-0123456789abcdef"):
+        for path in ("/v1/memories", "/v1/memories/search"):
+            answer = api.get(path, params={"user_id": "alice", "q": "tea", "cluster_id": bad})
+            assert answer.status_code == 422, (bad, path, answer.text)

@@ -27,6 +27,7 @@ from agent_memory.domain.models import Entity, HistoryEntry, HistoryEvent, Memor
 EXPORT_FORMAT = "agent-memory.export/1"
 LINE_TYPES = ("header", "settings", "memory", "operation", "end")
 MAX_HISTORY_ENTRIES = 10_000
+MAX_COUNTER = 2**53 - 1  # what every store (SQLite integers, DynamoDB numbers, JSON readers) holds exactly
 
 
 def instant(value: datetime | None) -> str | None:
@@ -120,9 +121,12 @@ def _history_entry(memory_id: str, value: Any) -> HistoryEntry:
         event = HistoryEvent(_field(value, "event", str))
     except ValueError:
         raise InvalidExport("a history entry's event is not one of created, updated, superseded.") from None
+    version = _field(value, "version", int)
+    if not 1 <= version <= MAX_COUNTER:
+        raise InvalidExport(f"a history entry's version must be 1 to {MAX_COUNTER}.")
     return HistoryEntry(
         memory_id=memory_id,
-        version=_field(value, "version", int),
+        version=version,
         event=event,
         at=_when(value, "at"),  # type: ignore[arg-type]
         content=_field(value, "content", str),
@@ -146,8 +150,8 @@ def memory_from_record(record: Any, tenant: str, max_chars: int) -> tuple[Memory
         raise InvalidExport(f"a memory's history holds 1 to {MAX_HISTORY_ENTRIES} entries.")
     version = _field(record, "version", int)
     access_count = _field(record, "access_count", int)
-    if version < 1 or access_count < 0:
-        raise InvalidExport("version must be at least 1 and access_count not negative.")
+    if not 1 <= version <= MAX_COUNTER or not 0 <= access_count <= MAX_COUNTER:
+        raise InvalidExport(f"version must be 1 to {MAX_COUNTER} and access_count 0 to {MAX_COUNTER}.")
     try:
         memory = Memory(
             id=memory_id,

@@ -1,9 +1,10 @@
 """Retention: how long a tenant's memories and raw conversation logs are kept (tenant settings).
 
-Memories carry their end as `expires_at`, stamped when they are written (and on existing memories by the retention
-sweep), so an expired memory is invisible at once and removed later (DynamoDB TTL, the local sweep). Raw logs in S3
-expire by lifecycle rules keyed on an object tag; lifecycle rules are fixed at deploy time, so raw-log retention is
-one of a documented set of periods.
+Memories carry their end as `expires_at`, stamped when they are written, so an expired memory is invisible at once and
+removed later (DynamoDB TTL, the local sweep); memories written before a retention was set are deleted by the sweep.
+Raw logs in S3 expire by lifecycle rules keyed on an object tag set when the log is ingested (a later change of the
+setting applies to new logs; the sweep deletes older ones by age); lifecycle rules are fixed at deploy time, so
+raw-log retention is one of a documented set of periods.
 """
 
 from __future__ import annotations
@@ -17,7 +18,12 @@ RETENTION_TAG = "agent-memory-retention-days"
 
 
 def retained_until(created_at: datetime, days: int | None) -> datetime | None:
-    return None if days is None else created_at + timedelta(days=days)
+    if days is None:
+        return None
+    try:
+        return created_at + timedelta(days=days)
+    except OverflowError:  # past year 9999: no date to stop at
+        return None
 
 
 def stamped(expires_at: datetime | None, created_at: datetime, days: int | None) -> datetime | None:

@@ -180,6 +180,10 @@ class IdempotencyStore(Protocol):
         """Delete every record of a request about this user; returns how many."""
         ...
 
+    def holds_user(self, tenant: str, user_id: str) -> bool:
+        """Whether any record is about this user."""
+        ...
+
 
 class Extractor(Protocol):
     """Turns conversation messages into durable facts about the user. `name` and `version` are recorded on every

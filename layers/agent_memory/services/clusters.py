@@ -10,6 +10,7 @@ search resolves it again (an id from before a change is 404: list the clusters a
 from __future__ import annotations
 
 import hashlib
+import re
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
@@ -143,8 +144,11 @@ def _partition(memories: list[Memory], vectors: np.ndarray, n: int) -> list[list
     return [group for group in groups if group]
 
 
+CLUSTER_ID = re.compile(r"c([2-8])-[0-9a-f]{16}", re.ASCII)
+
+
 def _n_of(cluster: str) -> int:
-    head = cluster.split("-", 1)[0]
-    if not head.startswith("c") or not head[1:].isdigit() or not MIN_CLUSTERS <= int(head[1:]) <= MAX_CLUSTERS:
+    match = CLUSTER_ID.fullmatch(cluster)
+    if match is None:
         raise InvalidInput("cluster_id is not a cluster id (as GET /v1/clusters returns them).")
-    return int(head[1:])
+    return int(match.group(1))

@@ -6,7 +6,7 @@ from agent_memory.domain import validation
 from agent_memory.domain.errors import ConfirmationRequired, NotFound
 from agent_memory.domain.models import Owner
 from agent_memory.domain.operations import JobKind, Operation
-from agent_memory.ports import ConversationArchive, EventPublisher, MemoryStore, OperationStore
+from agent_memory.ports import ConversationArchive, EventPublisher, IdempotencyStore, MemoryStore, OperationStore
 from agent_memory.services.operations import OperationService
 
 CLEAR_PAGE = 500
@@ -18,12 +18,14 @@ class DataRightsService:
         store: MemoryStore,
         archive: ConversationArchive,
         operation_store: OperationStore,
+        idempotency: IdempotencyStore,
         operations: OperationService,
         events: EventPublisher,
     ) -> None:
         self._store = store
         self._archive = archive
         self._operation_store = operation_store
+        self._idempotency = idempotency
         self._operations = operations
         self._events = events
 
@@ -54,13 +56,14 @@ class DataRightsService:
         return cleared
 
     def erase_user(self, tenant: str, user_id: str) -> tuple[Operation, bool]:
-        """Start (or join) the erasure job of a user the service knows: one with memories, history, logs or
-        operations here. Another user id is NotFound."""
+        """Start (or join) the erasure job of a user the service knows: one with memories, logs, operations or
+        stored responses here (each asked for one record, not read whole). Another user id is NotFound."""
         owner = Owner(tenant, validation.identifier("user_id", user_id))
         known = (
-            bool(self._store.residue(owner))
-            or bool(self._archive.logs_of(tenant, user_id))
+            bool(self._store.memory_page(owner, None, 1))
             or bool(self._operation_store.list_operations(tenant, user_id, None, None, 1, None))
+            or self._idempotency.holds_user(tenant, user_id)
+            or bool(self._archive.logs_of(tenant, user_id))
         )
         if not known:
             raise NotFound(f"User {user_id} has no memories, logs or operations here.")

@@ -217,7 +217,7 @@ class PortabilityService:
                 continue
             try:
                 yield number, json.loads(raw)
-            except ValueError:
+            except (ValueError, RecursionError):  # not JSON, or nested deeper than any export line is
                 yield number, None
 
     @staticmethod

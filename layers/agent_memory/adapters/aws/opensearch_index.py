@@ -282,7 +282,16 @@ class OpenSearchIndex:
             for memory, vector in entries
         ]
         if not self._custom_ids and accepted:
-            found = self._documents_of([m.id for m, _ in accepted])
+            # Looked up per owner: an id is unique within a user's memories, and an import keeps ids, so the same id
+            # can name memories of two tenants; another owner's document must never be replaced.
+            by_owner: dict[tuple[str, str], list[str]] = {}
+            for memory, _ in accepted:
+                by_owner.setdefault((memory.tenant, memory.user_id), []).append(memory.id)
+            found = [
+                doc
+                for (tenant, user_id), ids in by_owner.items()
+                for doc in self._documents_of(ids, [{"term": {"tenant": tenant}}, {"term": {"user_id": user_id}}])
+            ]
             # A document of a newer version than this write (a reindex page read before a later update the stream
             # has indexed already) stays, and this older write is dropped: an upsert never takes the index back.
             writing = {memory.id: memory.version for memory, _ in accepted}

@@ -22,7 +22,7 @@ from datetime import datetime
 from typing import Any
 
 from agent_memory.domain.clock import utcnow
-from agent_memory.domain.errors import SearchUnavailable, StoreUnavailable
+from agent_memory.domain.errors import StoreUnavailable
 from agent_memory.domain.models import Owner
 from agent_memory.domain.operations import JobKind, Operation
 from agent_memory.ports import (
@@ -84,19 +84,20 @@ class EraseSearchIndex:
     def run(
         self, operation: Operation, cursor: dict[str, Any] | None, seconds_left: SecondsLeft, checkpoint: Checkpoint
     ) -> PhaseProgress:
-        progress = PhaseProgress(done=False, cursor={"pages": 0})
+        after = None if cursor is None else cursor.get("after")
+        progress = PhaseProgress(done=False, cursor={"after": after})
         if self._projection is None:
             return progress.plus(done=True)
         owner = _owner(operation)
+        # Paged by memory id: until the index refreshes, documents just deleted still show, so reading from the start
+        # again would return them forever. One already gone (404) is not counted; verification looks again.
         while seconds_left() >= SECONDS_PER_PAGE:
-            documents = self._projection.documents(owner, None, PAGE)
+            documents = self._projection.documents(owner, after, PAGE)
             if not documents:
                 return progress.plus(done=True)
             removed = self._projection.remove(documents)
-            if removed == 0:
-                raise SearchUnavailable("The search index did not delete the user's documents; the step is retried.")
-            pages = int((progress.cursor or {}).get("pages", 0)) + 1
-            progress = progress.plus(counts={"search_documents": removed}, cursor={"pages": pages})
+            after = documents[-1].memory_id
+            progress = progress.plus(counts={"search_documents": removed}, cursor={"after": after})
             checkpoint.save(progress)
         return progress
 
@@ -154,10 +155,10 @@ class VerifyErasure:
         if found and erase_all_memories(self._store, owner, seconds_left) is None:
             raise StoreUnavailable("The verification ran out of time deleting late records; the step is retried.")
         if self._projection is not None:
-            documents = self._projection.documents(owner, None, PAGE)
-            if documents:
-                found["search_documents"] = len(documents)
-                self._projection.remove(documents)
+            # Documents the index still shows but that are gone already (deleted before its refresh) are not found.
+            removed = self._projection.remove(self._projection.documents(owner, None, PAGE))
+            if removed:
+                found["search_documents"] = removed
         for kind, count in self._archive.erase_user(owner.tenant, owner.user_id).items():
             found[kind] = count
         for kind, count in (

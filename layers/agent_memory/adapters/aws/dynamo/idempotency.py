@@ -5,7 +5,7 @@ A key is reserved by a conditional put, so of two concurrent requests with one k
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import datetime, timedelta
 
 from agent_memory.adapters.aws.dynamo import items
@@ -75,20 +75,23 @@ class DynamoIdempotency:
     def release(self, tenant: str, key: str) -> None:
         self._table.call("delete_item", Key=_idempotency_key(tenant, key))
 
+    def _records_about(self, tenant: str, user_id: str) -> Iterator[Item]:
+        return self._table.query(
+            KeyConditionExpression="pk = :pk AND begins_with(sk, :prefix)",
+            FilterExpression="contains(user_ids, :user)",
+            ExpressionAttributeValues={
+                ":pk": s(items.tenant_pk(tenant)),
+                ":prefix": s(items.IDEMPOTENCY_PREFIX),
+                ":user": s(user_id),
+            },
+            ProjectionExpression="pk, sk",
+            ConsistentRead=True,
+        )
+
     def erase_user(self, tenant: str, user_id: str) -> int:
-        found = [
-            {"pk": item["pk"], "sk": item["sk"]}
-            for item in self._table.query(
-                KeyConditionExpression="pk = :pk AND begins_with(sk, :prefix)",
-                FilterExpression="contains(user_ids, :user)",
-                ExpressionAttributeValues={
-                    ":pk": s(items.tenant_pk(tenant)),
-                    ":prefix": s(items.IDEMPOTENCY_PREFIX),
-                    ":user": s(user_id),
-                },
-                ProjectionExpression="pk, sk",
-                ConsistentRead=True,
-            )
-        ]
+        found = [{"pk": item["pk"], "sk": item["sk"]} for item in self._records_about(tenant, user_id)]
         self._table.batch_delete(found)
         return len(found)
+
+    def holds_user(self, tenant: str, user_id: str) -> bool:
+        return next(self._records_about(tenant, user_id), None) is not None

@@ -74,3 +74,11 @@ class SqliteIdempotency:
                     (tenant, SEPARATOR + user_id + SEPARATOR),
                 ).rowcount
             )
+
+    def holds_user(self, tenant: str, user_id: str) -> bool:
+        with self._database.read() as conn:
+            row = conn.execute(
+                "SELECT 1 FROM idempotency WHERE tenant = ? AND instr(user_id, ?) > 0 LIMIT 1",
+                (tenant, SEPARATOR + user_id + SEPARATOR),
+            ).fetchone()
+        return row is not None
