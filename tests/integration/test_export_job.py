@@ -10,7 +10,7 @@ import boto3
 import pytest
 
 from agent_memory.domain.models import NewMemory
-from agent_memory.domain.operations import OperationStatus, Phase
+from agent_memory.domain.operations import JobKind, OperationStatus, Phase
 from agent_memory.runtime import Runtime
 from agent_memory.services.jobs import export as export_job
 from agent_memory.services.jobs.steps import run_to_end
@@ -75,7 +75,7 @@ def test_an_export_stopped_after_a_part_resumes_from_it(runtime: Runtime, monkey
     for i in range(30):
         runtime.memories.create("acme", NewMemory(user_id="alice", content=f"Fact {i} about a trip to place {i}"))
     runtime.__dict__["job_runner"] = type("Manual", (), {"start": lambda self, operation: None})()
-    operation, _ = runtime.operations.start("acme", "alice", export_job_kind(), {})
+    operation, _ = runtime.operations.start("acme", "alice", JobKind.EXPORT, {})
     steps = runtime.job_steps
     steps.begin("acme", operation.id)
     # When the first step runs out of time right after its first part
@@ -105,9 +105,3 @@ def test_erasing_the_user_erases_their_export_files(api: Api, admin: Api, jobs: 
     receipt = api.get(f"/v1/operations/{erased['operation_id']}").json()
     assert receipt["status"] == "succeeded" and receipt["counts"]["export_files"] == 1
     assert api.get(f"/v1/exports/{exported['operation_id']}").status_code == 404
-
-
-def export_job_kind():  # type: ignore[no-untyped-def]
-    from agent_memory.domain.operations import JobKind
-
-    return JobKind.EXPORT

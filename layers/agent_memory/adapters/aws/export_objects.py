@@ -5,14 +5,10 @@ fetched through a pre-signed URL. The bucket's lifecycle removes exports after a
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
-from functools import cached_property
 from typing import Any
 from urllib.parse import quote
 
-from botocore.exceptions import BotoCoreError, ClientError
-
-from agent_memory.adapters.aws.s3_versions import all_versions, delete_versions
-from agent_memory.domain.errors import ConfigurationError, NotFound, StoreUnavailable
+from agent_memory.adapters.aws.s3_bucket import S3Bucket
 
 EXPORT_PREFIX = "exports"
 URL_SECONDS = 3600
@@ -25,25 +21,12 @@ def export_key(tenant: str, user_id: str, operation_id: str) -> str:
 
 class S3Exports:
     def __init__(self, client_factory: Callable[[], Any], bucket: str | None) -> None:
-        self._client_factory = client_factory
-        self._bucket = bucket
-
-    @cached_property
-    def _client(self) -> Any:
-        return self._client_factory()
+        self._bucket = S3Bucket(
+            client_factory, bucket, "Set AGENT_MEMORY_CONVERSATION_BUCKET: exports are written to that bucket."
+        )
 
     def _call(self, operation: str, **kwargs: Any) -> Any:
-        if not self._bucket:
-            raise ConfigurationError("Set AGENT_MEMORY_CONVERSATION_BUCKET: exports are written to that bucket.")
-        try:
-            return getattr(self._client, operation)(Bucket=self._bucket, **kwargs)
-        except ClientError as exc:
-            code = str(exc.response.get("Error", {}).get("Code", ""))
-            if code in {"NoSuchKey", "404", "NoSuchUpload"}:
-                raise NotFound("The export is not there (erased, expired or never finished).") from None
-            raise StoreUnavailable(f"S3 refused {operation} ({code}).") from None
-        except BotoCoreError as exc:
-            raise StoreUnavailable(f"S3 could not be reached: {type(exc).__name__}.") from None
+        return self._bucket.call(operation, "The export is not there (erased, expired or never finished).", **kwargs)
 
     def begin(self, tenant: str, user_id: str, operation_id: str) -> dict[str, Any]:
         key = export_key(tenant, user_id, operation_id)
@@ -65,8 +48,8 @@ class S3Exports:
     def download_url(self, tenant: str, user_id: str, operation_id: str) -> str | None:
         key = export_key(tenant, user_id, operation_id)
         self._call("head_object", Key=key)  # NotFound once erased or expired
-        url: str = self._client.generate_presigned_url(
-            "get_object", Params={"Bucket": self._bucket, "Key": key}, ExpiresIn=URL_SECONDS
+        url: str = self._bucket.client.generate_presigned_url(
+            "get_object", Params={"Bucket": self._bucket.name, "Key": key}, ExpiresIn=URL_SECONDS
         )
         return url
 
@@ -79,6 +62,6 @@ class S3Exports:
         uploads = self._call("list_multipart_uploads", Prefix=prefix).get("Uploads", [])
         for upload in uploads:
             self._call("abort_multipart_upload", Key=upload["Key"], UploadId=upload["UploadId"])
-        versions = all_versions(self._call, prefix)
-        delete_versions(self._call, versions)
+        versions = self._bucket.all_versions(prefix)
+        self._bucket.delete_versions(versions)
         return len({entry["Key"] for entry in versions})

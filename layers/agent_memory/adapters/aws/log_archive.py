@@ -4,41 +4,20 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
-from functools import cached_property
 from typing import Any
 
-from botocore.exceptions import BotoCoreError, ClientError
-
-from agent_memory.adapters.aws.s3_versions import all_versions, delete_versions
+from agent_memory.adapters.aws.s3_bucket import S3Bucket
 from agent_memory.domain.conversation_log import PREFIX, SUFFIXES
-from agent_memory.domain.errors import ConfigurationError, NotFound, StoreUnavailable
 
 
 class S3Archive:
     def __init__(self, client_factory: Callable[[], Any], bucket: str | None) -> None:
-        self._client_factory = client_factory
-        self._bucket = bucket
-
-    @cached_property
-    def _client(self) -> Any:
-        return self._client_factory()
-
-    @property
-    def _bucket_name(self) -> str:
-        if not self._bucket:
-            raise ConfigurationError("Set AGENT_MEMORY_CONVERSATION_BUCKET to the bucket conversation logs land in.")
-        return self._bucket
+        self._bucket = S3Bucket(
+            client_factory, bucket, "Set AGENT_MEMORY_CONVERSATION_BUCKET to the bucket conversation logs land in."
+        )
 
     def _call(self, operation: str, **kwargs: Any) -> Any:
-        try:
-            return getattr(self._client, operation)(Bucket=self._bucket_name, **kwargs)
-        except ClientError as exc:
-            code = str(exc.response.get("Error", {}).get("Code", ""))
-            if code in {"NoSuchKey", "404"}:
-                raise NotFound(f"The log {kwargs.get('Key')} is not in the bucket.") from None
-            raise StoreUnavailable(f"S3 refused {operation} ({code}).") from None
-        except BotoCoreError as exc:
-            raise StoreUnavailable(f"S3 could not be reached: {type(exc).__name__}.") from None
+        return self._bucket.call(operation, f"The log {kwargs.get('Key')} is not in the bucket.", **kwargs)
 
     def logs_of(self, tenant: str, user_id: str) -> list[str]:
         keys: list[str] = []
@@ -57,16 +36,16 @@ class S3Archive:
     def erase_user(self, tenant: str, user_id: str) -> dict[str, int]:
         """Every object under the user's prefix in every version, delete markers included: with versioning on,
         deleting only the current objects would leave the conversations readable in older versions."""
-        versions = all_versions(self._call, f"{PREFIX}/{tenant}/{user_id}/")
-        delete_versions(self._call, versions)
+        versions = self._bucket.all_versions(f"{PREFIX}/{tenant}/{user_id}/")
+        self._bucket.delete_versions(versions)
         counts = {"raw_logs": len({entry["Key"] for entry in versions}), "raw_log_versions": len(versions)}
         return {kind: count for kind, count in counts.items() if count}
 
     def expire(self, tenant: str, before: datetime) -> int:
         """Logs whose latest write is older than `before`, with all their versions."""
         by_key: dict[str, list[dict[str, Any]]] = {}
-        for entry in all_versions(self._call, f"{PREFIX}/{tenant}/"):
+        for entry in self._bucket.all_versions(f"{PREFIX}/{tenant}/"):
             by_key.setdefault(str(entry["Key"]), []).append(entry)
         expired = [key for key, entries in by_key.items() if max(e["LastModified"] for e in entries) < before]
-        delete_versions(self._call, [entry for key in expired for entry in by_key[key]])
+        self._bucket.delete_versions([entry for key in expired for entry in by_key[key]])
         return len(expired)
