@@ -13,8 +13,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from agent_memory.adapters.local.gazetteers import DATES, GAZETTEERS, NAMES, ONLY_CAPITALISED
 from agent_memory.domain.conversation import ENTITY_TYPES
+from agent_memory.domain.gazetteers import DATES, GAZETTEERS, NAMES, ONLY_CAPITALISED
 
 TYPES = ENTITY_TYPES
 
@@ -62,7 +62,8 @@ _HEAD_COMMON = frozenset("rent iron salary loan busy honeymoon master bachelor".
 _FIRST_VERBS = frozenset("is 's has had was just starts turned works lives loves likes".split())
 _TOKEN = re.compile(r"[\w][\w+#&.'\u2019()/-]*[\w+#)]|[\w]")
 _CONNECTORS = frozenset("of de del la da von van".split())
-_SINGULAR_TYPES = frozenset({"food", "animal", "concept"})
+_SINGULAR_TYPES = _COMMON_TYPES = frozenset({"food", "animal", "concept"})
+_LOWERCASE: dict[tuple[str, ...], str] = {}  # a lowercase word's common-noun reading: "turkey" the food
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,10 +80,17 @@ Token = tuple[str, int, int]
 
 @lru_cache(maxsize=1)
 def _lexicon() -> tuple[dict[tuple[str, ...], str], int]:
-    lexicon: dict[tuple[str, ...], str] = {}
+    readings: dict[tuple[str, ...], list[str]] = {}
     for kind, entries in GAZETTEERS.items():
         for entry in entries.split("|"):
-            lexicon.setdefault(tuple(_key(t) for t in _TOKEN.findall(entry)), kind)
+            kinds = readings.setdefault(tuple(_key(t) for t in _TOKEN.findall(entry)), [])
+            kinds.extend([kind] if kind not in kinds else [])
+    lexicon = {key: kinds[0] for key, kinds in readings.items()}
+    for key, kinds in readings.items():
+        if len(key) == 1 and key[0] in ONLY_CAPITALISED:  # capitalised, the proper noun: "Turkey", "Celery"
+            lexicon[key] = next((kind for kind in kinds if kind not in _COMMON_TYPES), kinds[0])
+            common = [kind for kind in kinds if kind in _COMMON_TYPES and kind != lexicon[key]]
+            _LOWERCASE.update({key: common[0]} if common else {})
     lexicon.update({(word,): "date" for word in _DATE_WORDS})
     return lexicon, max(len(key) for key in lexicon)
 
@@ -135,7 +143,9 @@ def _gazetteer_at(tokens: list[Token], text: str, i: int) -> tuple[int, str] | N
         if any(gap not in {" ", "-", " & "} for gap in gaps):
             continue  # a comma or other mark between the words: not one name
         kind = lookup(" ".join(words))
-        if kind is None or (size == 1 and _key(words[0]) in ONLY_CAPITALISED and not _capitalised(words[0])):
+        if size == 1 and _key(words[0]) in ONLY_CAPITALISED and not _capitalised(words[0]):
+            kind = _LOWERCASE.get((_key(words[0]),))
+        if kind is None:
             continue
         return size, kind
     return None

@@ -12,18 +12,13 @@ import re
 from dataclasses import dataclass
 
 from agent_memory.adapters.local.entity_typing import Mention, recognise
-from agent_memory.adapters.local.gazetteers import MEDICINES
+from agent_memory.domain.gazetteers import DIETS, MEDICINES, NATURAL_LANGUAGES
 
 Triple = tuple[str, str, str]
 
 _TECH = frozenset({"tool", "framework", "language"})
-_NATURAL_LANGUAGES = frozenset(
-    "english spanish french german italian portuguese dutch swedish norwegian danish finnish polish czech greek "
-    "turkish russian ukrainian arabic hebrew persian farsi urdu hindi bengali punjabi marathi gujarati tamil telugu "
-    "kannada malayalam nepali mandarin cantonese chinese japanese korean thai vietnamese indonesian malay tagalog "
-    "swahili yoruba zulu xhosa isixhosa afrikaans catalan basque welsh irish icelandic neapolitan latin".split()
-)
-_DIETS = frozenset("vegetarian vegan pescatarian keto paleo gluten-free halal kosher".split())
+_NATURAL_LANGUAGES = frozenset(NATURAL_LANGUAGES.split("|"))
+_DIETS = frozenset(DIETS.split("|"))
 _MEDICINE_NAMES = frozenset(MEDICINES.split("|"))
 _JOBS = (
     r"engineer|developer|programmer|scientist|analyst|designer|nurse|doctor|physician|surgeon|pediatrician|"
