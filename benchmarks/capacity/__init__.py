@@ -1,0 +1,1 @@
+"""Capacity simulation of a large deployment: the single table's partition keys at target request rates."""
