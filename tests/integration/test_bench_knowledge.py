@@ -26,10 +26,14 @@ def test_bench_knowledge_reports_entity_relation_curator_and_cluster_metrics() -
     assert {"precision", "recall", "f1"} <= result["relations"].keys()
     assert {"accuracy", "confusion"} <= result["curator"].keys()
     assert set(result["curator"]["confusion"]) == {"merge", "supersede", "keep"}
-    assert {"per_user_purity", "pooled_purity", "embedder"} <= result["clusters"].keys()
+    clusters = result["clusters"]
+    assert {"per_user_purity", "per_user_inverse_purity", "per_user_purity_default_n", "embedder"} <= clusters.keys()
+    assert clusters["default_n"] == 4 and clusters["clusters_per_user"] >= 1
     for value in (
         result["entities"]["type_accuracy"],
         result["curator"]["accuracy"],
-        result["clusters"]["pooled_purity"],
+        clusters["per_user_purity"],
+        clusters["per_user_inverse_purity"],
+        clusters["per_user_purity_default_n"],
     ):
         assert 0.0 <= value <= 1.0

@@ -52,8 +52,8 @@ def test_a_cluster_id_filters_listing_and_search_and_goes_stale_when_memories_ch
         "/v1/memories/search", params={"user_id": "alice", "q": "food code work", "cluster_id": cluster["id"]}
     )
     assert {hit["memory"]["id"] for hit in found.json()["results"]} <= set(cluster["memory_ids"])
-    # When the user's memories change, the old id no longer resolves (404 saying to list clusters again)
-    api.remember("alice", "Drinks green tea every morning")
+    # When the user's memories change that cluster, the old id no longer resolves (404 saying to list clusters again)
+    api.remember("alice", "Another memory of the same topic", topics=[cluster["label"]])
     stale = api.get("/v1/memories", params={"user_id": "alice", "cluster_id": cluster["id"]})
     assert stale.status_code == 404 and "list clusters again" in stale.json()["detail"]
 

@@ -11,7 +11,8 @@ from agent_memory.adapters.local.rules_curator import RulesCurator
 from agent_memory.domain.conversation import Message, Role
 from agent_memory.domain.curation import MergeAction, MergeDecision, canonical, same_content
 from agent_memory.domain.models import Memory, Source
-from agent_memory.services.jobs.optimize import candidate_pairs, exact_duplicates, kmeans, pair_key, planned_change
+from agent_memory.services.clusters import kmeans
+from agent_memory.services.jobs.optimize import candidate_pairs, exact_duplicates, pair_key, planned_change
 
 curator = RulesCurator()
 

@@ -1,22 +1,23 @@
 """Knowledge quality of the local rules on the hand-labelled set in benchmarks/knowledge/: entity typing, relation
-extraction, the curator's merge/supersede/keep decisions, and how well the optimize job's clustering recovers the
-gold topic groups (purity)."""
+extraction, the curator's merge/supersede/keep decisions, and how well the product's clusters (the optimize job's
+topic groups and `GET /v1/clusters`) recover the gold topic groups (purity)."""
 
 from __future__ import annotations
 
 import json
 import re
+import tempfile
 import unicodedata
 from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
 from agent_memory.adapters.local.relation_rules import relations_in
 from agent_memory.adapters.local.rules_curator import RulesCurator
 from agent_memory.domain.curation import MergeAction
+from agent_memory.domain.models import Memory
 
+TENANT = "bench"
 DECISIONS = {"merge": MergeAction.MERGE, "supersede": MergeAction.SUPERSEDE, "keep": MergeAction.KEEP_BOTH}
 _ARTICLE = re.compile(r"^(the|a|an|her|his|their|my)\s+")
 
@@ -144,34 +145,75 @@ def purity(labels: list[int], gold: list[str]) -> float:
     return sum(c.most_common(1)[0][1] for c in clusters.values()) / len(gold) if gold else 0.0
 
 
+def inverse_purity(labels: list[int], gold: list[str]) -> float:
+    """Share of memories in the cluster that holds most of their gold topic: low when a topic is split apart (so
+    purity cannot be bought by making many small clusters)."""
+    topics: dict[str, Counter[int]] = defaultdict(Counter)
+    for label, topic in zip(labels, gold, strict=True):
+        topics[topic][label] += 1
+    return sum(c.most_common(1)[0][1] for c in topics.values()) / len(gold) if gold else 0.0
+
+
+def _labels(groups: list[list[Memory]], order: list[str]) -> list[int]:
+    where = {memory.id: index for index, group in enumerate(groups) for memory in group}
+    return [where[memory_id] for memory_id in order]
+
+
 def cluster_scores(memories: list[dict[str, Any]], embedder: str) -> dict[str, Any]:
-    """The optimize job's clustering on each user's memories, and on all the memories of the split at once."""
-    from agent_memory.adapters.local.embedders import build_embedder
-    from agent_memory.services.jobs.optimize import MAX_CLUSTERS, kmeans
+    """The product's clustering of each user's memories, through its own code: the memories are written through
+    the memory service into a local store, then grouped the way the optimize job's topic step groups them
+    (`partition` on the loaded corpus, as many groups as it finds), as `GET /v1/clusters` returns them with its
+    default n, and with n = the number of gold topics the user has (what a perfect choice of n could reach)."""
+    from agent_memory.config import Config
+    from agent_memory.domain.clock import utcnow
+    from agent_memory.domain.models import NewMemory, Owner
+    from agent_memory.runtime import Runtime
+    from agent_memory.services.clusters import DEFAULT_CLUSTERS, partition
+    from agent_memory.services.jobs.corpus import Corpus
 
-    def cluster_count(count: int) -> int:  # the optimize job's choice of k (RefreshTopics)
-        return int(min(MAX_CLUSTERS, max(1, round((count / 2) ** 0.5))))
+    per_user: list[dict[str, float]] = []
+    with tempfile.TemporaryDirectory() as folder:
+        runtime = Runtime(Config(data_dir=Path(folder) / "data", embedder=embedder, extractor="rules"))
+        try:
+            for user, rows in _by_user(memories).items():
+                owner = Owner(TENANT, user)
+                made = runtime.memories.create_batch(TENANT, [NewMemory(user, row["content"]) for row in rows])
+                order = [memory.id for memory in made if isinstance(memory, Memory)]
+                gold = [row["topic"] for row in rows]
+                corpus = Corpus.load(runtime.store, runtime.embedder, owner, utcnow())
+                grouped = partition(corpus.memories, corpus.vectors, None, runtime.embedder.min_similarity)
+                optimize = _labels(grouped, order)
+                listed = runtime.clusters.clusters(owner, DEFAULT_CLUSTERS).clusters
+                endpoint = _labels([list(cluster.members) for cluster in listed], order)
+                at_gold = _labels(
+                    partition(corpus.memories, corpus.vectors, len(set(gold)), runtime.embedder.min_similarity), order
+                )
+                per_user.append(
+                    {
+                        "size": len(rows),
+                        "optimize": purity(optimize, gold),
+                        "optimize_inverse": inverse_purity(optimize, gold),
+                        "clusters": len(grouped),
+                        "endpoint": purity(endpoint, gold),
+                        "gold_k": purity(at_gold, gold),
+                    }
+                )
+        finally:
+            runtime.close()
+    total = sum(user["size"] for user in per_user)
 
-    model = build_embedder(embedder)
-    per_user: list[tuple[int, float, float]] = []
-    for rows in _by_user(memories).values():
-        vectors = np.asarray(model.embed([row["content"] for row in rows]))
-        gold = [row["topic"] for row in rows]
-        labels = kmeans(vectors, cluster_count(len(rows)))
-        # The same clustering given as many clusters as the user has gold topics: what a better k could reach.
-        at_gold_k = kmeans(vectors, len(set(gold)))
-        per_user.append((len(rows), purity([int(x) for x in labels], gold), purity([int(x) for x in at_gold_k], gold)))
-    vectors = np.asarray(model.embed([row["content"] for row in memories]))
-    topics = sorted({row["topic"] for row in memories})
-    labels = kmeans(vectors, len(topics))
-    total = sum(size for size, _, _ in per_user)
+    def weighted(key: str) -> float:
+        return sum(user["size"] * user[key] for user in per_user) / total if total else 0.0
+
     return {
         "embedder": embedder,
-        "per_user_purity": sum(size * value for size, value, _ in per_user) / total if total else 0.0,
-        "per_user_purity_gold_k": sum(size * value for size, _, value in per_user) / total if total else 0.0,
         "users": len(per_user),
-        "pooled_purity": purity([int(x) for x in labels], [row["topic"] for row in memories]),
-        "pooled_k": len(topics),
+        "per_user_purity": weighted("optimize"),
+        "per_user_inverse_purity": weighted("optimize_inverse"),
+        "clusters_per_user": sum(user["clusters"] for user in per_user) / len(per_user) if per_user else 0.0,
+        "per_user_purity_default_n": weighted("endpoint"),
+        "default_n": DEFAULT_CLUSTERS,
+        "per_user_purity_gold_k": weighted("gold_k"),
     }
 
 
@@ -211,8 +253,9 @@ def render(result: dict[str, Any]) -> str:
         for gold, row in c["confusion"].items()
     ]
     lines.append(
-        f"clusters    purity per user {k['per_user_purity']:.3f} (optimize's k), {k['per_user_purity_gold_k']:.3f}"
-        f" (k = the user's gold topics), {k['users']} users; pooled {k['pooled_purity']:.3f} (k={k['pooled_k']});"
-        f" embedder {k['embedder']}"
+        f"clusters    purity per user {k['per_user_purity']:.3f} (optimize's topic groups, {k['clusters_per_user']:.1f}"
+        f" per user; inverse purity {k['per_user_inverse_purity']:.3f}), {k['per_user_purity_default_n']:.3f}"
+        f" (GET /v1/clusters, n={k['default_n']}), {k['per_user_purity_gold_k']:.3f} (n = the user's gold topics),"
+        f" {k['users']} users; embedder {k['embedder']}"
     )
     return "\n".join(lines)

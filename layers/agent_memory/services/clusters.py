@@ -1,10 +1,15 @@
-"""Clusters of a user's memories on demand, and the user's topics.
+"""Clusters of a user's memories on demand, the optimize job's topic groups, and the user's topics.
 
-Clusters come from the memories' vectors (the optimize job's spherical k-means: fixed seed, so the same memories give
-the same clusters), each named by the curator from its most important members. A cluster's id is derived from n, the
-agent filter and its members, so it stays the same as long as the user's memories do; `cluster_id` on listing and
-search resolves it again (an id from before a change is 404: list the clusters again). Results are cached per
-(user, n, agent) until the user's memories change (any version of any memory).
+A user's memories are grouped by what they are about: each memory's life topic (work, food, health, family, pets,
+travel, hobbies, technology, education, finance, home, preferences: a stored topic of that name, else the one the
+domain's lexicon classifier reads in its content). A memory no topic fits joins the group of its most similar memory
+when that one is close enough, else the memories left over are split by spherical k-means over their vectors. To
+give n clusters, the smallest group is merged into the group whose centroid is most similar until n remain (or the
+largest is split by k-means while there are fewer). Everything is deterministic, so the same memories give the same
+clusters. Each cluster is named by the curator from its most important members. A cluster's id is derived from n,
+the agent filter and its members, so it stays the same as long as its members do; `cluster_id` on listing and search
+resolves it again (an id whose cluster the user's memories no longer give is 404: list the clusters again). Results
+are cached per (user, n, agent) until the user's memories change (any version of any memory).
 """
 
 from __future__ import annotations
@@ -23,11 +28,12 @@ from agent_memory.domain import validation
 from agent_memory.domain.clock import utcnow
 from agent_memory.domain.errors import InvalidInput, NotFound
 from agent_memory.domain.models import Memory, Owner
+from agent_memory.domain.topics import LIFE_TOPICS, life_topics
 from agent_memory.ports import Curator, Embedder, MemoryStore
 from agent_memory.services.jobs.corpus import Corpus
-from agent_memory.services.jobs.optimize import kmeans
 
 MIN_CLUSTERS, MAX_CLUSTERS, DEFAULT_CLUSTERS = 2, 8, 4
+JOIN_SIMILARITY = 0.5  # a memory no topic fits joins its most similar memory's group at this cosine or above
 LABEL_SAMPLES = 8
 CACHED_USERS = 256
 
@@ -99,7 +105,7 @@ class ClusterService:
 
     def _compute(self, memories: list[Memory], vectors: np.ndarray, n: int, agent_id: str | None) -> ClusterSet:
         found: list[Cluster] = []
-        for group in _partition(memories, vectors, n):
+        for group in partition(memories, vectors, n, self._embedder.min_similarity):
             members = sorted(group, key=lambda m: (-m.importance, m.id))
             label = self._curator.label_topic([m.content for m in members[:LABEL_SAMPLES]])
             ids = [m.id for m in members]
@@ -111,7 +117,7 @@ class ClusterService:
         """The member ids of each cluster, without naming them (no model call)."""
         corpus = Corpus.load(self._store, self._embedder, owner, self._clock())
         keep = [i for i, m in enumerate(corpus.memories) if agent_id is None or m.agent_id == agent_id]
-        groups = _partition([corpus.memories[i] for i in keep], corpus.vectors[keep], n)
+        groups = partition([corpus.memories[i] for i in keep], corpus.vectors[keep], n, self._embedder.min_similarity)
         return [[m.id for m in group] for group in groups]
 
     def members_of(self, owner: Owner, cluster: str, agent_id: str | None = None) -> frozenset[str]:
@@ -135,13 +141,93 @@ class ClusterService:
         return sorted(counts.items(), key=lambda item: (-item[1], item[0]))
 
 
-def _partition(memories: list[Memory], vectors: np.ndarray, n: int) -> list[list[Memory]]:
+def kmeans(vectors: np.ndarray, k: int, iterations: int = 20, seed: int = 7) -> np.ndarray:
+    """Cluster labels of unit vectors by spherical k-means (k-means++ start, fixed seed: the same input gives the
+    same clusters, so a resumed job labels what it started labelling)."""
+    rng = np.random.default_rng(seed)
+    count = len(vectors)
+    centres = [vectors[int(rng.integers(count))]]
+    for _ in range(1, k):
+        distance = 1.0 - np.max(vectors @ np.vstack(centres).T, axis=1)
+        distance = np.clip(distance, 0.0, None)
+        total = float(distance.sum())
+        pick = int(rng.integers(count)) if total == 0 else int(rng.choice(count, p=distance / total))
+        centres.append(vectors[pick])
+    matrix = np.vstack(centres)
+    labels = np.zeros(count, dtype=np.int64)
+    for _ in range(iterations):
+        labels = np.argmax(vectors @ matrix.T, axis=1)
+        for cluster in range(k):
+            members = vectors[labels == cluster]
+            if len(members):
+                centre = members.sum(axis=0)
+                norm = float(np.linalg.norm(centre))
+                matrix[cluster] = centre / norm if norm else centre
+    return labels
+
+
+def topic_of(memory: Memory, read: str | None) -> str | None:
+    """A memory's life topic: a stored topic that is one (given by the client, or by an earlier optimize), else
+    the one read in its content."""
+    return next((topic for topic in memory.topics if topic in LIFE_TOPICS), read)
+
+
+def partition(memories: list[Memory], vectors: np.ndarray, n: int | None, min_similarity: float) -> list[list[Memory]]:
+    """The user's memories in groups by life topic, as described above: exactly min(n, len(memories)) groups when
+    n is given (the endpoint), every topic group and leftover group when it is None (the optimize job)."""
     if not memories:
         return []
-    k = min(n, len(memories))
-    labels = kmeans(vectors, k) if k > 1 else np.zeros(len(memories), dtype=np.int64)
-    groups = [[memories[i] for i in np.flatnonzero(labels == group)] for group in range(k)]
-    return [group for group in groups if group]
+    read = life_topics([m.content for m in memories])
+    topics = [topic_of(memory, topic) for memory, topic in zip(memories, read, strict=True)]
+    placed = [i for i, topic in enumerate(topics) if topic is not None]
+    for i in [i for i, topic in enumerate(topics) if topic is None]:
+        if placed:
+            similarity = vectors[placed] @ vectors[i]
+            best = int(np.argmax(similarity))
+            if float(similarity[best]) >= max(min_similarity, JOIN_SIMILARITY):
+                topics[i] = topics[placed[best]]
+    groups: dict[str, list[int]] = {}
+    for i, topic in enumerate(topics):
+        if topic is not None:
+            groups.setdefault(topic, []).append(i)
+    rest = [i for i, topic in enumerate(topics) if topic is None]
+    if rest:
+        labels = kmeans(vectors[rest], max(1, round((len(rest) / 2) ** 0.5)))
+        for i, label in zip(rest, labels, strict=True):
+            groups.setdefault(f"~{int(label)}", []).append(i)
+    found = sorted(groups.values(), key=lambda members: members[0])
+    if n is not None:
+        found = _to_count(found, vectors, min(n, len(memories)))
+    return [[memories[i] for i in members] for members in found]
+
+
+def _centre(vectors: np.ndarray) -> np.ndarray:
+    total: np.ndarray = vectors.sum(axis=0)
+    norm = float(np.linalg.norm(total))
+    return total / norm if norm else total
+
+
+def _to_count(groups: list[list[int]], vectors: np.ndarray, n: int) -> list[list[int]]:
+    """Merge the smallest group into the one with the most similar centroid until n remain; split the largest in
+    two by k-means while there are fewer (a group of one cannot be split)."""
+    groups = [list(members) for members in groups]
+    while len(groups) > n:
+        smallest = min(range(len(groups)), key=lambda g: (len(groups[g]), groups[g][0]))
+        taken = groups.pop(smallest)
+        centre = _centre(vectors[taken])
+        closest = max(range(len(groups)), key=lambda g: (float(_centre(vectors[groups[g]]) @ centre), -groups[g][0]))
+        groups[closest] = sorted(groups[closest] + taken)
+    while len(groups) < n:
+        largest = max(range(len(groups)), key=lambda g: (len(groups[g]), -groups[g][0]))
+        members = groups[largest]
+        labels = kmeans(vectors[members], 2)
+        halves = [[m for m, label in zip(members, labels, strict=True) if label == side] for side in (0, 1)]
+        if len(members) < 2 or not all(halves):
+            halves = [members[: len(members) // 2], members[len(members) // 2 :]]
+        if not all(halves):
+            break
+        groups[largest : largest + 1] = halves
+    return sorted(groups, key=lambda members: members[0])
 
 
 CLUSTER_ID = re.compile(r"c([2-8])-[0-9a-f]{16}", re.ASCII)

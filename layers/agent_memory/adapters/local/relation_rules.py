@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from agent_memory.adapters.local.entity_typing import Mention, recognise
 from agent_memory.domain.gazetteers import DIETS, MEDICINES, NATURAL_LANGUAGES
+from agent_memory.domain.topic_words import FRIENDS, JOBS, RELATIVES
 
 Triple = tuple[str, str, str]
 
@@ -20,20 +21,7 @@ _TECH = frozenset({"tool", "framework", "language"})
 _NATURAL_LANGUAGES = frozenset(NATURAL_LANGUAGES.split("|"))
 _DIETS = frozenset(DIETS.split("|"))
 _MEDICINE_NAMES = frozenset(MEDICINES.split("|"))
-_JOBS = (
-    r"engineer|developer|programmer|scientist|analyst|designer|nurse|doctor|physician|surgeon|pediatrician|"
-    r"paediatrician|pharmacist|dentist|teacher|professor|lecturer|lawyer|solicitor|accountant|cpa|sre|devops|"
-    r"architect|manager|director|consultant|chef|cook|baker|barista|waiter|writer|editor|journalist|"
-    r"photographer|artist|musician|researcher|student|intern|founder|ceo|cto|cfo|vp|electrician|plumber|"
-    r"mechanic|driver|pilot|firefighter|officer|therapist|psychologist|vet|veterinarian|librarian|recruiter|"
-    r"administrator|assistant|technician|midwife|paramedic|carer|caregiver|marketer|salesperson"
-)
-_FAMILY = (
-    r"partner|wife|husband|fianc[ée]e?|spouse|son|daughter|kids?|child|children|mum|mom|mother|dad|father|"
-    r"brother|sister|siblings?|grandson|granddaughter|grandchildren|grandkids|grandma|grandpa|grandmother|"
-    r"grandfather|aunt|uncle|cousin|niece|nephew|twins|married to|marrying|marry|married|parents|in-laws"
-)
-_FRIENDS = r"friend|best friend|flatmate|roommate|housemate|buddy|mate"
+_JOBS, _FAMILY, _FRIENDS = JOBS, RELATIVES, FRIENDS
 _KNOWN = r"supervisor|supervised by|boss|manager|colleague|coworker|co-founder|cofounder|mentor|advisor|prof\.?"
 _UNNAMED_SUBJECT = re.compile(rf"\b(?:{_FAMILY}|{_FRIENDS}|{_KNOWN}|people|everyone|team)\s+(still\s+|also\s+)?$")
 

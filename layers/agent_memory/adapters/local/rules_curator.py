@@ -18,7 +18,7 @@ from agent_memory.domain.conversation import Message, Role
 from agent_memory.domain.curation import MergeAction, MergeDecision, canonical
 from agent_memory.domain.models import Entity
 from agent_memory.domain.text import STOPWORDS, normalise
-from agent_memory.domain.topics import topics_of
+from agent_memory.domain.topics import LIFE_TOPICS, life_topics, topics_of
 
 SAME_WORDING = 0.8
 """Share of content words two memories must have in common (Jaccard) to say the same thing."""
@@ -286,6 +286,10 @@ class RulesCurator:
         return MergeDecision(MergeAction.KEEP_BOTH, "different facts")
 
     def label_topic(self, samples: Sequence[str]) -> str:
+        # The life topic most of the samples are about, else the lexicon topic they touch most, else a common word.
+        life = Counter(topic for topic in life_topics(list(samples)) if topic is not None)
+        if life:
+            return sorted(life.items(), key=lambda item: (-item[1], LIFE_TOPICS.index(item[0])))[0][0]
         topics = Counter(topic for sample in samples for topic in topics_of(sample))
         if topics:
             return sorted(topics.items(), key=lambda item: (-item[1], item[0]))[0][0]

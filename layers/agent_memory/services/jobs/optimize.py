@@ -29,13 +29,13 @@ from agent_memory.domain.models import Entity, HistoryEntry, HistoryEvent, Memor
 from agent_memory.domain.operations import Operation
 from agent_memory.domain.text import embedding_text
 from agent_memory.ports import Curator, Embedder, MemoryStore, SettingsStore, Vector
+from agent_memory.services.clusters import LABEL_SAMPLES, partition
 from agent_memory.services.jobs.corpus import WRITE_BATCH, Corpus, apply_changes
 from agent_memory.services.jobs.steps import Change, Checkpoint, PhaseProgress, SecondsLeft
 
 BLOCK = 1024  # rows of the similarity matrix computed at once: 1024 x n float32 stays small for any user
 SECONDS_PER_APPLY = 5.0  # a transaction fits in this: less left and the step saves its progress and returns
 SECONDS_PER_JUDGEMENT = 15.0  # a curator's judgement (a model call, with its retries) and the change it leads to
-MAX_CLUSTERS = 8
 
 
 Pair = tuple[int, int, float]
@@ -286,33 +286,9 @@ class ResolveDuplicates:
         ]
 
 
-def kmeans(vectors: np.ndarray, k: int, iterations: int = 20, seed: int = 7) -> np.ndarray:
-    """Cluster labels of unit vectors by spherical k-means (k-means++ start, fixed seed: the same input gives the
-    same clusters, so a resumed job labels what it started labelling)."""
-    rng = np.random.default_rng(seed)
-    count = len(vectors)
-    centres = [vectors[int(rng.integers(count))]]
-    for _ in range(1, k):
-        distance = 1.0 - np.max(vectors @ np.vstack(centres).T, axis=1)
-        distance = np.clip(distance, 0.0, None)
-        total = float(distance.sum())
-        pick = int(rng.integers(count)) if total == 0 else int(rng.choice(count, p=distance / total))
-        centres.append(vectors[pick])
-    matrix = np.vstack(centres)
-    labels = np.zeros(count, dtype=np.int64)
-    for _ in range(iterations):
-        labels = np.argmax(vectors @ matrix.T, axis=1)
-        for cluster in range(k):
-            members = vectors[labels == cluster]
-            if len(members):
-                centre = members.sum(axis=0)
-                norm = float(np.linalg.norm(centre))
-                matrix[cluster] = centre / norm if norm else centre
-    return labels
-
-
 class RefreshTopics:
-    """Clusters the user's vectors, names each cluster, and gives memories without topics their cluster's name."""
+    """Groups the user's memories by topic (`partition`: as many groups as topics found), names each group, and
+    gives memories without topics their group's name."""
 
     def __init__(
         self,
@@ -334,18 +310,14 @@ class RefreshTopics:
         count = len(corpus.memories)
         if count < 2:
             return PhaseProgress(done=True, counts={"clusters": 0}, result={"clusters": []})
-        k = min(MAX_CLUSTERS, max(1, round((count / 2) ** 0.5)))
-        labels = kmeans(corpus.vectors, k)
         clusters: list[dict[str, Any]] = []
-        names: dict[int, str] = {}
-        for cluster in range(k):
-            members = [corpus.memories[i] for i in np.flatnonzero(labels == cluster)]
-            if not members:
-                continue
+        names: dict[str, str] = {}  # memory id -> its group's label
+        for members in partition(corpus.memories, corpus.vectors, None, self._embedder.min_similarity):
             ranked = sorted(members, key=lambda m: (-m.importance, m.id))
-            names[cluster] = self._curator.label_topic([m.content for m in ranked[:8]])
-            clusters.append({"label": names[cluster], "size": len(members), "sample_ids": [m.id for m in ranked[:3]]})
-        untagged = [(i, m) for i, m in enumerate(corpus.memories) if not m.topics]
+            label = self._curator.label_topic([m.content for m in ranked[:LABEL_SAMPLES]])
+            names.update((m.id, label) for m in members)
+            clusters.append({"label": label, "size": len(members), "sample_ids": [m.id for m in ranked[:3]]})
+        untagged = [m for m in corpus.memories if not m.topics]
         counts = {"clusters": len(clusters) if cursor is None else 0, "topics_added": 0, "conflicts": 0}
         result: dict[str, Any] = {"clusters": clusters} if cursor is None else {}
         if operation.dry_run:
@@ -363,9 +335,8 @@ class RefreshTopics:
         )
         now = self._clock()
         changes: list[Change] = []
-        for i, memory in untagged:
-            label = names[int(labels[i])]
-            tagged = memory.with_changes(topics=(label,), updated_at=now, version=memory.version + 1)
+        for memory in untagged:
+            tagged = memory.with_changes(topics=(names[memory.id],), updated_at=now, version=memory.version + 1)
             entry = HistoryEntry(
                 memory.id, tagged.version, HistoryEvent.UPDATED, now, memory.content, None, ("topics",)
             )
