@@ -45,6 +45,29 @@ def test_entities_get_types_from_gazetteers_shape_and_context(text: str, expecte
     assert typed(text) == expected
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Tracks her runs with Runkeeper", {("Runkeeper", "tool")}),
+        ("Keeps the family calendar in Cozi", {("Cozi", "tool")}),
+        ("Uses Pocket Casts for podcasts", {("Pocket Casts", "tool")}),
+        ("Plays chess online on Chess.com", {("chess", "concept"), ("Chess.com", "tool")}),
+        ("Builds dashboards in Looker Studio", {("Looker Studio", "tool")}),
+        ("Writes Elixir and Phoenix LiveView", {("Elixir", "language"), ("Phoenix LiveView", "framework")}),
+        ("Walks Pixel the whippet every morning", {("Pixel", "animal")}),
+        ("Loves Ethiopian food, especially injera", {("Ethiopian food", "food"), ("injera", "food")}),
+        ("Dreams of visiting Patagonia and Tierra del Fuego", {("Patagonia", "place"), ("Tierra del Fuego", "place")}),
+        ("The kids go to Riverside Primary", {("Riverside Primary", "organization")}),
+        ("Wants the API docs in Markdown", {("Markdown", "language")}),
+        ("Plans budgets in YNAB and invests through Vanguard", {("YNAB", "tool"), ("Vanguard", "organization")}),
+    ],
+)
+def test_given_an_unknown_name_when_typed_then_the_verb_before_it_its_shape_and_its_neighbours_decide(
+    text: str, expected: set[tuple[str, str]]
+) -> None:
+    assert typed(text) == expected
+
+
 def test_common_words_and_grammar_capitals_are_not_entities() -> None:
     assert typed("Has started going to the gym again") == set()
     assert typed("Rent is due on the first, a WG room is cheap") == set()

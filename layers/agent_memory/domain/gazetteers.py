@@ -18,7 +18,7 @@ PROGRAMMING_LANGUAGES = (
     "python|javascript|typescript|java|kotlin|swift|rust|go|golang|c|c++|c#|ruby|php|perl|scala|haskell|elixir|erlang|"
     "clojure|lua|r|julia|matlab|sql|bash|shell|powershell|dart|zig|ocaml|f#|fortran|cobol|assembly|html|css|solidity|"
     "groovy|objective-c|visual basic|vba|vb.net|delphi|pascal|prolog|lisp|common lisp|scheme|racket|nim|crystal|elm|"
-    "purescript|coffeescript|webassembly|wasm|verilog|vhdl|apex|abap|sass|scss|t-sql|pl/sql|zsh|awk|sed|mojo|gleam"
+    "purescript|coffeescript|webassembly|wasm|markdown|yaml|json|xml|toml|verilog|vhdl|apex|abap|sass|scss|t-sql|pl/sql|zsh|awk|sed|mojo|gleam"
 )
 NATURAL_LANGUAGES = (
     "english|spanish|french|german|italian|portuguese|dutch|swedish|norwegian|danish|finnish|polish|czech|slovak|"

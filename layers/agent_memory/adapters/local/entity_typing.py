@@ -36,6 +36,7 @@ _ORG_SUFFIX = frozenset(
     "bank labs systems foundation society association church episcopal club fc united council ministry agency "
     "partners studio studios state".split()
 )
+_SCHOOL_LAST = frozenset("primary secondary elementary high prep montessori nursery kindergarten preschool".split())
 _PLACE_SUFFIX = frozenset(
     "park lake street road avenue square beach mountain mountains river bridge field stadium market island "
     "islands valley bay hill hills heights layout village town city".split()
@@ -55,6 +56,15 @@ _VENUE_CUE = re.compile(r"\b(trattoria|restaurant|cafe|café|bar|shop|business|c
 _FAN_CUE = re.compile(r"\b(supports?|fan of|barracks for|follows|cheers for)\s+(the\s+)?$")
 _STUDY_CUE = re.compile(r"\b(msc|ma|ba|bsc|phd|degree|master's|masters|diploma|course|major|minor)\s+(in|on)\s+$")
 _EVENT_CUE = re.compile(r"\b(attend|attends|attended|attending|present at|presenting at|spoke at|speaking at)\s+$")
+_TOOL_CUE = re.compile(r"\b(?:uses?|using|used|via|switched to|signed up for|subscribes? to)\s+(?:the\s+)?$")
+_TOOL_VERB_CUE = re.compile(
+    r"\b(?:edit(?:s|ed|ing)?|tracks?|tracked|tracking|keeps?|logs?|logged|builds?|built|writes?|codes?|designs?|"
+    r"plans?|manages?|records?|reads?|listens?|watches|streams?|posts?|stores?|backs? up|syncs?|deploys?|hosts?|"
+    r"draws?|sketches|journals?|budgets?|orders?|books?|pays?|invoices?|learns?|practises?|practices?|studies)\b"
+    r"(?:(?!\band\b)[^,.;]){0,30}?\b(?:in|on|with|to|through)\s+(?:the\s+)?$"
+)
+_PET_AFTER = re.compile(rf"\s*,?\s+(?:the|our|my|her|his|their)\s+(?:\w+\s+)?(?:{'|'.join(sorted(PET_WORDS))})\b")
+_NOT_NAMES = frozenset("ui ux api apis cli sdk ide os pr prs ci cd qa hr it pdf url usb tv gps faq eta mvp kpi".split())
 _PLACE_CUE = frozenset("in from to near around visit visited visiting into via across".split())
 _TITLES = frozenset("prof dr mr mrs ms mx sir".split())
 _PRONOUNS = frozenset("i i'm i've i'd i'll she he they we you it her his their my our".split())
@@ -193,13 +203,18 @@ def _name_type(before: str, after: str, name: str, first: bool) -> tuple[str | N
     """(type, sure) of a capitalised name no gazetteer knows, from the words around it and its own shape."""
     words = [_key(w) for w in name.split()]
     last = before.split()[-1].strip(",:;(") if before.split() else ""
-    if _PET_CUE.search(before):
+    if _PET_CUE.search(before) or _PET_AFTER.match(after):
         return "animal", True
     if (_RELATIVE_CUE.search(before) or re.search(r"\b(being called|call (her|him|me|them))\s+$", before)) and (
         not _VENUE_CUE.search(before)
     ):
         return "person", True
-    if any(w in _ORG_SUFFIX for w in words) or "&" in name:
+    if re.match(r"\s+app\b", after) or re.search(r"\.(com|io|app|ai)$", words[-1]) or _TOOL_CUE.search(before):
+        return "tool", True
+    ends = {lookup(name.split()[0]), lookup(name.split()[-1])} if len(words) > 1 else set()
+    if ends & {"tool", "framework"}:
+        return ("framework" if "framework" in ends else "tool"), True
+    if any(w in _ORG_SUFFIX for w in words) or "&" in name or (len(words) > 1 and words[-1] in _SCHOOL_LAST):
         return "organization", True
     if (words[-1] in _EVENT_SUFFIX and len(words) > 1) or (words[-1].endswith("con") and len(words[-1]) > 4):
         return "event", True
@@ -210,6 +225,8 @@ def _name_type(before: str, after: str, name: str, first: bool) -> tuple[str | N
         return "organization", True
     if words[0] in NAMES and len(words) <= 2:
         return "person", True
+    if _TOOL_VERB_CUE.search(before):
+        return "tool", False
     if _EVENT_CUE.search(before):
         return "event", True
     if _STUDY_CUE.search(before):
@@ -261,6 +278,8 @@ def recognise(text: str, known: dict[str, str] | None = None) -> list[Mention]:
                 and re.fullmatch(r"\d{1,2}(st|nd|rd|th)?", tokens[i + size][0])
             ):
                 size, end = size + 1, tokens[i + size][2]
+            if kind in {"language", "food"} and i + size < len(tokens) and tokens[i + size][0] in {"food", "cuisine"}:
+                size, end, kind = size + 1, tokens[i + size][2], "food"  # "Ethiopian food" is one name
             name = text[start:end]
             name = name[:-2] if name.endswith(("'s", "\u2019s")) and kind != "concept" else name
             if kind == "animal" and (
@@ -268,8 +287,8 @@ def recognise(text: str, known: dict[str, str] | None = None) -> list[Mention]:
             ):
                 i += size
                 continue  # a species beside the pet's name: the name is the entity
-            if _capitalised(word) and _PET_CUE.search(before):
-                kind = "animal"
+            if _capitalised(word) and (_PET_CUE.search(before) or _PET_AFTER.match(text[end:].lower())):
+                kind = "animal"  # "her dog Pixel", "Pixel the whippet": a pet named after a thing
             found.append(Mention(name, _gazetteer_context(before, text[end:].lower(), name, kind), start, end, True))
             i += size
             continue
@@ -285,8 +304,8 @@ def recognise(text: str, known: dict[str, str] | None = None) -> list[Mention]:
         ):
             i += 1
             continue
-        if lower in _TITLES:
-            i += 1  # "Prof. Weber": the name is Weber
+        if lower in _TITLES or (span == i + 1 and lower in _NOT_NAMES):
+            i += 1  # "Prof. Weber": the name is Weber; "the UI", "an API" name nothing
             continue
         acronym = span == i + 1 and (word.isupper() or re.search(r"[a-z][A-Z]", word))
         if acronym and re.search(r"\b(a|an|the)\s+$", before) and i + 1 < len(tokens) and tokens[i + 1][0].islower():
@@ -299,6 +318,13 @@ def recognise(text: str, known: dict[str, str] | None = None) -> list[Mention]:
         guess, sure = _name_type(before, text[end:].lower(), name, i == 0)
         if not sure and known and name.casefold() in known:
             guess, sure = known[name.casefold()], True
+        if (
+            not sure
+            and found
+            and found[-1].sure
+            and re.fullmatch(r",?\s+(?:and|or|&)\s+|,\s+", text[found[-1].end : start])
+        ):
+            guess = found[-1].type  # "Patagonia and Tierra del Fuego": a list holds one kind of thing
         found.append(Mention(name, guess or "organization", start, end, sure))
         i = span
     unique: dict[str, Mention] = {}
