@@ -33,28 +33,29 @@ def acknowledge_account_findings(stack: ApiGatewayAccountStack) -> None:
 
 
 def acknowledge_findings(stack: MemoryStack) -> None:
+    consumers = {"StreamIndexer": stack.indexer, "GraphProjector": stack.graph}
     for name, fn in stack.functions.items():
-        if name != "StreamIndexer":
+        if name not in consumers:
             acknowledge(fn.role, *XRAY)
-
-    indexer_role = stack.functions["StreamIndexer"].role
-    acknowledge(
-        indexer_role,
-        XRAY[0],
-        XRAY[1] + " The event source mapping also needs dynamodb:ListStreams, which has no resource type either.",
-    )
-    for action in ("kms:ReEncrypt*", "kms:GenerateDataKey*"):
+    for name, consumer in consumers.items():
+        role = consumer.function.role
         acknowledge(
-            indexer_role,
-            f"AwsSolutions-IAM5[Action::{action}]",
-            "Granted by the event source mapping's SQS on-failure destination (CDK SqsDlq) so the indexer can send "
-            "to the dead-letter queue encrypted with the stack's key; limited to that key.",
+            role,
+            XRAY[0],
+            XRAY[1] + " The event source mapping also needs dynamodb:ListStreams, which has no resource type either.",
         )
-    acknowledge(
-        stack.dead_letters,
-        "AwsSolutions-SQS3",
-        "This queue is itself the dead-letter destination of the stream indexer.",
-    )
+        for action in ("kms:ReEncrypt*", "kms:GenerateDataKey*"):
+            acknowledge(
+                role,
+                f"AwsSolutions-IAM5[Action::{action}]",
+                "Granted by the event source mapping's SQS on-failure destination (CDK SqsDlq) so the consumer can "
+                "send to the dead-letter queue encrypted with the stack's key; limited to that key.",
+            )
+        acknowledge(
+            consumer.dead_letters,
+            "AwsSolutions-SQS3",
+            f"This queue is itself the dead-letter destination of the stream consumer {name}.",
+        )
     acknowledge(
         stack.cursor_secret,
         "AwsSolutions-SMG4",

@@ -66,4 +66,7 @@ API_FUNCTIONS: tuple[ApiFunction, ...] = (
     ApiFunction("list_clusters", "GET", "/v1/clusters", embeds=True, extracts=True),  # the chat model names them
     ApiFunction("list_topics", "GET", "/v1/topics"),
     ApiFunction("recall_feedback", "POST", "/v1/recalls/{recall_id}/feedback", writes=True),
+    ApiFunction("get_graph", "GET", "/v1/graph"),
+    ApiFunction("list_entities", "GET", "/v1/entities"),
+    ApiFunction("get_entity", "GET", "/v1/entities/{entity_id}"),
 )

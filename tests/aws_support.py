@@ -102,8 +102,9 @@ class StreamPump:
         return delivered
 
 
-class StreamFedIndex:
-    """An index as production feeds it: every use first drains the table's stream through the indexer."""
+class StreamFed:
+    """A projection as production feeds it (the search index, the graph): every use first drains the table's stream
+    through its consumer."""
 
     def __init__(self, index: Any, pump: StreamPump) -> None:
         self._index = index
@@ -141,5 +142,7 @@ def aws_runtime(
         runtime = Runtime(Config(**settings))
         runtime.aws.__dict__["stores"] = stores  # the table the fixture created, with its moto client
         runtime.opensearch.ensure_index()
-        runtime.__dict__["index"] = StreamFedIndex(runtime.index, StreamPump(TABLE, runtime.stream_indexer.apply))
+        runtime.__dict__["index"] = StreamFed(runtime.index, StreamPump(TABLE, runtime.stream_indexer.apply))
+        graph = StreamFed(runtime.graph_store, StreamPump(TABLE, runtime.graph_projector.apply))
+        runtime.__dict__["graph_store"] = graph
         yield runtime, server

@@ -22,6 +22,7 @@ from infra.constructs.props import MemoryProps
 FIVE_MINUTES = Duration.minutes(5)
 DEAD_LETTER_MEANING = {
     "StreamDeadLetters": "Stream records the indexer gave up on: search is missing writes until a reindex or redrive",
+    "GraphDeadLetters": "Stream records the graph projector gave up on: the graph misses those writes until a redrive",
     "IngestDeadLetters": "Conversation logs rejected (reason in the message) or failing after retries",
 }
 DeadLetters = dict[str, sqs.IQueue]  # by alarm name (DEAD_LETTER_MEANING says what each holds)

@@ -59,6 +59,24 @@ def count_recalls(fn: MemoryFunction, table: dynamodb.ITable, key: kms.IKey) -> 
     fn.allow(["kms:Encrypt", "kms:GenerateDataKey"], [key.key_arn], _via("dynamodb", Stack.of(fn)))
 
 
+def project_graph(fn: MemoryFunction, table: dynamodb.ITable, key: kms.IKey) -> None:
+    """Reads and writes of items in user partitions only (`U#...`): the graph projector's adjacency items, and the
+    ConditionCheck on the memory item it projects."""
+    users = {"ForAllValues:StringLike": {"dynamodb:LeadingKeys": ["U#*"]}}
+    fn.allow(
+        [
+            "dynamodb:Query",
+            "dynamodb:PutItem",
+            "dynamodb:DeleteItem",
+            "dynamodb:BatchWriteItem",
+            "dynamodb:ConditionCheckItem",
+        ],
+        [table.table_arn],
+        users,
+    )
+    fn.allow(["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"], [key.key_arn], _via("dynamodb", Stack.of(fn)))
+
+
 def embed(fn: MemoryFunction) -> None:
     stack = Stack.of(fn)
     fn.allow(["bedrock:InvokeModel"], [f"arn:{stack.partition}:bedrock:{stack.region}::foundation-model/{TITAN_V2}"])

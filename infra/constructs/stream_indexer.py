@@ -1,4 +1,5 @@
-"""The table's stream → the search index, with retries, bisection on error and a dead-letter queue."""
+"""Consumers of the table's stream (the search indexer, the graph projector): each a function with retries,
+bisection on error, partial batch failures and a dead-letter queue of its own."""
 
 from __future__ import annotations
 
@@ -11,24 +12,27 @@ from infra.constructs.encryption import dead_letter_queue
 from infra.constructs.function import FunctionSpec
 from infra.constructs.props import MemoryProps
 
+INDEXER = FunctionSpec(
+    handler="functions.streams.indexer.handler",
+    description="DynamoDB stream to the OpenSearch index",
+    timeout=Duration.minutes(2),
+)
+GRAPH_PROJECTOR = FunctionSpec(
+    handler="functions.streams.graph.handler",
+    description="DynamoDB stream to the knowledge graph's adjacency items",
+    timeout=Duration.minutes(2),
+)
 
-class StreamIndexer(Construct):
-    def __init__(self, scope: Construct, construct_id: str, props: MemoryProps) -> None:
+
+class StreamConsumer(Construct):
+    def __init__(
+        self, scope: Construct, construct_id: str, props: MemoryProps, *, spec: FunctionSpec, function_id: str
+    ) -> None:
         super().__init__(scope, construct_id)
         # Records that still fail after the retries: their metadata waits here for a reindex or a redrive.
         self.dead_letters = dead_letter_queue(self, "DeadLetters", props.key)
-        self.function = props.functions.build(
-            self,
-            "Indexer",
-            FunctionSpec(
-                handler="functions.streams.indexer.handler",
-                description="DynamoDB stream to the OpenSearch index",
-                timeout=Duration.minutes(2),
-            ),
-            name="StreamIndexer",
-        )
+        self.function = props.functions.build(self, function_id, spec, name=construct_id)
         # The event source mapping grants the stream reads and the dead-letter sends it performs with this role.
-        props.search.grant(self.function.role, write=True)
         self.function.function.add_event_source(
             sources.DynamoEventSource(
                 props.table,

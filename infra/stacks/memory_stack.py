@@ -17,12 +17,12 @@ from infra.constructs.function import FunctionSpec, MemoryFunction
 from infra.constructs.jobs import JobOrchestration
 from infra.constructs.log_ingestion import LogIngestion
 from infra.constructs.monitoring import MonitoringStack
-from infra.constructs.permissions import read_table
+from infra.constructs.permissions import project_graph, read_table
 from infra.constructs.props import MemoryProps
 from infra.constructs.rest_api import RestApi
 from infra.constructs.retention import RetentionSweep, add_raw_log_retention_rules
 from infra.constructs.search import SearchCollection
-from infra.constructs.stream_indexer import StreamIndexer
+from infra.constructs.stream_indexer import GRAPH_PROJECTOR, INDEXER, StreamConsumer
 
 AUTHORIZER = FunctionSpec(
     handler="functions.auth.authorizer.handler",
@@ -48,7 +48,10 @@ class MemoryStack(Stack):
         api_functions = ApiFunctions(self, "ApiFunctions", props)
         authorizer = props.functions.build(self, "Authorizer", AUTHORIZER)
         read_table(authorizer, props.table, props.key)
-        self.indexer = StreamIndexer(self, "StreamIndexer", props)
+        self.indexer = StreamConsumer(self, "StreamIndexer", props, spec=INDEXER, function_id="Indexer")
+        props.search.grant(self.indexer.function.role, write=True)
+        self.graph = StreamConsumer(self, "GraphProjector", props, spec=GRAPH_PROJECTOR, function_id="Projector")
+        project_graph(self.graph.function, props.table, props.key)
         index_creator = props.functions.build(self, "SearchIndexCreator", INDEX_CREATOR)
         props.search.grant(index_creator.role, write=True)
         self.ingestion = LogIngestion(self, "LogIngestion", props)
@@ -60,7 +63,11 @@ class MemoryStack(Stack):
         props.search.create_index_with(index_creator.function)
         self.api = RestApi(self, "Api", props, authorizer_function=authorizer, functions=api_functions.by_operation)
         ApiFirewall(self, "Firewall", config=config, stage_arn=self.api.api.deployment_stage.stage_arn)
-        dead_letters = {"StreamDeadLetters": self.dead_letters, "IngestDeadLetters": self.ingestion.dead_letters}
+        dead_letters = {
+            "StreamDeadLetters": self.dead_letters,
+            "GraphDeadLetters": self.graph.dead_letters,
+            "IngestDeadLetters": self.ingestion.dead_letters,
+        }
         self.monitoring = MonitoringStack(
             self, "Observability", props, api=self.api.api, dead_letters=dead_letters
         ).monitoring

@@ -17,6 +17,7 @@ from agent_memory.domain.errors import ConfigurationError
 # Adapters and services are imported where they are built: a Lambda function pays only for what it uses.
 if TYPE_CHECKING:
     from agent_memory.adapters.aws.bedrock import ConverseClient
+    from agent_memory.adapters.aws.dynamo.graph import GraphProjector
     from agent_memory.adapters.aws.opensearch_index import OpenSearchIndex
     from agent_memory.adapters.local.events import InProcessEventPublisher
     from agent_memory.backends import Backend
@@ -32,9 +33,11 @@ if TYPE_CHECKING:
         Embedder,
         ExportStore,
         Extractor,
+        GraphStore,
         IdempotencyStore,
         JobRunner,
         KeyStore,
+        KnowledgeReader,
         MemoryStore,
         OperationStore,
         RecallLog,
@@ -44,6 +47,7 @@ if TYPE_CHECKING:
     from agent_memory.services.clusters import ClusterService
     from agent_memory.services.conversations import ConversationService
     from agent_memory.services.data_rights import DataRightsService
+    from agent_memory.services.graph import GraphService
     from agent_memory.services.idempotency import IdempotencyService
     from agent_memory.services.ingestion import IngestionService
     from agent_memory.services.jobs.steps import JobSteps
@@ -113,6 +117,10 @@ class Runtime:
     @cached_property
     def recall_log(self) -> RecallLog:
         return self.backend.recall_log
+
+    @cached_property
+    def graph_store(self) -> GraphStore:
+        return self.backend.graph_store
 
     @cached_property
     def archive(self) -> ConversationArchive:
@@ -190,6 +198,14 @@ class Runtime:
 
         return RulesCurator()
 
+    @cached_property
+    def knowledge_reader(self) -> KnowledgeReader:
+        """What the write path reads entities and relations with: always the local rules (fast, no model call);
+        the backfill-entities job re-reads with the configured curator."""
+        from agent_memory.adapters.local.rules_curator import RulesCurator
+
+        return RulesCurator()
+
     # -- services -----------------------------------------------------------------------------------
 
     @cached_property
@@ -202,7 +218,15 @@ class Runtime:
     def memories(self) -> MemoryService:
         from agent_memory.services.memories import MemoryService
 
-        return MemoryService(self.store, self.settings_store, self.events, self.cursors, self.embedder)
+        return MemoryService(
+            self.store, self.settings_store, self.events, self.cursors, self.embedder, self.knowledge_reader
+        )
+
+    @cached_property
+    def graph(self) -> GraphService:
+        from agent_memory.services.graph import GraphService
+
+        return GraphService(self.graph_store, self.store)
 
     @cached_property
     def search(self) -> SearchService:
@@ -318,6 +342,12 @@ class Runtime:
         from agent_memory.entry.stream_indexer import StreamIndexer
 
         return StreamIndexer(self.opensearch)
+
+    @cached_property
+    def graph_projector(self) -> GraphProjector:
+        from agent_memory.adapters.aws.dynamo.graph import GraphProjector
+
+        return GraphProjector(self.aws.stores.table)
 
     @cached_property
     def log_ingest(self) -> S3LogIngest:

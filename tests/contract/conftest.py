@@ -12,9 +12,10 @@ from pathlib import Path
 
 import pytest
 
+from agent_memory.adapters.aws.dynamo.graph import GraphProjector
 from agent_memory.adapters.local.sqlite import open_stores
-from agent_memory.ports import IdempotencyStore, KeyStore, MemoryStore, OperationStore, SettingsStore
-from tests.aws_support import dynamo_table
+from agent_memory.ports import GraphStore, IdempotencyStore, KeyStore, MemoryStore, OperationStore, SettingsStore
+from tests.aws_support import TABLE, StreamFed, StreamPump, dynamo_table
 
 
 @dataclass(frozen=True)
@@ -24,19 +25,22 @@ class PortStores:
     keys: KeyStore
     idempotency: IdempotencyStore
     operations: OperationStore
+    graph: GraphStore
 
 
 @contextmanager
 def _sqlite(tmp_path: Path) -> Iterator[PortStores]:
     stores = open_stores(tmp_path / "contract.db")
-    yield PortStores(stores.memories, stores.settings, stores.keys, stores.idempotency, stores.operations)
+    yield PortStores(stores.memories, stores.settings, stores.keys, stores.idempotency, stores.operations, stores.graph)
     stores.close()
 
 
 @contextmanager
 def _dynamodb(_: Path) -> Iterator[PortStores]:
     with dynamo_table() as stores:
-        yield PortStores(stores.memories, stores.settings, stores.keys, stores.idempotency, stores.operations)
+        # The graph as production keeps it: every read first applies the table's stream through the projector.
+        graph = StreamFed(stores.graph, StreamPump(TABLE, GraphProjector(stores.table).apply))
+        yield PortStores(stores.memories, stores.settings, stores.keys, stores.idempotency, stores.operations, graph)
 
 
 STORES: dict[str, Callable[[Path], AbstractContextManager[PortStores]]] = {"sqlite": _sqlite, "dynamodb": _dynamodb}
@@ -71,3 +75,8 @@ def idempotency_store(stores: PortStores) -> IdempotencyStore:
 @pytest.fixture
 def operations(stores: PortStores) -> OperationStore:
     return stores.operations
+
+
+@pytest.fixture
+def graph_store(stores: PortStores) -> GraphStore:
+    return stores.graph

@@ -19,7 +19,7 @@ from agent_memory.domain.errors import EmbeddingMismatch
 from agent_memory.domain.ids import UlidGenerator
 from agent_memory.domain.models import HistoryEntry, HistoryEvent, Memory, MemoryFilter, Owner, Source
 from agent_memory.entry.stream_indexer import StreamIndexer
-from tests.aws_support import REGION, TABLE, StreamFedIndex, StreamPump, dynamo_table
+from tests.aws_support import REGION, TABLE, StreamFed, StreamPump, dynamo_table
 from tests.opensearch_server import LoopbackOpenSearch
 
 T0 = datetime(2026, 1, 1, tzinfo=UTC)
@@ -47,7 +47,7 @@ def _opensearch(custom_ids: bool) -> Callable[[Path], AbstractContextManager[tup
                 custom_ids=custom_ids,
             )
             index.ensure_index()
-            yield stores.memories, StreamFedIndex(index, StreamPump(TABLE, StreamIndexer(index).apply))
+            yield stores.memories, StreamFed(index, StreamPump(TABLE, StreamIndexer(index).apply))
 
     return pair
 

@@ -85,7 +85,8 @@ def test_no_function_role_uses_a_managed_policy_or_a_wildcard_beyond_xray(dev: S
         for statement in statements(dev, fn.role):
             if "*" in _as_list(statement["Resource"]):
                 # Only actions that have no resource type at all
-                wildcard_only = {"dynamodb:ListStreams"} if name == "StreamIndexer" else set()
+                stream_consumers = {"StreamIndexer", "GraphProjector"}
+                wildcard_only = {"dynamodb:ListStreams"} if name in stream_consumers else set()
                 for action in _as_list(statement["Action"]):
                     assert action.startswith("xray:") or action in wildcard_only, (name, statement)
 
@@ -103,6 +104,19 @@ def test_read_only_functions_cannot_write_the_table(dev: Synthesized, operation)
         assert allowed == ["pk", "sk", "access_count", "memory_ids", "recalled_at"]
     else:
         assert not granted & DYNAMO_WRITES, granted & DYNAMO_WRITES
+
+
+def test_the_graph_projector_may_touch_only_user_partitions(dev: Synthesized) -> None:
+    table_statements = [
+        s
+        for s in statements(dev, dev.stack.functions["GraphProjector"].role)
+        if any(str(a).startswith("dynamodb:") and a != "dynamodb:ListStreams" for a in _as_list(s["Action"]))
+        and "dynamodb:GetRecords" not in _as_list(s["Action"])
+    ]
+    assert table_statements
+    for statement in table_statements:
+        assert statement["Condition"]["ForAllValues:StringLike"]["dynamodb:LeadingKeys"] == ["U#*"], statement
+        assert not {"dynamodb:Scan", "dynamodb:UpdateItem"} & set(_as_list(statement["Action"]))
 
 
 def test_the_search_function_cannot_put_or_delete(dev: Synthesized) -> None:

@@ -7,6 +7,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from agent_memory.domain.clock import utcnow
+from agent_memory.domain.models import HistoryEntry, HistoryEvent, Memory, Source
 from agent_memory.domain.operations import JobKind, Operation, OperationStatus
 from agent_memory.runtime import Runtime
 from tests.conftest import Api, Jobs
@@ -158,19 +159,31 @@ def test_given_a_step_that_fails_then_the_operation_fails_with_the_error_and_the
     assert api.get(f"/v1/operations/{retry.json()['operation_id']}").json()["status"] == "succeeded"
 
 
-def test_backfill_entities_adds_entities_only_where_there_were_none(api: Api, jobs: Jobs) -> None:
-    bare = api.remember("u1", "Works at Google in Zurich")
-    tagged = api.remember("u1", "Visited Paris", entities=[{"name": "Paris", "type": "place"}])
+def test_given_a_memory_stored_before_knowledge_reading_when_backfilled_then_only_it_gets_entities_and_relations(
+    api: Api, jobs: Jobs, runtime: Runtime
+) -> None:
+    # Given a memory stored without entities or relations (as written before they were read on write)...
+    now = utcnow()
+    bare = Memory("01BARE000000000000000000000", "acme", "u1", "Works at Google in Zurich", Source.API, now, now)
+    runtime.store.insert(bare, HistoryEntry(bare.id, 1, HistoryEvent.CREATED, now, bare.content, None, ()))
+    # ...and one written now, which has both already
+    current = api.remember("u1", "Visited Paris", entities=[{"name": "Paris", "type": "place"}])
+    assert current["entities"] and current["relations"]
 
     operation = start(api, "backfill-entities").json()
     jobs.drain()
 
     done = api.get(f"/v1/operations/{operation['operation_id']}").json()
     assert done["counts"] == {"scanned": 2, "entities_added": 1, "conflicts": 0}
-    entities = api.get(f"/v1/memories/{bare['id']}", params={"user_id": "u1"}).json()["entities"]
-    assert {(e["name"], e["type"]) for e in entities} == {("Google", "organization"), ("Zurich", "place")}
-    untouched = api.get(f"/v1/memories/{tagged['id']}", params={"user_id": "u1"}).json()
-    assert untouched["version"] == 1
+    read = api.get(f"/v1/memories/{bare.id}", params={"user_id": "u1"}).json()
+    assert {(e["name"], e["type"]) for e in read["entities"]} == {("Google", "organization"), ("Zurich", "place")}
+    assert ("user", "works_at", "organization:google") in {
+        (r["subject"]["id"], r["predicate"], r["object"]["id"]) for r in read["relations"]
+    }
+    assert api.get(f"/v1/memories/{current['id']}", params={"user_id": "u1"}).json()["version"] == 1
+    assert "organization:google" in {
+        e["id"] for e in api.get("/v1/entities", params={"user_id": "u1"}).json()["entities"]
+    }
 
 
 def test_reindex_reembeds_vectors_of_another_model(api: Api, jobs: Jobs, runtime: Runtime) -> None:

@@ -236,6 +236,12 @@ ATTACKS: dict[str, Case] = {
         Scope.WRITE,
         404,
     ),
+    # The victim's graph (Alice, Berlin...): another user or tenant sees only their own, and not her entities.
+    "GET /v1/graph": _case(lambda v, a: Attempt("GET", "/v1/graph", params={"user_id": a.user}), Scope.READ, 200),
+    "GET /v1/entities": _case(lambda v, a: Attempt("GET", "/v1/entities", params={"user_id": a.user}), Scope.READ, 200),
+    "GET /v1/entities/{entity_id}": _case(
+        lambda v, a: Attempt("GET", "/v1/entities/person:alice", params={"user_id": a.user}), Scope.READ, 404
+    ),
     "DELETE /v1/users/{user_id}": _case(lambda v, a: Attempt("DELETE", f"/v1/users/{a.user}"), Scope.ADMIN, 404, 202),
 }
 
@@ -337,6 +343,7 @@ def world(runtime: Runtime) -> Iterator[World]:
         "victim-metadata-value",
         "Lives in Berlin",
         "Lives in Munich",
+        "person:alice",  # her entity, read from the vault memory (in her graph and that memory's entities)
     )
     recall = runtime.search.search(Owner(VICTIM_TENANT, VICTIM_USER), "Berlin", record_access=True).recall_id
     assert recall is not None

@@ -136,6 +136,15 @@ def aim_every_other_case(_: schemathesis.HookContext, case: schemathesis.Case[An
         case.path_parameters = {"recall_id": recall.recall_id}
         case.body = {"user_id": USER, "used": [recall.hits[0].memory.id]}
         return case
+    if label == "GET /v1/entities/{entity_id}":
+        # One the user has now: generated deletes may have taken the seeded ones' memories.
+        entities, _ = shared_runtime().graph.entities(Owner(TENANT, USER), limit=1)
+        case.path_parameters = {"entity_id": entities[0].entity.id if entities else "none-left"}
+        case.query = {"user_id": USER}
+        return case
+    if label == "GET /v1/graph":
+        case.query = {"user_id": USER, "depth": 2}
+        return case
     if label == "POST /v1/import":
         case.body = {"format": "agent-memory.export/1", "memories": [], "operations": []}
         case.media_type = "application/json"

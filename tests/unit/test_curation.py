@@ -62,6 +62,33 @@ def test_spelling_variants_merge_and_moves_supersede(older: str, newer: str, act
     assert curator.decide_merge(older, newer).action is action
 
 
+@pytest.mark.parametrize(
+    ("older", "newer", "action"),
+    [
+        ("Is 34 years old", "Turned 35 last week", MergeAction.SUPERSEDE),
+        ("Is vegetarian", "Is vegan now", MergeAction.SUPERSEDE),
+        ("Software engineer at Acme", "Got promoted to senior engineer at Acme", MergeAction.SUPERSEDE),
+        ("Reading Dune", "Finished reading Dune", MergeAction.SUPERSEDE),
+        ("Favourite band is Blur", "Her favourite band is Oasis", MergeAction.SUPERSEDE),
+        ("Has one sister", "Has two sisters", MergeAction.SUPERSEDE),
+        ("Her boss is called Dana", "Her boss is called Dina, not Dana", MergeAction.SUPERSEDE),
+        ("Loves hiking", "Really enjoys going on hikes", MergeAction.MERGE),
+        ("Works from home on Fridays", "Works remotely on Fridays", MergeAction.MERGE),
+        ("Favourite film is Alien", "Her favorite movie is Alien", MergeAction.MERGE),
+        ("Lives in New York City", "Lives in NYC", MergeAction.MERGE),
+        ("Is a nurse", "Works as a nurse", MergeAction.MERGE),
+        ("Doesn't eat meat", "Is vegetarian", MergeAction.MERGE),
+        ("Is vegetarian", "Her husband is not vegetarian", MergeAction.KEEP_BOTH),
+        ("Is a teacher", "Is a big fan of jazz", MergeAction.KEEP_BOTH),
+        ("Has a cat", "Has a dog", MergeAction.KEEP_BOTH),
+    ],
+)
+def test_given_two_memories_when_one_changes_a_single_valued_fact_or_says_it_otherwise_then_supersede_or_merge(
+    older: str, newer: str, action: MergeAction
+) -> None:
+    assert curator.decide_merge(older, newer).action is action
+
+
 def test_canonical_ignores_case_punctuation_and_spacing_only() -> None:
     assert canonical("  Likes   TEA!! ") == canonical("likes tea") == "likes tea"
     assert canonical("Likes tea") != canonical("Likes teas")

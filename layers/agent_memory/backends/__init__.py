@@ -14,6 +14,7 @@ if TYPE_CHECKING:
         ConversationArchive,
         Embedder,
         ExportStore,
+        GraphStore,
         IdempotencyStore,
         JobRunner,
         KeyStore,
@@ -46,6 +47,9 @@ class Backend(Protocol):
 
     @property
     def recall_log(self) -> RecallLog: ...
+
+    @property
+    def graph_store(self) -> GraphStore: ...
 
     @property
     def archive(self) -> ConversationArchive: ...

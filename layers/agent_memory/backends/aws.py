@@ -13,6 +13,7 @@ from agent_memory.domain.errors import ConfigurationError
 
 if TYPE_CHECKING:
     from agent_memory.adapters.aws.dynamo import DynamoStores
+    from agent_memory.adapters.aws.dynamo.graph import DynamoGraph
     from agent_memory.adapters.aws.dynamo.idempotency import DynamoIdempotency
     from agent_memory.adapters.aws.dynamo.keys import DynamoKeys
     from agent_memory.adapters.aws.dynamo.memories import DynamoMemories
@@ -63,6 +64,10 @@ class AwsBackend:
     @property
     def recall_log(self) -> DynamoRecalls:
         return self.stores.recalls
+
+    @property
+    def graph_store(self) -> DynamoGraph:
+        return self.stores.graph
 
     @cached_property
     def archive(self) -> S3Archive:

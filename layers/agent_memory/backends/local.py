@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from agent_memory.adapters.local.log_archive import FolderArchive
     from agent_memory.adapters.local.search_index import SqliteSearchIndex
     from agent_memory.adapters.local.sqlite import SqliteStores
+    from agent_memory.adapters.local.sqlite.graph import SqliteGraph
     from agent_memory.adapters.local.sqlite.idempotency import SqliteIdempotency
     from agent_memory.adapters.local.sqlite.keys import SqliteKeys
     from agent_memory.adapters.local.sqlite.memories import SqliteMemories
@@ -65,6 +66,10 @@ class LocalBackend:
     @property
     def recall_log(self) -> SqliteRecalls:
         return self.stores.recalls
+
+    @property
+    def graph_store(self) -> SqliteGraph:
+        return self.stores.graph
 
     @cached_property
     def exports(self) -> FolderExports:

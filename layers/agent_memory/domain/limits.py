@@ -22,3 +22,6 @@ IDEMPOTENCY_TTL_SECONDS = 24 * 3600
 # Longer than any request may run (API Gateway stops waiting after 29 s).
 IDEMPOTENCY_LEASE_SECONDS = 60
 MAX_METADATA_DEPTH = 16
+MAX_RELATIONS = 30
+"""Relations one memory may state (extracted or imported)."""
+MAX_PREDICATE_CHARS = 40

@@ -59,6 +59,15 @@ class Entity:
 
 
 @dataclass(frozen=True, slots=True)
+class Relation:
+    """A statement a memory makes: subject, predicate, object (the subject `user` is the memory's user)."""
+
+    subject: Entity
+    predicate: str
+    object: Entity
+
+
+@dataclass(frozen=True, slots=True)
 class Memory:
     id: str
     tenant: str
@@ -82,6 +91,7 @@ class Memory:
     superseded_by: str | None = None
     version: int = 1
     embedding_model: str | None = None
+    relations: tuple[Relation, ...] = ()
 
     @property
     def owner(self) -> Owner:

@@ -19,7 +19,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from agent_memory.domain import limits, validation
+from agent_memory.domain import knowledge, limits, validation
 from agent_memory.domain.clock import as_utc
 from agent_memory.domain.errors import AgentMemoryError, InvalidExport
 from agent_memory.domain.models import Entity, HistoryEntry, HistoryEvent, Memory, Source
@@ -47,6 +47,7 @@ def memory_record(memory: Memory, history: list[HistoryEntry]) -> dict[str, Any]
         "valence": memory.valence,
         "topics": list(memory.topics),
         "entities": [{"id": e.id, "name": e.name, "type": e.type, "mentions": e.mentions} for e in memory.entities],
+        "relations": knowledge.to_json(memory.relations),
         "metadata": memory.metadata,
         "source_refs": list(memory.source_refs),
         "access_count": memory.access_count,
@@ -166,6 +167,7 @@ def memory_from_record(record: Any, tenant: str, max_chars: int) -> tuple[Memory
             valence=validation.signed_unit_interval("valence", _number(record, "valence")),
             topics=validation.topics(_strings(record, "topics")),
             entities=validation.entities(_entity(value) for value in _field(record, "entities", list)),
+            relations=knowledge.checked(knowledge.from_json(record.get("relations"))),
             metadata=validation.metadata(_field(record, "metadata", dict)),
             source_refs=validation.source_refs(_strings(record, "source_refs")),
             access_count=access_count,

@@ -10,15 +10,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from aws_lambda_powertools.metrics import MetricUnit
-from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
-from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import DynamoDBRecord
-from aws_lambda_powertools.utilities.typing import LambdaContext
-
 from agent_memory.adapters.aws.dynamo import items
 from agent_memory.adapters.aws.opensearch_index import OpenSearchIndex
 from agent_memory.entry import shared
-from agent_memory.observability import lambda_entry, metrics
+from agent_memory.entry.stream_batches import stream_handler
 
 # Attributes whose change alone does not alter what search sees (recalls wrote one on the memory item before they
 # moved to counter items, which are skipped like every item that is not a memory).
@@ -70,18 +65,4 @@ class StreamIndexer:
         return "indexed"
 
 
-processor = BatchProcessor(event_type=EventType.DynamoDBStreams)
-
-
-def index_record(record: DynamoDBRecord) -> None:
-    outcome = shared.shared_runtime().stream_indexer.apply(record.raw_event)
-    metrics.add_metric(name=f"StreamRecords{outcome.title()}", unit=MetricUnit.Count, value=1)
-
-
-def index_batch(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    """Failed records are reported so Lambda retries (and bisects) only those."""
-    answer = process_partial_response(event=event, record_handler=index_record, processor=processor, context=context)
-    return dict(answer)
-
-
-handler = lambda_entry(index_batch)
+handler = stream_handler(lambda: shared.shared_runtime().stream_indexer.apply, "StreamRecords")

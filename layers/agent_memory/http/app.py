@@ -22,6 +22,7 @@ def default_routers() -> list[APIRouter]:
     from agent_memory.http.routers import (
         conversations,
         data_rights,
+        graph,
         health,
         jobs,
         knowledge,
@@ -40,6 +41,7 @@ def default_routers() -> list[APIRouter]:
         *jobs.ROUTERS,
         *data_rights.ROUTERS,
         *knowledge.ROUTERS,
+        *graph.ROUTERS,
     ]
 
 

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from agent_memory.services.clusters import ClusterService
     from agent_memory.services.conversations import ConversationService
     from agent_memory.services.data_rights import DataRightsService
+    from agent_memory.services.graph import GraphService
     from agent_memory.services.idempotency import IdempotencyService
     from agent_memory.services.memories import MemoryService
     from agent_memory.services.operations import OperationService
@@ -52,6 +53,7 @@ if TYPE_CHECKING:
     Idempotency = IdempotencyService
     DataRights = DataRightsService
     Clusters = ClusterService
+    Graph = GraphService
     Portability = PortabilityService
 else:
     Memories = Annotated[object, Depends(service("memories"))]
@@ -62,6 +64,7 @@ else:
     Idempotency = Annotated[object, Depends(service("idempotency"))]
     DataRights = Annotated[object, Depends(service("data_rights"))]
     Clusters = Annotated[object, Depends(service("clusters"))]
+    Graph = Annotated[object, Depends(service("graph"))]
     Portability = Annotated[object, Depends(service("portability"))]
 
 

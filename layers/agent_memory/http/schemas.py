@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from agent_memory.domain import limits
 from agent_memory.domain.conversation import MAX_RECALL_LIMIT
-from agent_memory.domain.models import Entity, HistoryEntry, Memory, NewMemory, Source, TenantSettings
+from agent_memory.domain.models import Entity, HistoryEntry, Memory, NewMemory, Relation, Source, TenantSettings
 from agent_memory.domain.retention import MAX_MEMORY_RETENTION_DAYS, RAW_LOG_RETENTION_DAYS
 
 
@@ -87,6 +87,26 @@ class EntityOut(BaseModel):
     mentions: int
 
 
+class EntityRef(BaseModel):
+    id: str
+    name: str
+    type: str
+
+
+class RelationOut(BaseModel):
+    subject: EntityRef = Field(description="`user` (id and name) is the memory's own user.")
+    predicate: str
+    object: EntityRef
+
+    @classmethod
+    def of(cls, relation: Relation) -> RelationOut:
+        return cls(
+            subject=EntityRef(id=relation.subject.id, name=relation.subject.name, type=relation.subject.type),
+            predicate=relation.predicate,
+            object=EntityRef(id=relation.object.id, name=relation.object.name, type=relation.object.type),
+        )
+
+
 class MemoryOut(BaseModel):
     id: str
     user_id: str
@@ -99,6 +119,7 @@ class MemoryOut(BaseModel):
     valence: float
     topics: list[str]
     entities: list[EntityOut]
+    relations: list[RelationOut] = Field(description="What the memory states, read from its content when written.")
     metadata: dict[str, Any]
     source_refs: list[str]
     access_count: int
@@ -124,6 +145,7 @@ class MemoryOut(BaseModel):
             valence=memory.valence,
             topics=list(memory.topics),
             entities=[EntityOut(id=e.id, name=e.name, type=e.type, mentions=e.mentions) for e in memory.entities],
+            relations=[RelationOut.of(r) for r in memory.relations],
             metadata=memory.metadata,
             source_refs=list(memory.source_refs),
             access_count=memory.access_count,
@@ -282,3 +304,6 @@ class StatsResponse(BaseModel):
     by_agent: dict[str, int] = Field(description="Memories without an agent are counted under the empty string.")
     by_topic: dict[str, int]
     recall_feedback: RecallFeedbackOut
+    total_entities: int | None = Field(description="Entities of the user's graph; null for tenant-wide statistics.")
+    total_relations: int | None = Field(description="Relations of the user's graph; null for tenant-wide statistics.")
+    entity_type_distribution: dict[str, int] | None = Field(description="Entities by type; null tenant-wide.")

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple, Protocol, TypeAlias
 
 from agent_memory.domain.conversation import ExtractedFact, Message
 from agent_memory.domain.curation import MergeDecision
+from agent_memory.domain.knowledge import Knowledge
 from agent_memory.domain.models import (
     ApiKeyRecord,
     Entity,
@@ -340,10 +341,16 @@ class Curator(Protocol):
 
     def entities(self, texts: Sequence[str]) -> list[tuple[Entity, ...]]: ...
 
+    def knowledge(self, texts: Sequence[str]) -> list[Knowledge]:
+        """Entities and relations of each text (the backfill-entities job's reading, by the configured model)."""
+        ...
+
     def summarize(self, messages: Sequence[Message]) -> str: ...
 
 
 # Re-exported: every port is importable from `agent_memory.ports`.
+from agent_memory.ports.graph import GraphStore as GraphStore  # noqa: E402
+from agent_memory.ports.graph import KnowledgeReader as KnowledgeReader  # noqa: E402
 from agent_memory.ports.records import ConversationArchive as ConversationArchive  # noqa: E402
 from agent_memory.ports.records import EventPublisher as EventPublisher  # noqa: E402
 from agent_memory.ports.records import ExportStore as ExportStore  # noqa: E402

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from datetime import datetime
 
-from agent_memory.domain import limits, validation
+from agent_memory.domain import knowledge, limits, validation
 from agent_memory.domain.clock import as_utc, utcnow
 from agent_memory.domain.cursor import CursorCodec, query_fingerprint
 from agent_memory.domain.errors import AgentMemoryError, InvalidInput, NotFound
@@ -24,7 +24,16 @@ from agent_memory.domain.models import (
 )
 from agent_memory.domain.retention import stamped
 from agent_memory.domain.text import embedding_text
-from agent_memory.ports import Embedder, EventPublisher, MemoryStore, Position, SettingsStore, StoredPage, Vector
+from agent_memory.ports import (
+    Embedder,
+    EventPublisher,
+    KnowledgeReader,
+    MemoryStore,
+    Position,
+    SettingsStore,
+    StoredPage,
+    Vector,
+)
 
 
 class MemoryService:
@@ -35,6 +44,7 @@ class MemoryService:
         events: EventPublisher,
         cursors: CursorCodec,
         embedder: Embedder,
+        knowledge: KnowledgeReader | None = None,
         clock: Callable[[], datetime] = utcnow,
         new_id: Callable[[], str] = new_ulid,
     ) -> None:
@@ -43,6 +53,7 @@ class MemoryService:
         self._events = events
         self._cursors = cursors
         self._embedder = embedder
+        self._knowledge = knowledge
         self._clock = clock
         self._new_id = new_id
 
@@ -83,6 +94,17 @@ class MemoryService:
         )
         return memory, entry
 
+    def _read(self, memories: Sequence[Memory]) -> list[Memory]:
+        """Each memory with the entities (unless the client named them) and relations its content states."""
+        if self._knowledge is None or not memories:
+            return list(memories)
+        found = self._knowledge.knowledge([memory.content for memory in memories])
+        read = []
+        for memory, knowledge_found in zip(memories, found, strict=True):
+            entities, relations = knowledge.fitted(knowledge_found)
+            read.append(memory.with_changes(entities=memory.entities or entities, relations=relations))
+        return read
+
     @staticmethod
     def _future(expires_at: datetime | None, now: datetime) -> datetime | None:
         if expires_at is None:
@@ -97,6 +119,7 @@ class MemoryService:
         embedded, so a vector can never belong to other words than the memory's."""
         now = self._clock()
         memory, entry = self._build(tenant, new, self._settings.get_settings(tenant), now)
+        memory = self._read([memory])[0]
         text = embedding_text(memory.content, memory.summary)
         vector = embedded[1] if embedded is not None and embedded[0] == text else self._embedder.embed([text])[0]
         stored = self._store.insert(memory, entry, vector)
@@ -123,6 +146,8 @@ class MemoryService:
             results.append(built[0])
             to_store.append(built)
             slots.append(index)
+        read = self._read([memory for memory, _ in to_store])
+        to_store = [(memory, entry) for memory, (_, entry) in zip(read, to_store, strict=True)]
         # One embedding call for the whole batch: models are far faster on batches than one text at a time.
         texts = [embedding_text(memory.content, memory.summary) for memory, _ in to_store]
         vectors = self._embedder.embed(texts) if to_store else None
@@ -226,6 +251,8 @@ class MemoryService:
             version=current.version + 1,
             embedding_model=self._embedder.model_id,
         )
+        if updated.content != current.content:
+            updated = self._read([updated.with_changes(entities=())])[0]
         entry = HistoryEntry(
             memory_id=memory_id,
             version=updated.version,

@@ -68,6 +68,22 @@ class FoundEntities(BaseModel):
     texts: list[TextEntities]
 
 
+class ExtractedRelation(BaseModel):
+    subject: str = Field(min_length=1, max_length=100, description='"user" for the user, else an entity\'s name')
+    predicate: str = Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=limits.MAX_PREDICATE_CHARS)
+    object: str = Field(min_length=1, max_length=100, description="an entity's name or a short noun phrase")
+
+
+class TextKnowledge(BaseModel):
+    text: int = Field(ge=0, description="index of the text the entities and relations are in")
+    entities: list[ExtractedEntity] = Field(default_factory=list)
+    relations: list[ExtractedRelation] = Field(default_factory=list)
+
+
+class FoundKnowledge(BaseModel):
+    texts: list[TextKnowledge]
+
+
 class ThreadSummary(BaseModel):
     summary: str = Field(min_length=1, max_length=limits.MAX_CONTENT_CHARS_CEILING)
 
@@ -87,6 +103,12 @@ ENTITIES_SYSTEM = (
     "List the named entities each numbered memory mentions, typed as person, place, organization, tool (software, "
     "databases, platforms, devices), language (programming or natural), framework, concept, event, date, food, "
     "animal (pets by name, species) or product. Leave out the user themselves and pronouns."
+)
+KNOWLEDGE_SYSTEM = (
+    ENTITIES_SYSTEM + ' Then list the facts each memory states as relations: the subject is "user" for the user '
+    "or a listed person's name; the predicate is a short snake_case verb (lives_in, works_at, works_as, born_in, "
+    "likes, dislikes, owns, learning, studies, allergic_to, married_to, sibling_of, friend_of, visited, plans); the "
+    "object is a listed entity's name or a short noun phrase. State only what the memory says."
 )
 SUMMARY_SYSTEM = (
     "Summarise this conversation as an episode in the user's long-term memory: one or two third-person sentences "
@@ -113,6 +135,17 @@ def find_entities(client: ConverseClient, texts: Sequence[str]) -> FoundEntities
     numbered = "\n".join(f"[{i}] {text}" for i, text in enumerate(texts))
     return client.ask(
         ENTITIES_SYSTEM, numbered, "record_entities", "Record the entities each text names.", FoundEntities
+    )
+
+
+def find_knowledge(client: ConverseClient, texts: Sequence[str]) -> FoundKnowledge:
+    numbered = "\n".join(f"[{i}] {text}" for i, text in enumerate(texts))
+    return client.ask(
+        KNOWLEDGE_SYSTEM,
+        numbered,
+        "record_knowledge",
+        "Record the entities and relations of each text.",
+        FoundKnowledge,
     )
 
 

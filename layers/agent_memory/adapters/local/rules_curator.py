@@ -11,20 +11,25 @@ import unicodedata
 from collections import Counter
 from collections.abc import Sequence
 
+from agent_memory.adapters.local.curator_words import NUMBERS, PHRASES, SYNONYMS, americanise
 from agent_memory.adapters.local.entity_typing import recognise_all
 from agent_memory.adapters.local.relation_rules import relations_in
 from agent_memory.adapters.local.rules_extractor import RulesExtractor
 from agent_memory.domain.conversation import Message, Role
 from agent_memory.domain.curation import MergeAction, MergeDecision, canonical
+from agent_memory.domain.gazetteers import DIETS
+from agent_memory.domain.knowledge import Knowledge, link
 from agent_memory.domain.models import Entity
 from agent_memory.domain.text import STOPWORDS, normalise
-from agent_memory.domain.topics import LIFE_TOPICS, life_topics, topics_of
+from agent_memory.domain.topic_words import JOBS
+from agent_memory.domain.topics import LIFE_TOPICS, life_topics, stem, topics_of
 
 SAME_WORDING = 0.8
 """Share of content words two memories must have in common (Jaccard) to say the same thing."""
 PARAPHRASE_WORDING = 0.6
 """A lower share that still says the same thing once spelling, synonyms and typos are evened out."""
 _SINGLE_VALUED = frozenset({"lives_in", "works_at", "works_as", "born_in"})
+_DIETS = frozenset(DIETS.split("|")) - {"halal", "kosher", "jain", "sattvic"}
 
 MAX_SUMMARY_FACTS = 3
 
@@ -35,6 +40,7 @@ _FILLERS = frozenset(
     "really also still usually always currently now very just no longer not never anymore does do did don doesn didn "
     "isn aren wasn won can t".split()
 )
+_OWNER = r"their|her|his|my"
 # Facts that hold one value at a time: a second value replaces the first. (slot name, pattern with the value last)
 _EXCLUSIVE_SLOTS: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
@@ -43,83 +49,23 @@ _EXCLUSIVE_SLOTS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ),
     ("employer", re.compile(r"^(?:now |currently )?(?:works|is working) (?:at|for) (.+)$")),
     ("role", re.compile(r"^(?:now |currently )?works as (?:an? )?(.+)$")),
-    ("favourite", re.compile(r"^their (?:favou?rite \w+) is (.+)$")),
-    ("name", re.compile(r"^their ((?:\w+ )?(?:name|\w+'s name)) is (.+)$")),
-    ("called", re.compile(r"^their (\w+(?: \w+)?) is (?:called|named) (.+)$")),
-    ("age", re.compile(r"^is (\d+)(?: years old)?$")),
+    ("role", re.compile(rf"^(?:now |currently )?is (?:now )?an? ((?:[\w-]+ ){{0,2}}(?:{JOBS}))$")),
+    ("favourite", re.compile(rf"^(?:(?:{_OWNER}) )?(?:favou?rite \w+) is (.+)$")),
+    ("name", re.compile(rf"^(?:(?:{_OWNER}) )?((?:\w+ )?(?:name|\w+'s name)) is (.+)$")),
+    ("called", re.compile(rf"^(?:(?:{_OWNER}) )?(\w+(?: \w+)?) is (?:called|named) (.+)$")),
+    ("age", re.compile(r"^(?:is|is now|now|turned|just turned|has (?:just )?turned) (\d+)(?: years old)?\b")),
     ("preference", re.compile(r"^(?:now |currently )?prefers (\S+(?: \S+){0,2})$")),
 )
 
 
-# British spellings that American English writes otherwise; the stems are matched inside words ("colour-codes",
-# "favourites", "organised"), so one rule covers every inflection.
-_BRITISH = (
-    (
-        re.compile(r"(col|fav|flav|hon|neighb|behavi|lab|hum|harb|rum|vap|sav|endeav|arm|od|rig|tum|val|vig|glam)our"),
-        r"\1or",
-    ),
-    (
-        re.compile(
-            r"(organ|real|recogn|custom|apolog|special|optim|minim|maxim|prior|summar|categor|emphas|util|critic|memor|"
-            r"author|modern|standard|final|visual|character|normal|personal|sympath|familiar|general|central|capital|"
-            r"stabil|symbol|synchron|civil|fertil|mobil|ideal|equal|monet|hospital|public|local|priorit|vocal|"
-            r"steril|agon|patron|fantas|jeopard|scrutin|harmon|global|industrial|internal|legal|material|tantal|"
-            r"real|energ|colon|item|terror|vapor|weather|winter)is(e|ed|es|ing|ation|ations|er|ers)\b"
-        ),
-        r"\1iz\2",
-    ),
-    (re.compile(r"(anal|paral|catal|dial)ys(e|ed|es|ing)\b"), r"\1yz\2"),
-    (re.compile(r"\b(cent|theat|met|lit|fib|calib|spect|somb|lust|sabr|mitr)re(s?)\b"), r"\1er\2"),
-    (re.compile(r"(catal|dial|anal|monol|epil|prol)ogue(s?)\b"), r"\1og\2"),
-    (re.compile(r"\b(defen|offen|licen|preten)ce\b"), r"\1se"),
-    (
-        re.compile(r"(travel|cancel|model|label|fuel|marvel|signal|counsel|jewel|tunnel|duel)l(ed|ing|er|ers)\b"),
-        r"\1\2",
-    ),
-    (re.compile(r"\b(p|an|h|orthop|encyclop|gyn|leuk|ortho)ae"), r"\1e"),
-    (re.compile(r"\boe(strogen|sophag|dema)"), r"e\1"),
-)
-_SPELLINGS = {
-    "grey": "gray", "mum": "mom", "mummy": "mommy", "cheque": "check", "tyre": "tire", "programme": "program",
-    "aeroplane": "airplane", "aluminium": "aluminum", "maths": "math", "plough": "plow", "jewellery": "jewelry",
-    "ageing": "aging", "practise": "practice", "practised": "practiced", "enrol": "enroll", "pyjamas": "pajamas",
-    "manoeuvre": "maneuver", "moustache": "mustache", "sceptical": "skeptical", "storey": "story", "kerb": "curb",
-    "whilst": "while", "amongst": "among", "learnt": "learned", "spelt": "spelled", "dreamt": "dreamed",
-}  # fmt: skip
-# Other names of one thing, and words that say the same in a memory.
-_SYNONYMS = {
-    "cilantro": "coriander", "aubergine": "eggplant", "courgette": "zucchini", "postgres": "postgresql",
-    "js": "javascript", "ts": "typescript", "k8s": "kubernetes", "cs": "computer science", "tx": "texas",
-    "munchen": "munich", "bangalore": "bengaluru", "bombay": "mumbai", "madras": "chennai", "calcutta": "kolkata",
-    "peking": "beijing", "uk": "united kingdom", "usa": "united states",
-    "huge": "big", "large": "big", "massive": "big", "love": "like", "loves": "likes", "enjoy": "like",
-    "enjoys": "likes", "adores": "likes", "samples": "examples", "sample": "example", "each": "every",
-    "called": "named", "kids": "children", "kid": "child", "photos": "pictures", "fluent": "speaks",
-}  # fmt: skip
-_PHRASES = (
-    (re.compile(r"\b(?:does not|doesn't|do not|don't|did not|didn't) (?:really )?(?:like|enjoy)\b"), "dislikes"),
-    (re.compile(r"\b(?:can't|cannot|can not) stand\b|\bhates?\b|\bdetests?\b"), "dislikes"),
-    (re.compile(r"\bnot (?:really |much of |a big |a huge )?(?:a )?fan of\b"), "dislikes"),
-    (re.compile(r"\b(?:a )?(?:big |huge )?fan of\b|\bfan\b"), "likes"),
-    (
-        re.compile(
-            r"\b(?:would|'d) rather(?: use| have)?\b|\bprefers?\b|"
-            r"\blikes?(?= (?:\S+ ){1,3}(?:a lot |much |far )?(?:more|better) than)"
-        ),
-        "prefers",
-    ),
-    (re.compile(r"\bstep[- ]by[- ]step\b"), "stepbystep"),
-)
-_NUMBERS = {
-    w: str(i) for i, w in enumerate("zero one two three four five six seven eight nine ten eleven twelve".split())
-}
 _FILLER_WORDS = _FILLERS | frozenset(
     "really quite pretty much plain stuff things thing both either just also too proper lot bit still please "
     "whole mostly fluently".split()
 )
 _UPDATE = re.compile(
     r"\b(correction|actually|no longer|anymore|any more|now|these days|switched|switching|moved|moving|left|quit|"
-    r"sold|gave up|stopped|passed away|died|again|used to|turned|changed|replaced|closed on|broke up|divorced)\b"
+    r"sold|gave up|stopped|passed away|died|again|used to|turned|changed|replaced|closed on|broke up|divorced|"
+    r"promoted|graduated|finished|completed|retired|has since|since then|not any more|instead)\b"
 )
 _PLAN = re.compile(
     r"\b(thinking about|thinking of|planning|plans to|plan to|going to|getting|training for|saving for|hoping to|"
@@ -134,19 +80,10 @@ def _negated(text: str) -> bool:
     return bool(_NEGATION.search(plain))
 
 
-def americanise(word: str) -> str:
-    """American spelling of a British word, so "colour" and "color" are one word; other words are unchanged."""
-    if word in _SPELLINGS:
-        return _SPELLINGS[word]
-    for pattern, replacement in _BRITISH:
-        word = pattern.sub(replacement, word)
-    return word
-
-
 def _phrased(text: str) -> str:
     plain = "".join(c for c in unicodedata.normalize("NFKD", normalise(text)) if not unicodedata.combining(c))
     plain = plain.replace("\u2019", "'")
-    for pattern, replacement in _PHRASES:
+    for pattern, replacement in PHRASES:
         plain = pattern.sub(replacement, plain)
     return plain
 
@@ -166,9 +103,11 @@ def _words(text: str) -> list[str]:
     """Content words once spelling, synonyms and agreement are evened out."""
     out: list[str] = []
     for raw in canonical(_phrased(text)).split():
-        word = americanise(_NUMBERS.get(raw, raw))
+        word = americanise(NUMBERS.get(raw, raw))
         out.extend(
-            _base(w) for w in _SYNONYMS.get(word, word).split() if len(w) > 1 and w not in STOPWORDS | _FILLER_WORDS
+            _base(w)
+            for w in SYNONYMS.get(word, word).split()
+            if (len(w) > 1 or w.isdigit()) and w not in STOPWORDS | _FILLER_WORDS
         )
     return out
 
@@ -197,7 +136,12 @@ def _near(a: str, b: str) -> bool:
 
 def _shared(old: frozenset[str], new: frozenset[str], names: frozenset[str]) -> set[str]:
     """Words of `new` also in `old`, a typo of a common (not name) word counting as the word."""
-    return {w for w in new if w in old or (w not in names and any(_near(w, o) for o in old if o not in names))}
+    stems = {stem(o) for o in old}
+    return {
+        w
+        for w in new
+        if w in old or stem(w) in stems or (w not in names and any(_near(w, o) for o in old if o not in names))
+    }
 
 
 def _slot(text: str) -> tuple[str, str] | None:
@@ -209,7 +153,7 @@ def _slot(text: str) -> tuple[str, str] | None:
             groups = match.groups()
             slot = name if len(groups) == 1 else f"{name}:{groups[0]}"
             if name == "favourite":
-                slot = plain[len("their ") : plain.index(" is ")]
+                slot = americanise(re.sub(rf"^(?:{_OWNER}) ", "", plain[: plain.index(" is ")]))
             return slot, canonical(groups[-1])
     return None
 
@@ -220,6 +164,11 @@ def _numbers(text: str) -> frozenset[str]:
 
 def _entity_names(text: str) -> frozenset[str]:
     return frozenset(" ".join(_words(m.name)) for m in recognise_all([text])[0] if m.type != "date")
+
+
+def _diets(plain: str) -> frozenset[str]:
+    """The diets a memory names (vegan, keto …): one diet at a time, so a new one replaces the old."""
+    return frozenset(diet for diet in _DIETS if re.search(rf"\b{re.escape(diet)}\b", plain))
 
 
 def _changed_fact(older: str, newer: str) -> str | None:
@@ -248,6 +197,9 @@ class RulesCurator:
         changed = _changed_fact(older, newer)
         if changed is not None:
             return MergeDecision(MergeAction.SUPERSEDE, changed)
+        diets = _diets(old_plain), _diets(new_plain)
+        if all(diets) and diets[0] != diets[1] and not _negated(older) and not _negated(newer):
+            return MergeDecision(MergeAction.SUPERSEDE, "a new diet replaces the old one")
         if shared and {m.group() for m in _UPDATE.finditer(new_plain)} - {
             m.group() for m in _UPDATE.finditer(old_plain)
         }:
@@ -309,9 +261,13 @@ class RulesCurator:
             tuple(Entity.named(mention.name, mention.type) for mention in mentions) for mentions in recognise_all(texts)
         ]
 
-    def relations(self, texts: Sequence[str]) -> list[tuple[tuple[str, str, str], ...]]:
-        """(subject, predicate, object) facts each memory states; the subject is "user" or a named person."""
-        return [tuple(relations_in(text)) for text in texts]
+    def knowledge(self, texts: Sequence[str]) -> list[Knowledge]:
+        """Entities and the (subject, predicate, object) facts each memory states; the subject is the user or a
+        named person."""
+        return [
+            (entities, link(relations_in(text), entities))
+            for text, entities in zip(texts, self.entities(texts), strict=True)
+        ]
 
     def summarize(self, messages: Sequence[Message]) -> str:
         said = " ".join(m.content for m in messages if m.role is Role.USER)

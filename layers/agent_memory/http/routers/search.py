@@ -10,7 +10,7 @@ from fastapi import APIRouter, Query
 from agent_memory.domain import limits
 from agent_memory.domain.errors import Forbidden
 from agent_memory.domain.models import Owner, Scope, Source
-from agent_memory.http.deps import Clusters, Reader, Search, Writer
+from agent_memory.http.deps import Clusters, Graph, Reader, Search, Writer
 from agent_memory.http.filters import ClusterId, UserId, memory_filter
 from agent_memory.http.openapi_problems import problems
 from agent_memory.http.schemas import (
@@ -88,12 +88,15 @@ def related_memories(
 def memory_stats(
     principal: Reader,
     search: Search,
+    graph: Graph,
     user_id: Annotated[str | None, Query(min_length=1, max_length=limits.MAX_ID_CHARS)] = None,
 ) -> StatsResponse:
-    """Statistics of one user's memories; without `user_id`, of the whole tenant (admin keys only)."""
+    """Statistics of one user's memories (with their knowledge graph's); without `user_id`, of the whole tenant
+    (admin keys only)."""
     if user_id is None and not principal.allows(Scope.ADMIN):
         raise Forbidden("Tenant-wide statistics need the 'admin' scope; pass user_id for one user's.")
     result = search.stats(principal.tenant, user_id)
+    counts = None if user_id is None else graph.counts(Owner(principal.tenant, user_id))
     s = result.stats
     return StatsResponse(
         user_id=user_id,
@@ -111,6 +114,9 @@ def memory_stats(
             ignored_count=result.recalls.ignored_count,
             usage_rate=result.recalls.usage_rate,
         ),
+        total_entities=None if counts is None else counts.entities,
+        total_relations=None if counts is None else counts.relations,
+        entity_type_distribution=None if counts is None else counts.by_type,
     )
 
 

@@ -1,4 +1,5 @@
-"""Backfill entities: memories stored without entities get the ones the curator finds in their content."""
+"""Backfill entities: memories stored without entities or relations get what the curator (the configured model)
+reads in their content; the graph follows through the store."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
+from agent_memory.domain import knowledge
 from agent_memory.domain.clock import utcnow
 from agent_memory.domain.models import HistoryEntry, HistoryEvent, Owner
 from agent_memory.domain.operations import Operation
@@ -33,16 +35,30 @@ class BackfillEntities:
         )
         while seconds_left() >= SECONDS_PER_PAGE:
             page = self._store.memory_page(owner, after, PAGE)
-            todo = [memory for memory, _ in page if not memory.entities and memory.superseded_by is None]
-            found = self._curator.entities([memory.content for memory in todo]) if todo else []
+            todo = [
+                memory
+                for memory, _ in page
+                if (not memory.entities or not memory.relations) and memory.superseded_by is None
+            ]
+            found = self._curator.knowledge([memory.content for memory in todo]) if todo else []
             now = self._clock()
             changes: list[Change] = []
-            for memory, entities in zip(todo, found, strict=True):
-                if not entities:
+            for memory, read in zip(todo, found, strict=True):
+                entities, relations = knowledge.fitted(read)
+                entities = memory.entities or entities
+                relations = memory.relations or relations
+                changed = tuple(
+                    name
+                    for name, value in (("entities", entities), ("relations", relations))
+                    if value != getattr(memory, name)
+                )
+                if not changed:
                     continue
-                updated = memory.with_changes(entities=entities, updated_at=now, version=memory.version + 1)
+                updated = memory.with_changes(
+                    entities=entities, relations=relations, updated_at=now, version=memory.version + 1
+                )
                 entry = HistoryEntry(
-                    memory.id, updated.version, HistoryEvent.UPDATED, now, memory.content, None, ("entities",)
+                    memory.id, updated.version, HistoryEvent.UPDATED, now, memory.content, None, changed
                 )
                 changes.append((updated, memory.version, entry, None))
             # Saved with the page's start as the cursor: a page cut short is read again, and the memories it gave

@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from agent_memory.domain import limits
+from agent_memory.domain import knowledge, limits
 from agent_memory.domain.clock import utcnow
 from agent_memory.domain.curation import (
     NEIGHBOURS_PER_MEMORY,
@@ -243,6 +243,10 @@ class ResolveDuplicates:
             supersedes=retired.id,
             topics=tuple(dict.fromkeys((*survivor.topics, *retired.topics)))[: limits.MAX_TOPICS],
             entities=_union_entities(survivor.entities, retired.entities),
+            # A merge says both memories' facts at once; a supersession ends the retired one's relations.
+            relations=knowledge.union(survivor.relations, retired.relations)
+            if change.action is MergeAction.MERGE
+            else survivor.relations,
             source_refs=tuple(dict.fromkeys((*survivor.source_refs, *retired.source_refs)))[: limits.MAX_SOURCE_REFS],
             importance=max(survivor.importance, retired.importance)
             if change.action is MergeAction.MERGE
@@ -252,7 +256,7 @@ class ResolveDuplicates:
         )
         changed = [
             name
-            for name in ("content", "supersedes", "topics", "entities", "source_refs", "importance")
+            for name in ("content", "supersedes", "topics", "entities", "relations", "source_refs", "importance")
             if getattr(kept, name) != getattr(survivor, name)
         ]
         vector: Vector | None = None

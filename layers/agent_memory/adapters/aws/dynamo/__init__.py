@@ -11,6 +11,7 @@
 | `idempotency`    | IdempotencyStore                                                                          |
 | `operations`     | OperationStore (job records and locks, committed with memory changes where a job needs)  |
 | `recalls`        | RecallLog                                                                                 |
+| `graph`          | GraphStore, and the projector the stream keeps it in step with                            |
 
 Importing this package, or `schema`, loads neither boto3 nor numpy: the stores' modules are imported when
 `open_stores` builds them.
@@ -23,6 +24,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from agent_memory.adapters.aws.dynamo.graph import DynamoGraph
     from agent_memory.adapters.aws.dynamo.idempotency import DynamoIdempotency
     from agent_memory.adapters.aws.dynamo.keys import DynamoKeys
     from agent_memory.adapters.aws.dynamo.memories import DynamoMemories
@@ -34,7 +36,8 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True, slots=True)
 class DynamoStores:
-    """MemoryStore, SettingsStore, KeyStore, IdempotencyStore, OperationStore and RecallLog sharing one table."""
+    """MemoryStore, SettingsStore, KeyStore, IdempotencyStore, OperationStore, RecallLog and GraphStore sharing
+    one table."""
 
     table: DynamoTable
     memories: DynamoMemories
@@ -43,10 +46,12 @@ class DynamoStores:
     idempotency: DynamoIdempotency
     operations: DynamoOperations
     recalls: DynamoRecalls
+    graph: DynamoGraph
 
 
 def open_stores(table_name: str, client_factory: Callable[[], Any]) -> DynamoStores:
     """The stores over the table `table_name`; `client_factory` makes the DynamoDB client on first use, not here."""
+    from agent_memory.adapters.aws.dynamo.graph import DynamoGraph
     from agent_memory.adapters.aws.dynamo.idempotency import DynamoIdempotency
     from agent_memory.adapters.aws.dynamo.keys import DynamoKeys
     from agent_memory.adapters.aws.dynamo.memories import DynamoMemories
@@ -65,6 +70,7 @@ def open_stores(table_name: str, client_factory: Callable[[], Any]) -> DynamoSto
         idempotency=DynamoIdempotency(table),
         operations=DynamoOperations(table, memories),
         recalls=DynamoRecalls(table),
+        graph=DynamoGraph(table),
     )
 
 

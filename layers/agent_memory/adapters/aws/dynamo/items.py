@@ -35,6 +35,7 @@ from urllib.parse import quote
 import numpy as np
 
 from agent_memory.adapters.aws.dynamo.schema import TTL_ATTRIBUTE
+from agent_memory.domain import knowledge
 from agent_memory.domain.clock import from_micros, to_micros
 from agent_memory.domain.models import Entity, HistoryEntry, HistoryEvent, Memory, Owner, Source
 from agent_memory.domain.text import content_key
@@ -53,21 +54,22 @@ LOCK_PREFIX = "L#"
 KEY_SK = "KEY"
 KEYS_INDEX_PK = "KEYS"
 RECENT_PREFIX = "R#"
+GRAPH_PREFIX = "G#"
 # Tenant-wide GSI1 partitions per tenant: memory writes spread over them, tenant-wide reads query them side by side.
 GSI1_SHARDS = 8
 
 
-def _part(value: str) -> str:
+def part(value: str) -> str:
     # Ids may hold any visible character, '#' included: escape so a key can never be read two ways.
     return quote(value, safe="")
 
 
 def user_pk(owner: Owner) -> str:
-    return f"U#{_part(owner.tenant)}#{_part(owner.user_id)}"
+    return f"U#{part(owner.tenant)}#{part(owner.user_id)}"
 
 
 def tenant_pk(tenant: str) -> str:
-    return f"T#{_part(tenant)}"
+    return f"T#{part(tenant)}"
 
 
 def memory_shard(memory_id: str) -> int:
@@ -156,7 +158,7 @@ def memory_item(memory: Memory, vector: np.ndarray | None) -> Item:
     item: Item = {
         **memory_key(owner, memory.id),
         "gsi1pk": s(tenant_shard_pk(memory.tenant, memory_shard(memory.id))),
-        "gsi1sk": s(f"{MEMORY_PREFIX}{_part(memory.user_id)}#{memory.id}"),
+        "gsi1sk": s(f"{MEMORY_PREFIX}{part(memory.user_id)}#{memory.id}"),
         "lsi1sk": s(recent_key(memory.updated_at)),
         "kind": s("memory"),
         "id": s(memory.id),
@@ -187,6 +189,8 @@ def memory_item(memory: Memory, vector: np.ndarray | None) -> Item:
     _optional(item, "supersedes", memory.supersedes)
     _optional(item, "superseded_by", memory.superseded_by)
     _optional(item, "embedding_model", memory.embedding_model)
+    if memory.relations:
+        item["relations"] = s(json.dumps(knowledge.to_json(memory.relations), ensure_ascii=False))
     if memory.expires_at is not None:
         item["expires_at"] = n(to_micros(memory.expires_at))
         item[TTL_ATTRIBUTE] = n(epoch_seconds(memory.expires_at))  # DynamoDB's TTL attribute: removes the item, late
@@ -232,6 +236,7 @@ def memory_from_item(item: Item) -> Memory:
         superseded_by=text(item, "superseded_by"),
         version=int(item["version"]["N"]),
         embedding_model=text(item, "embedding_model"),
+        relations=knowledge.from_json(json.loads(text(item, "relations") or "[]")),
     )
 
 

@@ -2,8 +2,9 @@
 and the erasure marker that refuses new memories of a user while they are being erased.
 
 Everything of one user's memories shares the user's partition (`U#{tenant}#{user}`), so a query of that partition
-finds every memory, history entry, recall counter and uniqueness claim there is: what an erasure deletes and what its
-verification counts. Job locks (`L#`) and the erasure marker belong to the operation store and the erasure itself.
+finds every memory, history entry, recall counter, uniqueness claim and graph item there is: what an erasure deletes
+and what its verification counts. Job locks (`L#`) and the erasure marker belong to the operation store and the
+erasure itself.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ KINDS = {
     items.ACCESS_PREFIX: "recall_counters",
     items.UNIQUE_PREFIX: "uniqueness_claims",
     items.RECALL_PREFIX: "recalls",
+    items.GRAPH_PREFIX: "graph",
 }
 RESTORE_ERASURE_POSITION = 2
 MAX_HISTORY_IN_TRANSACTION = 90

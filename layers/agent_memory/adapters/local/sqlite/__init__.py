@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from agent_memory.adapters.local.sqlite.database import SqliteDatabase
+from agent_memory.adapters.local.sqlite.graph import SqliteGraph
 from agent_memory.adapters.local.sqlite.idempotency import SqliteIdempotency
 from agent_memory.adapters.local.sqlite.keys import SqliteKeys
 from agent_memory.adapters.local.sqlite.memories import SqliteMemories
@@ -16,7 +17,8 @@ from agent_memory.adapters.local.sqlite.settings import SqliteSettings
 
 @dataclass(frozen=True, slots=True)
 class SqliteStores:
-    """MemoryStore, SettingsStore, KeyStore, IdempotencyStore, OperationStore and RecallLog sharing one database."""
+    """MemoryStore, SettingsStore, KeyStore, IdempotencyStore, OperationStore, RecallLog and GraphStore sharing one
+    database."""
 
     database: SqliteDatabase
     memories: SqliteMemories
@@ -25,6 +27,7 @@ class SqliteStores:
     idempotency: SqliteIdempotency
     operations: SqliteOperations
     recalls: SqliteRecalls
+    graph: SqliteGraph
 
     def close(self) -> None:
         self.database.close()
@@ -42,11 +45,13 @@ def open_stores(path: Path | str) -> SqliteStores:
         idempotency=SqliteIdempotency(database),
         operations=SqliteOperations(database, memories),
         recalls=SqliteRecalls(database),
+        graph=SqliteGraph(database),
     )
 
 
 __all__ = [
     "SqliteDatabase",
+    "SqliteGraph",
     "SqliteIdempotency",
     "SqliteKeys",
     "SqliteMemories",

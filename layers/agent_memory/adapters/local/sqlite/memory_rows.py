@@ -12,6 +12,7 @@ import numpy as np
 
 from agent_memory.adapters.local.sqlite.database import dumps, optional_datetime
 from agent_memory.adapters.local.sqlite.schema import scope_key
+from agent_memory.domain import knowledge
 from agent_memory.domain.clock import from_micros, to_micros
 from agent_memory.domain.models import Entity, HistoryEntry, HistoryEvent, Memory, MemoryFilter, Owner, Source
 from agent_memory.domain.text import content_key
@@ -19,7 +20,7 @@ from agent_memory.domain.text import content_key
 MEMORY_COLUMNS = (
     "id, tenant, user_id, agent_id, thread_id, content, summary, source, importance, valence, topics, entities,"
     " metadata, source_refs, access_count, created_at, updated_at, expires_at, supersedes, superseded_by,"
-    " version, embedding_model"
+    " version, embedding_model, relations"
 )
 
 
@@ -47,6 +48,7 @@ def row_to_memory(row: sqlite3.Row) -> Memory:
         superseded_by=row["superseded_by"],
         version=row["version"],
         embedding_model=row["embedding_model"],
+        relations=knowledge.from_json(json.loads(row["relations"])),
     )
 
 
@@ -78,6 +80,7 @@ def memory_values(memory: Memory) -> dict[str, Any]:
         "superseded_by": memory.superseded_by,
         "version": memory.version,
         "embedding_model": memory.embedding_model,
+        "relations": dumps(knowledge.to_json(memory.relations)),
         "scope_key": scope_key(memory.tenant, memory.user_id),
     }
 

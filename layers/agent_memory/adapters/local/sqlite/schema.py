@@ -8,6 +8,8 @@ from __future__ import annotations
 import hashlib
 import sqlite3
 
+from agent_memory.adapters.local.sqlite.graph_schema import GRAPH_MIGRATION
+
 SCOPE_KEY_FUNCTION = "agent_memory_scope_key"
 
 
@@ -205,6 +207,8 @@ MIGRATIONS: list[str] = [
     );
     CREATE INDEX recalls_scope ON recalls (tenant, user_id);
     """,
+    # 7: the knowledge graph (see graph_schema).
+    GRAPH_MIGRATION,
 ]
 
 

@@ -86,7 +86,11 @@ def residue(conn: sqlite3.Connection, owner: Owner) -> dict[str, int]:
     history = conn.execute("SELECT COUNT(*) FROM memory_history WHERE tenant = ? AND user_id = ?", scope).fetchone()[0]
     recalls = conn.execute("SELECT COUNT(*) FROM recalls WHERE tenant = ? AND user_id = ?", scope).fetchone()[0]
     changes = conn.execute("SELECT COUNT(*) FROM memory_changes WHERE tenant = ? AND user_id = ?", scope).fetchone()[0]
-    found = {"memories": memories, "history": history, "recalls": recalls, "change_log": changes}
+    graph = sum(
+        conn.execute(f"SELECT COUNT(*) FROM {table} WHERE tenant = ? AND user_id = ?", scope).fetchone()[0]
+        for table in ("graph_mentions", "graph_statements")
+    )
+    found = {"memories": memories, "history": history, "recalls": recalls, "change_log": changes, "graph": graph}
     return {kind: count for kind, count in found.items() if count}
 
 

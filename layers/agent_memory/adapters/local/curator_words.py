@@ -1,0 +1,84 @@
+"""Word tables of the rules curator: British and American spellings, other names of one thing, phrases that say
+the same, and number words."""
+
+from __future__ import annotations
+
+import re
+
+# British spellings that American English writes otherwise; the stems are matched inside words ("colour-codes",
+# "favourites", "organised"), so one rule covers every inflection.
+BRITISH = (
+    (
+        re.compile(r"(col|fav|flav|hon|neighb|behavi|lab|hum|harb|rum|vap|sav|endeav|arm|od|rig|tum|val|vig|glam)our"),
+        r"\1or",
+    ),
+    (
+        re.compile(
+            r"(organ|real|recogn|custom|apolog|special|optim|minim|maxim|prior|summar|categor|emphas|util|critic|memor|"
+            r"author|modern|standard|final|visual|character|normal|personal|sympath|familiar|general|central|capital|"
+            r"stabil|symbol|synchron|civil|fertil|mobil|ideal|equal|monet|hospital|public|local|priorit|vocal|"
+            r"steril|agon|patron|fantas|jeopard|scrutin|harmon|global|industrial|internal|legal|material|tantal|"
+            r"real|energ|colon|item|terror|vapor|weather|winter)is(e|ed|es|ing|ation|ations|er|ers)\b"
+        ),
+        r"\1iz\2",
+    ),
+    (re.compile(r"(anal|paral|catal|dial)ys(e|ed|es|ing)\b"), r"\1yz\2"),
+    (re.compile(r"\b(cent|theat|met|lit|fib|calib|spect|somb|lust|sabr|mitr)re(s?)\b"), r"\1er\2"),
+    (re.compile(r"(catal|dial|anal|monol|epil|prol)ogue(s?)\b"), r"\1og\2"),
+    (re.compile(r"\b(defen|offen|licen|preten)ce\b"), r"\1se"),
+    (
+        re.compile(r"(travel|cancel|model|label|fuel|marvel|signal|counsel|jewel|tunnel|duel)l(ed|ing|er|ers)\b"),
+        r"\1\2",
+    ),
+    (re.compile(r"\b(p|an|h|orthop|encyclop|gyn|leuk|ortho)ae"), r"\1e"),
+    (re.compile(r"\boe(strogen|sophag|dema)"), r"e\1"),
+)
+SPELLINGS = {
+    "grey": "gray", "mum": "mom", "mummy": "mommy", "cheque": "check", "tyre": "tire", "programme": "program",
+    "aeroplane": "airplane", "aluminium": "aluminum", "maths": "math", "plough": "plow", "jewellery": "jewelry",
+    "ageing": "aging", "practise": "practice", "practised": "practiced", "enrol": "enroll", "pyjamas": "pajamas",
+    "manoeuvre": "maneuver", "moustache": "mustache", "sceptical": "skeptical", "storey": "story", "kerb": "curb",
+    "whilst": "while", "amongst": "among", "learnt": "learned", "spelt": "spelled", "dreamt": "dreamed",
+}  # fmt: skip
+# Other names of one thing, and words that say the same in a memory.
+SYNONYMS = {
+    "cilantro": "coriander", "aubergine": "eggplant", "courgette": "zucchini", "postgres": "postgresql",
+    "js": "javascript", "ts": "typescript", "k8s": "kubernetes", "cs": "computer science", "tx": "texas",
+    "munchen": "munich", "bangalore": "bengaluru", "bombay": "mumbai", "madras": "chennai", "calcutta": "kolkata",
+    "peking": "beijing", "uk": "united kingdom", "usa": "united states",
+    "huge": "big", "large": "big", "massive": "big", "love": "like", "loves": "likes", "enjoy": "like",
+    "enjoys": "likes", "adores": "likes", "samples": "examples", "sample": "example", "each": "every",
+    "called": "named", "kids": "children", "kid": "child", "photos": "pictures", "fluent": "speaks",
+    "nyc": "new york city", "film": "movie", "films": "movies", "flat": "apartment", "mobile": "phone",
+    "cellphone": "phone", "holiday": "vacation", "holidays": "vacations", "mother": "mom", "father": "dad",
+    "hubby": "husband", "prefers": "likes", "prefer": "like", "remote": "remotely",
+}  # fmt: skip
+PHRASES = (
+    (re.compile(r"\b(?:does not|doesn't|do not|don't|did not|didn't) (?:really )?(?:like|enjoy)\b"), "dislikes"),
+    (re.compile(r"\b(?:can't|cannot|can not) stand\b|\bhates?\b|\bdetests?\b"), "dislikes"),
+    (re.compile(r"\bnot (?:really |much of |a big |a huge )?(?:a )?fan of\b"), "dislikes"),
+    (re.compile(r"\b(?:a )?(?:big |huge )?fan of\b|\bfan\b"), "likes"),
+    (
+        re.compile(
+            r"\b(?:would|'d) rather(?: use| have)?\b|\bprefers?\b|"
+            r"\blikes?(?= (?:\S+ ){1,3}(?:a lot |much |far )?(?:more|better) than)"
+        ),
+        "prefers",
+    ),
+    (re.compile(r"\bstep[- ]by[- ]step\b"), "stepbystep"),
+    (re.compile(r"\b(?:from home|wfh)\b"), "remotely"),
+    (re.compile(r"\b(?:doesn't|does not|don't|do not|never) eats? (?:any )?meat\b|\bno meat\b"), "vegetarian"),
+    (re.compile(r"\b(?:doesn't|does not|don't|do not|never) eats? (?:any )?animal products\b"), "vegan"),
+)
+NUMBERS = {
+    w: str(i) for i, w in enumerate("zero one two three four five six seven eight nine ten eleven twelve".split())
+}
+
+
+def americanise(word: str) -> str:
+    """American spelling of a British word, so "colour" and "color" are one word; other words are unchanged."""
+    if word in SPELLINGS:
+        return SPELLINGS[word]
+    for pattern, replacement in BRITISH:
+        word = pattern.sub(replacement, word)
+    return word
