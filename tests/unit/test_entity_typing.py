@@ -136,6 +136,10 @@ def test_relations_name_the_user_or_the_person_the_fact_is_about(
     assert set(relations_in(text)) == expected
 
 
+def test_given_memories_when_the_curator_reports_relations_then_each_memory_has_its_triples() -> None:
+    assert RulesCurator().relations(["Lives in Oslo", "Hello there"]) == [(("user", "lives_in", "Oslo"),), ()]
+
+
 def test_given_two_memories_when_the_curator_reads_their_knowledge_then_relations_join_the_user_to_entities() -> None:
     (oslo_entities, oslo_relations), nothing = RulesCurator().knowledge(["Lives in Oslo", "Hello there"])
     assert [(r.subject.id, r.predicate, r.object.id) for r in oslo_relations] == [("user", "lives_in", "place:oslo")]

@@ -261,6 +261,10 @@ class RulesCurator:
             tuple(Entity.named(mention.name, mention.type) for mention in mentions) for mentions in recognise_all(texts)
         ]
 
+    def relations(self, texts: Sequence[str]) -> list[tuple[tuple[str, str, str], ...]]:
+        """(subject, predicate, object) facts each memory states; the subject is "user" or a named person."""
+        return [tuple(relations_in(text)) for text in texts]
+
     def knowledge(self, texts: Sequence[str]) -> list[Knowledge]:
         """Entities and the (subject, predicate, object) facts each memory states; the subject is the user or a
         named person."""
