@@ -60,6 +60,8 @@ def test_entities_get_types_from_gazetteers_shape_and_context(text: str, expecte
         ("The kids go to Riverside Primary", {("Riverside Primary", "organization")}),
         ("Wants the API docs in Markdown", {("Markdown", "language")}),
         ("Plans budgets in YNAB and invests through Vanguard", {("YNAB", "tool"), ("Vanguard", "organization")}),
+        ("Employed by the NHS as a nurse", {("NHS", "organization")}),
+        ("Is an SRE at Monzo", {("Monzo", "organization")}),
     ],
 )
 def test_given_an_unknown_name_when_typed_then_the_verb_before_it_its_shape_and_its_neighbours_decide(
@@ -128,6 +130,25 @@ def test_lookup_is_case_insensitive_and_plural_tolerant_for_foods_only() -> None
         ("Has been vegan since 2019", {("user", "prefers", "vegan")}),
         ("Her flatmate Ines studies law", {("user", "friend_of", "Ines"), ("Ines", "studies", "law")}),
         ("Her parents still live in Cork", set()),
+        # other phrasings of the same predicates
+        ("Has a severe allergy to shellfish", {("user", "allergic_to", "shellfish")}),
+        ("Penicillin allergy", {("user", "allergic_to", "Penicillin")}),
+        ("Can't eat peanuts, she's allergic", {("user", "allergic_to", "peanuts")}),
+        ("Reacts badly to ibuprofen", {("user", "allergic_to", "ibuprofen")}),
+        ("Picking up Italian through evening classes", {("user", "learning", "Italian")}),
+        ("Has been teaching himself Rust", {("user", "learning", "Rust")}),
+        ("Brushing up on SQL for interviews", {("user", "learning", "SQL")}),
+        ("Backpacked around Peru in 2019", {("user", "visited", "Peru")}),
+        ("Honeymooned in Santorini", {("user", "visited", "Santorini")}),
+        ("Off to Marrakech in April", {("user", "plans_to_visit", "Marrakech")}),
+        ("Hopes to visit Chile someday", {("user", "plans_to_visit", "Chile")}),
+        ("Obsessed with bouldering", {("user", "likes", "bouldering")}),
+        ("Keen on cricket and rugby", {("user", "likes", "cricket"), ("user", "likes", "rugby")}),
+        ("Her home is in Valencia", {("user", "lives_in", "Valencia")}),
+        ("Employed by Deutsche Bank", {("user", "works_at", "Deutsche Bank")}),
+        ("Teaches at Westfield Academy", {("user", "works_at", "Westfield Academy")}),
+        ("Her mother tongue is Polish", {("user", "speaks", "Polish")}),
+        ("Her sister is keen on tennis", set()),
     ],
 )
 def test_relations_name_the_user_or_the_person_the_fact_is_about(

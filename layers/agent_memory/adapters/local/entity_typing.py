@@ -64,6 +64,7 @@ _TOOL_VERB_CUE = re.compile(
     r"(?:(?!\band\b)[^,.;]){0,30}?\b(?:in|on|with|to|through)\s+(?:the\s+)?$"
 )
 _PET_AFTER = re.compile(rf"\s*,?\s+(?:the|our|my|her|his|their)\s+(?:\w+\s+)?(?:{'|'.join(sorted(PET_WORDS))})\b")
+_LINKS = frozenset("as in at for from by on".split())  # "the NHS as a nurse" names; "an SRE at", "the POS and" do not
 _NOT_NAMES = frozenset("ui ux api apis cli sdk ide os pr prs ci cd qa hr it pdf url usb tv gps faq eta mvp kpi".split())
 _PLACE_CUE = frozenset("in from to near around visit visited visiting into via across".split())
 _TITLES = frozenset("prof dr mr mrs ms mx sir".split())
@@ -308,7 +309,9 @@ def recognise(text: str, known: dict[str, str] | None = None) -> list[Mention]:
             i += 1  # "Prof. Weber": the name is Weber; "the UI", "an API" name nothing
             continue
         acronym = span == i + 1 and (word.isupper() or re.search(r"[a-z][A-Z]", word))
-        if acronym and re.search(r"\b(a|an|the)\s+$", before) and i + 1 < len(tokens) and tokens[i + 1][0].islower():
+        following = tokens[i + 1][0] if i + 1 < len(tokens) else ""
+        article = re.search(r"\b(a|an|the)\s+$", before)
+        if acronym and article and following.islower() and (article.group(1) != "the" or following not in _LINKS):
             i += 1  # "a WG room", "the POS system": an acronym used as a common noun
             continue
         end = tokens[span - 1][2]

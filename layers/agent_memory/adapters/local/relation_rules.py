@@ -23,7 +23,9 @@ _DIETS = frozenset(DIETS.split("|"))
 _MEDICINE_NAMES = frozenset(MEDICINES.split("|"))
 _JOBS, _FAMILY, _FRIENDS = JOBS, RELATIVES, FRIENDS
 _KNOWN = r"supervisor|supervised by|boss|manager|colleague|coworker|co-founder|cofounder|mentor|advisor|prof\.?"
-_UNNAMED_SUBJECT = re.compile(rf"\b(?:{_FAMILY}|{_FRIENDS}|{_KNOWN}|people|everyone|team)\s+(still\s+|also\s+)?$")
+_UNNAMED_SUBJECT = re.compile(
+    rf"\b(?:{_FAMILY}|{_FRIENDS}|{_KNOWN}|people|everyone|team)\s+(?:is\s+|are\s+|was\s+|were\s+)?(still\s+|also\s+)?$"
+)
 
 # (predicate, trigger, object types or "np" for a noun phrase, objects: "first" or "all")
 _TRIGGERS: tuple[tuple[str, str, frozenset[str] | str, str], ...] = (
@@ -37,20 +39,22 @@ _TRIGGERS: tuple[tuple[str, str, frozenset[str] | str, str], ...] = (
         "lives_in",
         r"\b(?:lives?|living|lived|based|resides?|moved|moving|relocated)(?: alone| back)? (?:in|to)\b|"
         r"\b(?:came|emigrated|immigrated) to\b|"
-        r"\b(?:room|flat|apartment|studio|house) in\b",
+        r"\b(?:room|flat|apartment|studio|house) in\b|\bhome is in\b",
         frozenset({"place"}),
         "first",
     ),
     (
         "works_at",
         rf"\b(?:works?|working|worked)(?: part-time| full-time| remotely)? (?:at|for)\b|"
-        rf"\b(?:{_JOBS})s? at\b|\bjoined\b",
+        rf"\b(?:{_JOBS})s? at\b|\bjoined\b|\bemployed by\b|\b(?:freelances?|freelancing|contracts?|consults?) for\b|"
+        r"\b(?:interns?|interning|teaches|lectures) at\b",
         frozenset({"organization", "tool"}),
         "first",
     ),
     (
         "learning",
-        r"\blearning\b|\btaking (?:\w+ )?classes in\b",
+        r"\blearning\b|\btaking (?:\w+ )?classes in\b|\bpicking up\b|\bteaching (?:him|her|my|them)sel(?:f|ves)\b|"
+        r"\bbrushing up on\b|\b(?:taking|takes|started|having) (?=\w+ (?:lessons|classes)\b)",
         frozenset({"language", "tool", "framework", "concept"}),
         "all",
     ),
@@ -61,8 +65,19 @@ _TRIGGERS: tuple[tuple[str, str, frozenset[str] | str, str], ...] = (
         frozenset({"concept", "organization"}),
         "all",
     ),
-    ("speaks", r"\b(?:speaks?|speaking|fluent in|native)\b", frozenset({"language"}), "all"),
-    ("allergic_to", r"\ballergic to\b|\bintolerant to\b", frozenset({"food", "animal", "product", "concept"}), "all"),
+    (
+        "speaks",
+        r"\b(?:speaks?|speaking|fluent in|native|bilingual in|(?:first|mother) (?:language|tongue) is)\b",
+        frozenset({"language"}),
+        "all",
+    ),
+    (
+        "allergic_to",
+        r"\ballergic to\b|\bintolerant to\b|\ballerg(?:y|ies) to\b|\breacts? badly to\b|\bgets hives from\b|"
+        r"\bcan(?:'t|not) (?:eat|have|tolerate|digest)\b",
+        frozenset({"food", "animal", "product", "concept"}),
+        "all",
+    ),
     (
         "dislikes",
         r"\b(?:does(?:n't| not)|do(?:n't| not)|never) (?:really )?(?:like|enjoy|trust)s?\b|\bhates?\b|"
@@ -82,7 +97,8 @@ _TRIGGERS: tuple[tuple[str, str, frozenset[str] | str, str], ...] = (
     (
         "likes",
         r"\b(?:likes?|loves?|enjoys?|adores?|addicted to|misses|supports?|barracks for|fan of|follows|"
-        r"drinks|into)\b",
+        r"drinks|into|obsessed with|can't get enough of|passionate about|keen on|hooked on|crazy about|"
+        r"mad about|watches)\b",
         frozenset({"food", "concept", "organization", "event"}),
         "all",
     ),
@@ -108,7 +124,9 @@ _TRIGGERS: tuple[tuple[str, str, frozenset[str] | str, str], ...] = (
     ),
     (
         "visited",
-        r"\b(?:visited|went|been to|was in|travell?ed to|took (?:\w+ ){0,3}to|attended|spent (?:\w+ ){0,3}in)\b",
+        r"\b(?:visited|went|been to|was in|travell?ed (?:to|around|through)|took (?:\w+ ){0,3}to|attended|"
+        r"spent (?:\w+ ){0,3}in|backpacked (?:around|through|across|in)|(?:honeymooned|holidayed|vacationed) in|"
+        r"toured|explored)\b",
         frozenset({"place"}),
         "all",
     ),
@@ -116,7 +134,8 @@ _TRIGGERS: tuple[tuple[str, str, frozenset[str] | str, str], ...] = (
         "plans_to_visit",
         r"\b(?:going(?: back)? to|planning (?:a trip )?to|plans? to visit|trip to|plan:|"
         r"wants? to (?:visit|go|see)|would love to (?:visit|go|see)|hoping to (?:visit|go)|flying (?:home |back )?to|"
-        r"heading to|dreams? of|go back)\b|\bplan:",
+        r"heading to|headed to|off to|dreams? of|go back|hop(?:e|es|ing) to (?:see|visit|go to)|"
+        r"would like to (?:visit|go to|see)|wants? to see|bucket list)\b|\bplan:",
         frozenset({"place"}),
         "all",
     ),
@@ -257,11 +276,13 @@ def _implicit(text: str, mentions: list[Mention], claimed: set[str]) -> list[Tri
     for mention in mentions:
         before = lower[max(0, mention.start - 40) : mention.start]
         after = lower[mention.end : mention.end + 20]
-        if re.match(r"\s+intoleran", after):
+        if re.match(r"\s+(?:intoleran|allerg(?:y|ies)\b)", after) or re.match(
+            r",? (?:she|he|they|i)(?:'s| is| are|'m) allergic\b", after
+        ):
             found.append(("user", "allergic_to", mention.name))
         elif re.match(r"\s+(?:fan|supporter)s?\b", after):
             found.append(("user", "likes", mention.name))
-        if mention.name in claimed or re.match(r"\s+(?:intoleran|fan\b|supporter)", after):
+        if mention.name in claimed or re.match(r"\s+(?:intoleran|allerg|fan\b|supporter)", after):
             continue
         if mention.type == "animal" and mention.name[:1].isupper():
             found.append(("user", "has_pet", mention.name))
