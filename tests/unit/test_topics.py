@@ -39,6 +39,12 @@ SAID = [
     ("home", "Their landlord is raising the rent again"),
     ("preferences", "Likes replies in Spanish"),
     ("preferences", "Hates when answers start with a disclaimer"),
+    ("food", "Orders Thai takeaway most Fridays"),  # "Thai" is a cuisine here, not the language
+    ("education", "Speaks Thai with her grandmother"),
+    ("health", "Sees a therapist every other week"),  # a job title is work only when it is the person's own
+    ("health", "Broke her wrist snowboarding in January"),
+    ("home", "The boiler broke again"),
+    ("work", "Has a performance review next Tuesday"),
 ]
 
 

@@ -43,28 +43,31 @@ WORDS: dict[str, str] = {
         workplace business team teams project projects deadline deadlines audit payroll staff ceo cto cfo founder
         co-founder cofounder engineer engineers developer scientist analyst designer nurse doctor physician surgeon
         pediatrician paediatrician pharmacist dentist teacher lecturer professor lawyer solicitor barrister
-        accountant cpa sre devops architect director chef cook baker barista waiter waitress writer editor journalist
-        photographer researcher technician mechanic electrician plumber carpenter pilot firefighter officer
-        therapist psychologist vet veterinarian librarian paramedic midwife carer salesperson marketer recruiter
-        administrator receptionist cashier clerk trader banker actuary entrepreneur owner restaurant trattoria
-        bistro cafe shop store salon clinic warehouse factory conference conferences workshop keynote talk talks
-        present presenting commute commutes commuting remote hybrid overtime""",
+        accountant cpa sre devops architect director chef cook baker barista waiter waitress writer editor
+        journalist photographer researcher technician mechanic electrician plumber carpenter pilot firefighter
+        officer therapist psychologist vet veterinarian librarian paramedic midwife carer salesperson marketer
+        recruiter administrator receptionist cashier clerk trader banker actuary entrepreneur owner restaurant
+        trattoria bistro cafe shop store salon clinic warehouse factory conference conferences workshop keynote
+        talk talks present presenting commute commutes commuting remote hybrid overtime appraisal""",
     "food": """food foods eat eats eating ate meal meals dinner lunch breakfast brunch supper snack snacks dessert
-        desserts cuisine dish dishes recipe recipes cook cooking cooks bake baking baker restaurant restaurants cafe
-        takeaway takeout delivery diet vegetarian vegan drink drinks drinking coffee tea spicy sweet savoury savory
-        flavour flavor taste tastes tasty delicious hungry fruit fruits vegetable vegetables veggies meat
+        desserts cuisine dish dishes recipe recipes cook cooking cooks bake baking baker restaurant restaurants
+        cafe takeaway takeout delivery diet vegetarian vegan drink drinks drinking coffee tea spicy sweet savoury
+        savory flavour flavor taste tastes tasty delicious hungry fruit fruits vegetable vegetables veggies meat
         cheese bread rice pasta noodles soup salad sandwich sandwiches burger pizza chocolate cake wine beer
-        cocktail cocktails grocery groceries kitchen chef cups cup""",
-    "health": """health healthy allergic allergy allergies intolerant intolerance doctor doctors gp physician
-        nurse hospital clinic medicine medication medications meds pill pills prescription prescribed dose
-        inhaler injection insulin vaccine vaccinated sick illness ill disease condition chronic diagnosed
-        diagnosis symptoms symptom pain ache aches sore injury injured surgery operation recovery recovering
-        physio physiotherapy therapist therapy counselling counseling mental anxiety stress sleep insomnia tired
-        fatigue blood pressure cholesterol sugar weight checkup check-up scan mri x-ray dentist dental teeth
-        optician glasses contacts eyesight hearing pregnant pregnancy fertility migraine headache headaches
-        supplements vitamins rehab torn tore sprained sprain fracture fractured fitness gym workout workouts
-        exercise exercises steps walk walks walking
-        cardio strength stretch stretching posture back knee hip shoulder""",
+        cocktail cocktails grocery groceries kitchen chef cups cup sauce sauces spice spices seasoning buffet
+        picnic grill grilled fried roast baked homemade leftovers portion portions calories carbs protein fibre
+        fiber meal-prep prep preps""",
+    "health": """health healthy allergic allergy allergies intolerant intolerance doctor doctors gp physician nurse
+        hospital clinic medicine medication medications meds pill pills prescription prescribed dose inhaler
+        injection insulin vaccine vaccinated sick illness ill disease condition chronic diagnosed diagnosis
+        symptoms symptom pain ache aches sore injury injured surgery operation recovery recovering physio
+        physiotherapy therapist therapy counselling counseling mental anxiety stress sleep insomnia tired fatigue
+        blood pressure cholesterol sugar weight checkup check-up scan mri x-ray dentist dental teeth optician
+        glasses contacts eyesight hearing pregnant pregnancy fertility migraine headache headaches supplements
+        vitamins rehab torn tore sprained sprain fracture fractured fitness gym workout workouts exercise exercises
+        steps walk walks walking cardio strength stretch stretching posture back knee hip shoulder jab jabs flu
+        booster fever antibiotics painkillers dermatologist cardiologist specialist referral bloodwork blood-test
+        heart rate pulse resting bp""",
     "family": """family wife husband partner spouse fiance fiancee fiancé fiancée girlfriend boyfriend son sons
         daughter daughters kid kids child children baby babies toddler twins mum mom mother mummy mommy dad father
         daddy parent parents brother brothers sister sisters sibling siblings grandson granddaughter grandchild
@@ -73,56 +76,67 @@ WORDS: dict[str, str] = {
         wedding engaged engagement anniversary birthday birthdays divorced divorce separated pregnant friend
         friends flatmate roommate housemate neighbour neighbor relatives relative godson goddaughter""",
     "pets": """pet pets dog dogs puppy pup cat cats kitten kitty rescue adopt adopted adopting vet vets walkies
-        kennel litter leash lead breed flea fleas groomer grooming worming""",
+        kennel litter leash breed flea fleas groomer grooming worming""",
     "travel": """travel travels travelling traveling travelled traveled trip trips holiday holidays vacation
         vacations honeymoon flight flights fly flying flew airport airline airlines passport visa hotel hotels
         hostel hostels resort cruise backpack backpacking abroad overseas tour tours tourist sightseeing road-trip
-        roadtrip itinerary visit visits visited visiting destination getaway journey jet lag
-        layover weekend-away""",
+        roadtrip itinerary visit visits visited visiting destination getaway journey jet lag layover weekend-away
+        pack packs packing luggage suitcase carry-on city-break break breaks jetlag jet-lag layover hostel
+        interrail countries""",
     "hobbies": """hobby hobbies play plays playing played game games match matches league club fan fans supporter
-        season ticket tickets team sport sports training race races marathon gym climbing reading reads read
-        books book novel novels author series film films movie movies cinema tv show shows podcast podcasts music
-        band bands concert concerts gig gigs festival festivals album albums song songs sing sings singing choir
-        guitar piano violin cello drums ukulele flute saxophone instrument paint paints painting draw drawing
-        craft crafts knit knitting garden gardening grows grow plants collect collects collection collector
-        photography camera weekend weekends""",
+        season ticket tickets team sport sports training race races marathon gym climbing reading reads read books
+        book novel novels author series film films movie movies cinema tv show shows podcast podcasts music band
+        bands concert concerts gig gigs festival festivals album albums song songs sing sings singing choir guitar
+        piano violin cello drums ukulele flute saxophone instrument paint paints painting draw drawing craft crafts
+        knit knitting garden gardening grows grow plants collect collects collection collector photography camera
+        weekend weekends""",
     "technology": """code coding coder program programming programmer software app apps application website web
         frontend front-end backend back-end fullstack full-stack stack api apis database databases server servers
         cloud deploy deploys deployment infra infrastructure devops script scripts scripting terminal editor ide
         keybindings shortcut shortcuts laptop computer pc desktop phone smartphone tablet device devices gadget
         gadgets keyboard mouse monitor linux os operating framework frameworks library libraries repo repository
         commit commits pull open-source opensource bug bugs debug debugging test tests testing automate automation
-        dashboard dashboards pipeline pipelines container containers cluster clusters model models dataset
-        datasets data algorithm algorithms tech technical technology online digital wifi internet password
-        passwords backup backups spreadsheet spreadsheets pivot macros""",
-    "education": """study studies studying studied student students school schools university uni college
-        campus degree degrees bachelor bachelors master masters msc bsc ba ma phd doctorate thesis dissertation
-        course courses class classes lesson lessons lecture lectures seminar exam exams test grade grades
-        homework assignment assignments semester term tutor tutoring teacher professor supervisor scholarship
-        graduate graduated graduation enrolled enrol enroll diploma certificate certification certified
-        qualification learn learns learning learned learnt language languages fluent fluently speaks speak
-        speaking native vocabulary grammar streak curriculum kindergarten nursery preschool academy bootcamp""",
-    "finance": """money finance finances financial save saves saving savings saver budget budgets budgeting
-        spend spending spends expense expenses cost costs price prices afford cheap expensive invest invests
-        investing investment investments investor portfolio stock stocks shares fund funds index etf etfs bond
-        bonds crypto bitcoin pension pensions retirement mortgage mortgages loan loans debt debts credit card
-        cards bank banks banking account accounts tax taxes income salary wage wages paycheck payslip bills bill
-        insurance deposit down-payment payment payments repay repayment repayments pay paid financed finance
-        inheritance dividends interest rate rates euros dollars pounds rupees yen""",
+        dashboard dashboards pipeline pipelines container containers cluster clusters model models dataset datasets
+        data algorithm algorithms tech technical technology online digital wifi internet password passwords backup
+        backups spreadsheet spreadsheets pivot macros""",
+    "education": """study studies studying studied student students school schools university uni college campus
+        degree degrees bachelor bachelors master masters msc bsc ba ma phd doctorate thesis dissertation course
+        courses class classes lesson lessons lecture lectures seminar exam exams test grade grades homework
+        assignment assignments semester term tutor tutoring teacher professor supervisor scholarship graduate
+        graduated graduation enrolled enrol enroll diploma certificate certification certified qualification learn
+        learns learning learned learnt language languages fluent fluently speaks speak speaking native vocabulary
+        grammar streak curriculum kindergarten nursery preschool academy bootcamp gcse gcses a-levels a-level sats
+        exam exams revision revising tuition ucas admissions programme programmes phd applying application""",
+    "finance": """money finance finances financial save saves saving savings saver budget budgets budgeting spend
+        spending spends expense expenses cost costs price prices afford cheap expensive invest invests investing
+        investment investments investor portfolio stock stocks shares fund funds index etf etfs bond bonds crypto
+        bitcoin pension pensions retirement mortgage mortgages loan loans debt debts credit card cards bank banks
+        banking account accounts tax taxes income salary wage wages paycheck payslip bills bill insurance deposit
+        down-payment payment payments repay repayment repayments pay paid financed finance inheritance dividends
+        interest rate rates euros dollars pounds rupees yen overdrawn overdraft bills split splits fees
+        subscription subscriptions refund refunds invoice invoices""",
     "home": """home house houses flat flats apartment apartments condo studio room rent rents renting rented
         landlord tenant lease neighbourhood neighborhood area suburb district street city town village move moves
-        moving moved relocate relocated relocating live lives living lived resides reside based grew raised
-        commute garden balcony kitchen renovate renovating renovation decorate furniture diy chores cleaning
-        laundry""",
+        moving moved relocate relocated relocating resides reside based grew raised commute garden balcony kitchen
+        renovate renovating renovation decorate furniture diy chores cleaning laundry boiler heating plumber
+        plumbing leak leaking roof mould mold damp repairs fridge dishwasher live lives living lived""",
     "preferences": """prefers prefer preference preferences answers answer replies reply responses response
         explanations explanation format formatting tone concise brief short terse detailed verbose bullet bullets
         tables table summary summaries emoji emojis examples caveats jargon formal informal casual language units
-        metric imperial celsius fahrenheit font text dark mode theme colour color favourite favorite
-        nickname pronouns""",
+        metric imperial celsius fahrenheit font text dark mode theme colour color favourite favorite nickname
+        pronouns""",
 }
 
 # (pattern, topic, weight): phrases that say more than their words.
 PHRASES: tuple[tuple[str, str, float], ...] = (
+    (
+        r"\b(?:broke|broken|fractured|sprained|tore|torn|hurt|injured|pulled|twisted)\s+(?:her|his|my|their|a|an)?\s*"
+        r"(?:\w+\s+)?(?:wrist|ankle|arm|leg|knee|back|shoulder|hip|finger|toe|rib|collarbone|hamstring|neck|acl|"
+        r"achilles|foot)\b",
+        "health",
+        3.0,
+    ),
+    (r"\bperformance review\b|\bone-to-one with (?:her|his|my) (?:manager|boss)\b", "work", 2.0),
     (
         r"\b(?:prefers?|wants?|likes?|would rather|'d rather)\b.{0,40}\b(?:answers?|repl(?:y|ies)|responses?|"
         r"explanations?|instructions|summaries|examples|code examples|bullet points?|tables?|units|metric|imperial|"
@@ -166,7 +180,7 @@ PHRASES: tuple[tuple[str, str, float], ...] = (
     ),
     (
         rf"(?:^|\b(?:is|was|i'm|i am|works as|worked as|as)\s+)(?:an?\s+)?(?:retired\s+|former\s+|ex-)?"
-        rf"(?:[a-z-]+\s+){{0,2}}(?!student)(?:{JOBS})s?\b",
+        rf"(?:(?!an?\s|the\s)[a-z-]+\s+){{0,2}}(?!student)(?:{JOBS})s?\b",
         "work",
         3.0,
     ),

@@ -120,6 +120,8 @@ def _cues() -> tuple[dict[str, tuple[str, ...]], dict[tuple[str, ...], tuple[str
                 lowercase[key[0]] = _SUBTYPE_TOPICS[common[0]][0]
         if proper in _SUBTYPE_TOPICS:
             names[key] = _SUBTYPE_TOPICS[proper]
+        if ("language", "natural") in found and ("food", "food") in found:
+            names[key] = ("education|food", 1.5)  # "Thai": the language or the cuisine, half each
     return words, names, lowercase, max(len(key) for key in names)
 
 
@@ -145,8 +147,9 @@ def topic_scores(
             if size == 1 and key[0] in ONLY_CAPITALISED and not tokens[i][:1].isupper():
                 hit = (lowercase[key[0]], 1.5) if key[0] in lowercase else None
             if hit is not None:
-                scores[hit[0]] += hit[1] / (2 if named[hit[0]] else 1)
-                named[hit[0]] += 1
+                for topic in hit[0].split("|"):
+                    scores[topic] += hit[1] / (2 if named[topic] else 1) / len(hit[0].split("|"))
+                    named[topic] += 1
                 i += size
                 break
         else:
