@@ -74,6 +74,20 @@ def test_rules_decide_how_two_memories_relate(older: str, newer: str, action: Me
         ("Is vegetarian", "Her husband is not vegetarian", MergeAction.KEEP_BOTH),
         ("Is a teacher", "Is a big fan of jazz", MergeAction.KEEP_BOTH),
         ("Has a cat", "Has a dog", MergeAction.KEEP_BOTH),
+        # an outcome replaces the state that awaited it; one of two exclusive values replaces the other; a fact about
+        # a relative is not the user's
+        ("Wants a dog", "Got a dog called Biscuit", MergeAction.SUPERSEDE),
+        ("Interviewing at Stripe", "Accepted an offer from Stripe", MergeAction.SUPERSEDE),
+        ("Learning to drive", "Passed her driving test", MergeAction.SUPERSEDE),
+        ("Is pregnant with their first child", "Had a baby girl, Maya, in May", MergeAction.SUPERSEDE),
+        ("Has been sober for six months", "Has been sober for a year", MergeAction.SUPERSEDE),
+        ("Works part-time at the library", "Works full-time at the library", MergeAction.SUPERSEDE),
+        ("Is single", "Got married in June", MergeAction.SUPERSEDE),
+        ("Her partner is Alex", "She and Alex split up", MergeAction.SUPERSEDE),
+        ("Trying to read more books", "Got a Kindle for her birthday", MergeAction.KEEP_BOTH),
+        ("Has a flat in Leith", "Her sister has a flat in Leith", MergeAction.KEEP_BOTH),
+        ("Her brother lives in Leeds", "Lives in Leeds", MergeAction.KEEP_BOTH),
+        ("Mum lives in Cork", "Her mother lives in Cork", MergeAction.MERGE),
     ],
 )
 def test_given_two_memories_when_one_says_the_other_again_or_changes_its_value_then_merge_or_supersede(

@@ -51,7 +51,8 @@ SYNONYMS = {
     "called": "named", "kids": "children", "kid": "child", "photos": "pictures", "fluent": "speaks",
     "nyc": "new york city", "film": "movie", "films": "movies", "flat": "apartment", "mobile": "phone",
     "cellphone": "phone", "holiday": "vacation", "holidays": "vacations", "mother": "mom", "father": "dad",
-    "hubby": "husband", "prefers": "likes", "prefer": "like", "remote": "remotely",
+    "hubby": "husband", "prefers": "likes", "prefer": "like", "remote": "remotely", "baby": "child",
+    "babies": "children",
 }  # fmt: skip
 PHRASES = (
     (re.compile(r"\b(?:does not|doesn't|do not|don't|did not|didn't) (?:really )?(?:like|enjoy)\b"), "dislikes"),
@@ -67,6 +68,7 @@ PHRASES = (
     ),
     (re.compile(r"\bstep[- ]by[- ]step\b"), "stepbystep"),
     (re.compile(r"\b(?:from home|wfh)\b"), "remotely"),
+    (re.compile(r"\b(for|about|over|almost|nearly) an? (year|month|week|decade)\b"), r"\1 1 \2"),
     (re.compile(r"\b(?:doesn't|does not|don't|do not|never) eats? (?:any )?meat\b|\bno meat\b"), "vegetarian"),
     (re.compile(r"\b(?:doesn't|does not|don't|do not|never) eats? (?:any )?animal products\b"), "vegan"),
 )
@@ -82,3 +84,17 @@ def americanise(word: str) -> str:
     for pattern, replacement in BRITISH:
         word = pattern.sub(replacement, word)
     return word
+
+
+# A state that is waiting for an outcome ("wants a dog", "interviewing at …") and words that report one ("got",
+# "accepted"): the outcome replaces the waiting.
+PENDING = re.compile(
+    r"\b(wants? (?:a|an|to)|saving (?:up )?for|applying|interviewing|learning to|waiting (?:list|for)|pregnant|"
+    r"expecting|trying to|shopping for|house-hunting|renting|rents|on the list for)\b"
+)
+OUTCOME = re.compile(
+    r"\b(got|gets|bought|adopted|accepted|passed|had|started|starts|finished|completed|signed|moved|married|booked|"
+    r"won|received|landed|joined|became|delivered|gave birth|owns|now)\b"
+)
+# Values of which a person has one at a time: the other one in a newer memory replaces the older.
+EXCLUSIVE_PAIRS = (("part-time", "full-time"), ("single", "married"), ("unemployed", "employed"))

@@ -11,7 +11,15 @@ import unicodedata
 from collections import Counter
 from collections.abc import Sequence
 
-from agent_memory.adapters.local.curator_words import NUMBERS, PHRASES, SYNONYMS, americanise
+from agent_memory.adapters.local.curator_words import (
+    EXCLUSIVE_PAIRS,
+    NUMBERS,
+    OUTCOME,
+    PENDING,
+    PHRASES,
+    SYNONYMS,
+    americanise,
+)
 from agent_memory.adapters.local.entity_typing import recognise_all
 from agent_memory.adapters.local.relation_rules import relations_in
 from agent_memory.adapters.local.rules_extractor import RulesExtractor
@@ -21,7 +29,7 @@ from agent_memory.domain.gazetteers import DIETS
 from agent_memory.domain.knowledge import Knowledge, link
 from agent_memory.domain.models import Entity
 from agent_memory.domain.text import STOPWORDS, normalise
-from agent_memory.domain.topic_words import JOBS
+from agent_memory.domain.topic_words import FRIENDS, JOBS, RELATIVES
 from agent_memory.domain.topics import LIFE_TOPICS, life_topics, stem, topics_of
 
 SAME_WORDING = 0.8
@@ -65,13 +73,18 @@ _FILLER_WORDS = _FILLERS | frozenset(
 _UPDATE = re.compile(
     r"\b(correction|actually|no longer|anymore|any more|now|these days|switched|switching|moved|moving|left|quit|"
     r"sold|gave up|stopped|passed away|died|again|used to|turned|changed|replaced|closed on|broke up|divorced|"
-    r"promoted|graduated|finished|completed|retired|has since|since then|not any more|instead)\b"
+    r"promoted|graduated|finished|completed|retired|has since|since then|not any more|instead|split up|separated)\b"
 )
 _PLAN = re.compile(
     r"\b(thinking about|thinking of|planning|plans to|plan to|going to|getting|training for|saving for|hoping to|"
     r"wants to|will|considering|about to|looking for)\b"
 )
 _ADDITION = re.compile(r"\b(also|too|as well)\b")
+_KIN = "|".join(word for word in RELATIVES.split("|") if not word.startswith("marr"))
+_ABOUT = re.compile(
+    r"^(?:(?:actually|correction|update|so|also|now|btw),?\s+)?(?:(?:her|his|their|my|our)\s+)?"
+    rf"(?:(?:older|younger|little|big|elder|best|close)\s+)?({_KIN}|{FRIENDS})\b(?!-)"
+)
 
 
 def _negated(text: str) -> bool:
@@ -166,6 +179,18 @@ def _entity_names(text: str) -> frozenset[str]:
     return frozenset(" ".join(_words(m.name)) for m in recognise_all([text])[0] if m.type != "date")
 
 
+def _about(text: str) -> str:
+    """Who a memory is about: the relative or friend it opens with ("Her sister has …", "Mum's name is …"), else
+    the user."""
+    match = _ABOUT.match(normalise(text).replace("\u2019", "'"))
+    who = americanise(match.group(1)) if match else "user"
+    return SYNONYMS.get(who, who)
+
+
+def _people(text: str) -> frozenset[str]:
+    return frozenset(m.name.casefold() for m in recognise_all([text])[0] if m.type == "person")
+
+
 def _diets(plain: str) -> frozenset[str]:
     """The diets a memory names (vegan, keto …): one diet at a time, so a new one replaces the old."""
     return frozenset(diet for diet in _DIETS if re.search(rf"\b{re.escape(diet)}\b", plain))
@@ -190,6 +215,8 @@ class RulesCurator:
     def decide_merge(self, older: str, newer: str) -> MergeDecision:
         if canonical(older) == canonical(newer):
             return MergeDecision(MergeAction.MERGE, "same words")
+        if _about(older) != _about(newer) and not _people(older) & _people(newer):
+            return MergeDecision(MergeAction.KEEP_BOTH, "facts about different people")
         old_core, new_core = _core(older), _core(newer)
         names = _names(older) | _names(newer)
         shared = _shared(old_core, new_core, names)
@@ -206,6 +233,12 @@ class RulesCurator:
             return MergeDecision(MergeAction.SUPERSEDE, "the newer memory updates or corrects the older one")
         if shared and _PLAN.search(old_plain) and not _PLAN.search(new_plain):
             return MergeDecision(MergeAction.SUPERSEDE, "a plan the newer memory says was carried out")
+        if shared and PENDING.search(old_plain) and not PENDING.search(new_plain) and OUTCOME.search(new_plain):
+            return MergeDecision(MergeAction.SUPERSEDE, "the newer memory reports the outcome the older one awaited")
+        for one, other in EXCLUSIVE_PAIRS:
+            was, now = {one, other} & set(old_plain.split()), {one, other} & set(new_plain.split())
+            if was and now and was != now:
+                return MergeDecision(MergeAction.SUPERSEDE, f"{one} or {other}: the newer value replaces the older")
         old_numbers, new_numbers = _numbers(older), _numbers(newer)
         rest_old, rest_new = old_core - old_numbers, new_core - new_numbers
         if old_numbers and new_numbers and old_numbers != new_numbers and rest_old and rest_new:  # noqa: SIM102
