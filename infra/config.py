@@ -28,7 +28,6 @@ class StageConfig:
     throttle_rate: int
     throttle_burst: int
     quota_per_day: int
-    authorizer_cache_seconds: int
     titan_dimensions: int
     alarm_email: str | None = None
     # NEXTGEN only: the collection group's OCU ceiling for indexing and for search (its floor is 0).
@@ -51,7 +50,6 @@ STAGES: dict[str, StageConfig] = {
         throttle_rate=50,
         throttle_burst=100,
         quota_per_day=100_000,
-        authorizer_cache_seconds=300,
         titan_dimensions=1024,
     ),
     "prod": StageConfig(
@@ -66,7 +64,6 @@ STAGES: dict[str, StageConfig] = {
         throttle_rate=500,
         throttle_burst=1000,
         quota_per_day=5_000_000,
-        authorizer_cache_seconds=300,
         titan_dimensions=1024,
     ),
 }

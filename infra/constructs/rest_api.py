@@ -17,12 +17,13 @@ PROBLEM_HEADERS = {"Content-Type": f"'{PROBLEM_MEDIA_TYPE}'"}
 MESSAGE = "$context.error.messageString"
 
 UNAUTHENTICATED = ("401", "unauthenticated", "Missing or invalid API key")
+NO_KEY = f"Send a valid API key in the {API_KEY_HEADER} header or as Authorization: Bearer <key>."
 AUTHORIZER_UNAVAILABLE = ("503", "authorizer_unavailable", "Authorization temporarily unavailable",
                           "The key could not be checked; retry shortly.")  # fmt: skip
 
 # (gateway response, status, code, title, detail): API Gateway's own refusals, in the functions' error format.
 GATEWAY_PROBLEMS = [
-    (apigw.ResponseType.UNAUTHORIZED, *UNAUTHENTICATED, f"Send a valid API key in the {API_KEY_HEADER} header."),
+    (apigw.ResponseType.UNAUTHORIZED, *UNAUTHENTICATED, NO_KEY),
     (apigw.ResponseType.ACCESS_DENIED, *UNAUTHENTICATED, "$context.authorizer.reason"),
     (apigw.ResponseType.INVALID_API_KEY, "403", "key_not_metered", "Key not in a usage plan",
      "This API key is not attached to a usage plan; ask the operator to attach it."),
@@ -98,12 +99,14 @@ class RestApi(Construct):
                 throttling_burst_limit=config.throttle_burst,
             ),
         )
+        # No identity source, so no caching: the key comes in X-API-Key or in Authorization (Bearer), and API Gateway
+        # refuses without invoking the authorizer when any identity source is missing. Revocation is immediate.
         self.authorizer = apigw.RequestAuthorizer(
             self,
             "KeyAuthorizer",
             handler=authorizer_function.target,
-            identity_sources=[apigw.IdentitySource.header(API_KEY_HEADER)],
-            results_cache_ttl=Duration.seconds(config.authorizer_cache_seconds),
+            identity_sources=[],
+            results_cache_ttl=Duration.seconds(0),
         )
         validator = self.api.add_request_validator(
             "Parameters", validate_request_parameters=True, validate_request_body=True
@@ -121,7 +124,6 @@ class RestApi(Construct):
                 authorization_type=apigw.AuthorizationType.CUSTOM,
                 api_key_required=True,
                 request_validator=validator,
-                request_parameters={f"method.request.header.{API_KEY_HEADER}": True},
             )
         for response_type, status, code, title, detail in GATEWAY_PROBLEMS:
             self.api.add_gateway_response(

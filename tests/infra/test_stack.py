@@ -227,13 +227,17 @@ def test_stream_indexer_retries_bisects_and_dead_letters(dev: Synthesized) -> No
 # -- API -------------------------------------------------------------------------------------------------------------
 
 
-def test_api_uses_the_key_authorizer_as_api_key_source_with_caching(dev: Synthesized) -> None:
+def test_api_uses_the_key_authorizer_as_api_key_source_for_either_key_header(dev: Synthesized) -> None:
     (api,) = dev.of_type("AWS::ApiGateway::RestApi").values()
     assert api["Properties"]["ApiKeySourceType"] == "AUTHORIZER"
     (authorizer,) = dev.of_type("AWS::ApiGateway::Authorizer").values()
     assert authorizer["Properties"]["Type"] == "REQUEST"
-    assert authorizer["Properties"]["IdentitySource"] == "method.request.header.X-API-Key"
-    assert authorizer["Properties"]["AuthorizerResultTtlInSeconds"] == 300
+    # Given a key may come as X-API-Key or as Authorization: Bearer, no header may be an identity source (API Gateway
+    # refuses without invoking the authorizer when one is missing), so no answer is cached either
+    assert not authorizer["Properties"].get("IdentitySource")
+    assert authorizer["Properties"]["AuthorizerResultTtlInSeconds"] == 0
+    for method in dev.of_type("AWS::ApiGateway::Method").values():
+        assert "method.request.header.X-API-Key" not in method["Properties"].get("RequestParameters", {})
 
 
 def test_every_route_is_wired_and_all_but_health_need_a_key(dev: Synthesized) -> None:

@@ -7,6 +7,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
+from agent_memory.domain.errors import Forbidden, InvalidInput
 from agent_memory.domain.text import topic_label
 
 
@@ -27,14 +28,57 @@ class Scope(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class Principal:
-    """Who is calling: the tenant comes from credentials only, never from a request body."""
+    """Who is calling: the tenant comes from credentials only, never from a request body. A key bound to a user
+    (`user_id`) reaches that user only and supplies the user_id a request leaves out; bound to an agent as well
+    (`agent_id`), it reads and changes only that agent's memories. Every edge resolves users and agents here."""
 
     tenant: str
     scopes: frozenset[Scope]
     key_id: str
+    user_id: str | None = None
+    agent_id: str | None = None
 
     def allows(self, scope: Scope) -> bool:
         return Scope.ADMIN in self.scopes or scope in self.scopes
+
+    def user(self, requested: str | None, where: str = "query.user_id") -> str:
+        """The user a request is about: the one it names, else the key's. A bound key naming another user is
+        refused (403) whether or not that user exists; an unbound key must name one (422 at `where`)."""
+        if self.user_id is None:
+            if requested is None:
+                raise InvalidInput(
+                    f"{where}: Field required (this API key is bound to no user: name the user_id)",
+                    errors=[{"loc": where, "msg": "Field required", "type": "missing"}],
+                )
+            return requested
+        if requested is not None and requested != self.user_id:
+            raise Forbidden("This API key is bound to one user and cannot reach another.")
+        return self.user_id
+
+    def owner(self, requested: str | None, where: str = "query.user_id") -> Owner:
+        return Owner(self.tenant, self.user(requested, where))
+
+    def user_or_tenant(self, requested: str | None) -> str | None:
+        """For operations where no user_id means the whole tenant: a bound key always means its own user."""
+        return requested if self.user_id is None else self.user(requested)
+
+    def tenant_wide(self, what: str) -> None:
+        """Operations on every user of the tenant are not for a key bound to one user (403)."""
+        if self.user_id is not None:
+            raise Forbidden(f"{what} reaches every user of the tenant: this API key is bound to one user.")
+
+    def agent(self, requested: str | None) -> str | None:
+        """The agent a request names or filters by: the key's agent if bound (another one is refused, 403)."""
+        if self.agent_id is None:
+            return requested
+        if requested is not None and requested != self.agent_id:
+            raise Forbidden("This API key is bound to one agent and cannot reach another's memories.")
+        return self.agent_id
+
+    def whole_user(self, what: str) -> None:
+        """Operations on all of a user's memories at once are not for a key bound to one agent (403)."""
+        if self.agent_id is not None:
+            raise Forbidden(f"{what} works on all of the user's memories: this API key is bound to one agent.")
 
 
 @dataclass(frozen=True, slots=True)
@@ -238,6 +282,8 @@ class ApiKeyRecord:
     created_at: datetime
     name: str | None = None
     revoked_at: datetime | None = None
+    user_id: str | None = None  # the one user the key reaches (None: any user of the tenant)
+    agent_id: str | None = None  # the one agent of that user whose memories it reaches (None: all)
 
 
 @dataclass(frozen=True, slots=True)

@@ -26,14 +26,22 @@ from agent_memory.services.keys import parse_scopes
 
 
 def principal_from_authorizer(request: Request) -> Principal:
-    """The tenant, scopes and key id that the authorizer put in the request context."""
+    """The tenant, scopes, key id and the key's user and agent (if bound) that the authorizer put in the request
+    context."""
     event: dict[str, Any] = request.scope.get("aws.event") or {}
     context = (event.get("requestContext") or {}).get("authorizer") or {}
     tenant, scopes = context.get("tenant"), context.get("scopes")
     if not tenant or not scopes:
         # Only reachable when a route is deployed without the authorizer: refuse rather than guess a tenant.
         raise Unauthenticated("The request carries no authorizer context.")
-    return Principal(tenant=str(tenant), scopes=parse_scopes(str(scopes).split(",")), key_id=str(context.get("keyId")))
+    user_id, agent_id = context.get("userId"), context.get("agentId")
+    return Principal(
+        tenant=str(tenant),
+        scopes=parse_scopes(str(scopes).split(",")),
+        key_id=str(context.get("keyId")),
+        user_id=None if user_id in (None, "") else str(user_id),
+        agent_id=None if agent_id in (None, "") else str(agent_id),
+    )
 
 
 def api_handler(router: APIRouter) -> Handler:

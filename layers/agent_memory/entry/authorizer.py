@@ -1,7 +1,10 @@
-"""API Gateway REQUEST authorizer: the `X-API-Key` header in, an IAM policy with the tenant and scopes out.
+"""API Gateway REQUEST authorizer: the key in (`X-API-Key: <key>` or `Authorization: Bearer <key>`), an IAM policy
+with the tenant, scopes and the key's user and agent (when bound) out.
 
-The policy covers every route of the stage so API Gateway can cache it per key (the identity source). A bad key is a
-Deny with the reason in the context (the gateway response turns it into a 401 problem+json), never a function error.
+The gateway invokes it for every request (no identity source: a request may carry the key in either header, and
+API Gateway skips an authorizer whose identity sources are not all present). The policy covers every route of the
+stage. A bad key is a Deny with the reason in the context (the gateway response turns it into a 401 problem+json),
+never a function error.
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ from agent_memory.contract import API_KEY_HEADER
 from agent_memory.domain.errors import Unauthenticated
 from agent_memory.entry import shared
 from agent_memory.observability import lambda_entry, metrics
-from agent_memory.services.keys import KeyService, hash_key
+from agent_memory.services.keys import KeyService, bearer_token, hash_key, presented_key
 
 ANONYMOUS = "anonymous"
 
@@ -27,7 +30,7 @@ ANONYMOUS = "anonymous"
 def authorize(event: dict[str, Any], keys: KeyService) -> dict[str, Any]:
     request = APIGatewayAuthorizerRequestEvent(event)
     arn = request.parsed_arn
-    presented = request.headers.get(API_KEY_HEADER)  # case-insensitive
+    headers = request.headers  # case-insensitive
 
     def response(principal_id: str, context: dict[str, str], usage_key: str | None) -> APIGatewayAuthorizerResponse:
         return APIGatewayAuthorizerResponse(
@@ -42,6 +45,7 @@ def authorize(event: dict[str, Any], keys: KeyService) -> dict[str, Any]:
         )
 
     try:
+        presented = presented_key(headers.get(API_KEY_HEADER), bearer_token(headers.get("Authorization")))
         principal = keys.authenticate(presented)
     except Unauthenticated as exc:
         denied = response(ANONYMOUS, {"reason": exc.detail}, None)
@@ -50,6 +54,9 @@ def authorize(event: dict[str, Any], keys: KeyService) -> dict[str, Any]:
     assert presented is not None  # authenticate() refuses a missing key
     scopes = ",".join(sorted(scope.value for scope in principal.scopes))
     context = {"tenant": principal.tenant, "scopes": scopes, "keyId": principal.key_id}
+    # Context values are strings: a key bound to no user or agent leaves the entry out.
+    bound = (("userId", principal.user_id), ("agentId", principal.agent_id))
+    context.update({name: value for name, value in bound if value is not None})
     allowed = response(principal.key_id, context, hash_key(presented))
     allowed.allow_all_routes()
     return allowed.asdict()

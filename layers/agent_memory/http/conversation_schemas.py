@@ -18,7 +18,8 @@ from agent_memory.domain.conversation import (
     Turn,
     TurnOutcome,
 )
-from agent_memory.http.schemas import Strict
+from agent_memory.domain.models import Principal
+from agent_memory.http.schemas import BOUND_USER, Strict
 
 
 class MessageIn(Strict):
@@ -29,7 +30,7 @@ class MessageIn(Strict):
 
 
 class ConversationTurnRequest(Strict):
-    user_id: str = Field(min_length=1, max_length=limits.MAX_ID_CHARS)
+    user_id: str | None = Field(default=None, min_length=1, max_length=limits.MAX_ID_CHARS, description=BOUND_USER)
     agent_id: str | None = Field(default=None, min_length=1, max_length=limits.MAX_ID_CHARS)
     messages: list[MessageIn] = Field(min_length=1, max_length=MAX_MESSAGES_PER_TURN)
     memory: MemoryMode | None = Field(default=None, description="off, on, auto or readonly; default: the tenant's.")
@@ -37,11 +38,11 @@ class ConversationTurnRequest(Strict):
         default=None, ge=1, le=MAX_RECALL_LIMIT, strict=True, description="default: the tenant's recall_limit setting"
     )
 
-    def to_domain(self, thread_id: str) -> Turn:
+    def to_domain(self, thread_id: str, principal: Principal) -> Turn:
         return Turn(
-            user_id=self.user_id,
+            user_id=principal.user(self.user_id, "body.user_id"),
             thread_id=thread_id,
-            agent_id=self.agent_id,
+            agent_id=principal.agent(self.agent_id),
             mode=self.memory,
             recall_limit=self.recall_limit,
             messages=tuple(Message(role=m.role, content=m.content, ref=m.id, ts=m.ts) for m in self.messages),

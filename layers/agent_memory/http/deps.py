@@ -7,12 +7,13 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Annotated
 
 from fastapi import Depends, Request
-from fastapi.security import APIKeyHeader
+from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 
 from agent_memory.contract import API_KEY_HEADER
 from agent_memory.domain.errors import Forbidden
 from agent_memory.domain.models import Principal, Scope
 from agent_memory.runtime import Runtime
+from agent_memory.services.keys import presented_key
 
 if TYPE_CHECKING:
     from agent_memory.services.clusters import ClusterService
@@ -69,10 +70,15 @@ else:
 
 
 api_key_header = APIKeyHeader(name=API_KEY_HEADER, auto_error=False, description="Your agent-memory API key.")
+bearer_header = HTTPBearer(auto_error=False, description="The same API key as `Authorization: Bearer <key>`.")
 
 
-def get_principal(runtime: RuntimeDep, x_api_key: Annotated[str | None, Depends(api_key_header)]) -> Principal:
-    return runtime.keys.authenticate(x_api_key)
+def get_principal(
+    runtime: RuntimeDep,
+    x_api_key: Annotated[str | None, Depends(api_key_header)],
+    bearer: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer_header)],
+) -> Principal:
+    return runtime.keys.authenticate(presented_key(x_api_key, None if bearer is None else bearer.credentials))
 
 
 def require(scope: Scope) -> Callable[[Principal], Principal]:

@@ -11,7 +11,15 @@ from agent_memory.domain import limits
 from agent_memory.domain.clock import as_utc
 from agent_memory.domain.models import MemoryFilter, Source
 
-UserId = Annotated[str, Query(min_length=1, max_length=limits.MAX_ID_CHARS, description="The end-user.")]
+UserId = Annotated[
+    str | None,
+    Query(
+        min_length=1,
+        max_length=limits.MAX_ID_CHARS,
+        description="The end-user; required unless the API key is bound to one (then it is that user, and no other).",
+    ),
+]
+"""Optional only because a bound key supplies it: routes resolve it with `principal.owner(user_id)`."""
 ClusterId = Annotated[
     str | None,
     Query(

@@ -13,7 +13,12 @@ from agent_memory.http.schemas import Strict
 
 
 class StartJobRequest(Strict):
-    user_id: str = Field(min_length=1, max_length=limits.MAX_ID_CHARS, description="Whose memories the job works on.")
+    user_id: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=limits.MAX_ID_CHARS,
+        description="Whose memories the job works on; required unless the API key is bound to a user.",
+    )
     dry_run: StrictBool | None = Field(default=None, description="optimize only: report the plan, change nothing.")
     force: StrictBool | None = Field(
         default=None, description="reindex only: re-embed every memory, not only stale ones."

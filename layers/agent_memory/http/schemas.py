@@ -9,12 +9,24 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from agent_memory.domain import limits
 from agent_memory.domain.conversation import MAX_RECALL_LIMIT
-from agent_memory.domain.models import Entity, HistoryEntry, Memory, NewMemory, Relation, Source, TenantSettings
+from agent_memory.domain.models import (
+    Entity,
+    HistoryEntry,
+    Memory,
+    NewMemory,
+    Principal,
+    Relation,
+    Source,
+    TenantSettings,
+)
 from agent_memory.domain.retention import MAX_MEMORY_RETENTION_DAYS, RAW_LOG_RETENTION_DAYS
 
 
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
+
+
+BOUND_USER = "The end-user; required unless the API key is bound to one (then it is that user, and no other)."
 
 
 class EntityIn(Strict):
@@ -23,7 +35,9 @@ class EntityIn(Strict):
 
 
 class CreateMemoryRequest(Strict):
-    user_id: str = Field(min_length=1, max_length=limits.MAX_ID_CHARS, examples=["alice"])
+    user_id: str | None = Field(
+        default=None, min_length=1, max_length=limits.MAX_ID_CHARS, examples=["alice"], description=BOUND_USER
+    )
     content: str = Field(max_length=limits.MAX_CONTENT_CHARS_CEILING, examples=["Prefers window seats on long flights"])
     agent_id: str | None = Field(default=None, min_length=1, max_length=limits.MAX_ID_CHARS)
     thread_id: str | None = Field(default=None, min_length=1, max_length=limits.MAX_ID_CHARS)
@@ -38,11 +52,12 @@ class CreateMemoryRequest(Strict):
     source_refs: list[str] = Field(default_factory=list, max_length=limits.MAX_SOURCE_REFS)
     expires_at: datetime | None = None
 
-    def to_domain(self) -> NewMemory:
+    def to_domain(self, principal: Principal, where: str = "body.user_id") -> NewMemory:
+        """The memory to create, for the user and agent the caller's key allows."""
         return NewMemory(
-            user_id=self.user_id,
+            user_id=principal.user(self.user_id, where),
             content=self.content,
-            agent_id=self.agent_id,
+            agent_id=principal.agent(self.agent_id),
             thread_id=self.thread_id,
             summary=self.summary,
             source=self.source,
@@ -61,7 +76,7 @@ class BatchCreateRequest(Strict):
 
 
 class UpdateMemoryRequest(Strict):
-    user_id: str = Field(min_length=1, max_length=limits.MAX_ID_CHARS)
+    user_id: str | None = Field(default=None, min_length=1, max_length=limits.MAX_ID_CHARS, description=BOUND_USER)
     content: str | None = Field(default=None, max_length=limits.MAX_CONTENT_CHARS_CEILING)
     summary: str | None = Field(default=None, max_length=limits.MAX_SUMMARY_CHARS)
     agent_id: str | None = Field(default=None, min_length=1, max_length=limits.MAX_ID_CHARS)
@@ -76,7 +91,7 @@ class UpdateMemoryRequest(Strict):
 
 
 class BulkDeleteRequest(Strict):
-    user_id: str = Field(min_length=1, max_length=limits.MAX_ID_CHARS)
+    user_id: str | None = Field(default=None, min_length=1, max_length=limits.MAX_ID_CHARS, description=BOUND_USER)
     ids: list[str] = Field(min_length=1, max_length=limits.MAX_BULK_DELETE_IDS)
 
 
@@ -281,7 +296,7 @@ class RecallFeedbackOut(BaseModel):
 
 
 class RecallFeedbackIn(Strict):
-    user_id: str = Field(min_length=1, max_length=limits.MAX_ID_CHARS)
+    user_id: str | None = Field(default=None, min_length=1, max_length=limits.MAX_ID_CHARS, description=BOUND_USER)
     used: list[str] = Field(default_factory=list, max_length=100)
     ignored: list[str] = Field(default_factory=list, max_length=100)
 

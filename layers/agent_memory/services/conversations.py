@@ -49,7 +49,8 @@ class ConversationService:
         self._settings = settings
         self._extractor = extractor
 
-    def turn(self, tenant: str, turn: Turn) -> TurnOutcome:
+    def turn(self, tenant: str, turn: Turn, agent_only: bool = False) -> TurnOutcome:
+        """`agent_only`: recall only memories of the turn's agent (a key bound to it)."""
         self._validate(turn)
         settings = self._settings.get(tenant)
         mode = MemoryMode.effective(turn.mode, settings.default_memory_mode)
@@ -59,7 +60,8 @@ class ConversationService:
         saving = mode.stores and settings.extraction_enabled
         saved, skipped = self._remember(tenant, turn, mode, settings.min_salience) if saving else ([], [])
         limit = settings.recall_limit if turn.recall_limit is None else turn.recall_limit
-        recalled = self._recall(owner, turn, limit, exclude={item.memory_id for item in saved})
+        scope = MemoryFilter(agent_id=turn.agent_id) if agent_only else MemoryFilter()
+        recalled = self._recall(owner, turn, limit, {item.memory_id for item in saved}, scope)
         recall_id = self._search.remember_recall(owner, [item.memory_id for item in recalled]) if recalled else None
         return TurnOutcome(
             mode=mode,
@@ -148,19 +150,20 @@ class ConversationService:
         except InvalidInput as exc:
             return SkippedFact(fact.content, SkipReason.INVALID, detail=exc.detail)
 
-    def _recall(self, owner: Owner, turn: Turn, limit: int, exclude: set[str]) -> list[Recalled]:
+    def _recall(self, owner: Owner, turn: Turn, limit: int, exclude: set[str], scope: MemoryFilter) -> list[Recalled]:
         said = [m.content for m in turn.messages if m.role is Role.USER] or [turn.messages[-1].content]
         query = " ".join(said[-2:])[-MAX_QUERY_CHARS:].strip()
         if not query:
             return []
         found: dict[str, Recalled] = {}
-        result = self._search.search(owner, query, SearchMode.HYBRID, limit=limit, recall=False)
+        result = self._search.search(owner, query, SearchMode.HYBRID, limit=limit, filters=scope, recall=False)
         for hit in result.hits:
             if hit.memory.id not in exclude:
                 found[hit.memory.id] = Recalled(hit.memory.id, hit.memory.content, hit.score, "search")
         # A question often shares no word with the fact that answers it: the topics it touches bridge the gap.
         for topic in topics_of(query, limit=2):
-            page = self._memories.list_memories(owner, MemoryFilter(topic=topic), limit, None, 0)
+            by_topic = MemoryFilter(agent_id=scope.agent_id, topic=topic)
+            page = self._memories.list_memories(owner, by_topic, limit, None, 0)
             for memory in page.items:
                 if memory.id not in exclude and memory.id not in found:
                     found[memory.id] = Recalled(memory.id, memory.content, TOPIC_MATCH_SCORE, "topic")

@@ -15,6 +15,7 @@ from agent_memory.domain.models import ApiKeyRecord, Principal, Scope
 from agent_memory.ports import KeyStore, UsageKeyRegistry
 
 KEY_PREFIX = "am_"
+BEARER = "Authorization: Bearer"
 MAX_KEY_LENGTH = 256
 
 
@@ -33,6 +34,22 @@ def parse_scopes(values: Iterable[str]) -> frozenset[Scope]:
     return scopes
 
 
+def bearer_token(authorization: str | None) -> str | None:
+    """The key of an `Authorization: Bearer <key>` header (scheme in any case); None for any other header."""
+    scheme, _, credentials = (authorization or "").strip().partition(" ")
+    if scheme.lower() != "bearer":
+        return None
+    return credentials.strip() or None
+
+
+def presented_key(api_key: str | None, bearer: str | None) -> str | None:
+    """The key a request presents, in the X-API-Key header or as a bearer token: two different keys are refused
+    rather than one of them chosen."""
+    if api_key and bearer and api_key != bearer:
+        raise Unauthenticated("X-API-Key and Authorization carry different keys; send one key.")
+    return api_key or bearer
+
+
 class KeyService:
     def __init__(
         self, store: KeyStore, clock: Callable[[], datetime] = utcnow, registry: UsageKeyRegistry | None = None
@@ -41,13 +58,33 @@ class KeyService:
         self._clock = clock
         self._registry = registry
 
-    def create(self, tenant: str, scopes: frozenset[Scope], name: str | None = None) -> tuple[str, ApiKeyRecord]:
-        """Returns the key in clear (shown once) and its stored record."""
+    def create(
+        self,
+        tenant: str,
+        scopes: frozenset[Scope],
+        name: str | None = None,
+        user_id: str | None = None,
+        agent_id: str | None = None,
+    ) -> tuple[str, ApiKeyRecord]:
+        """Returns the key in clear (shown once) and its stored record. `user_id` binds the key to one user (and
+        `agent_id` to one agent of that user)."""
         validation.identifier("tenant", tenant)
         if not scopes:
             raise InvalidInput("A key needs at least one scope.")
+        validation.optional_identifier("user_id", user_id)
+        validation.optional_identifier("agent_id", agent_id)
+        if agent_id is not None and user_id is None:
+            raise InvalidInput("A key bound to an agent is bound to a user too: give user_id.")
         plaintext = KEY_PREFIX + secrets.token_urlsafe(32)
-        record = ApiKeyRecord(key_id=new_ulid(), tenant=tenant, scopes=scopes, created_at=self._clock(), name=name)
+        record = ApiKeyRecord(
+            key_id=new_ulid(),
+            tenant=tenant,
+            scopes=scopes,
+            created_at=self._clock(),
+            name=name,
+            user_id=user_id,
+            agent_id=agent_id,
+        )
         key_hash = hash_key(plaintext)
         if self._registry is None:
             self._store.add_key(record, key_hash)
@@ -63,11 +100,17 @@ class KeyService:
 
     def authenticate(self, plaintext: str | None) -> Principal:
         if not plaintext or len(plaintext) > MAX_KEY_LENGTH:
-            raise Unauthenticated("Send a valid API key in the X-API-Key header.")
+            raise Unauthenticated(f"Send a valid API key in the X-API-Key header or as {BEARER} <key>.")
         record = self._store.find_key(hash_key(plaintext))
         if record is None or record.revoked_at is not None:
             raise Unauthenticated("The API key is not valid or has been revoked.")
-        return Principal(tenant=record.tenant, scopes=record.scopes, key_id=record.key_id)
+        return Principal(
+            tenant=record.tenant,
+            scopes=record.scopes,
+            key_id=record.key_id,
+            user_id=record.user_id,
+            agent_id=record.agent_id,
+        )
 
     def list_keys(self, tenant: str | None = None) -> list[ApiKeyRecord]:
         return self._store.list_keys(tenant)

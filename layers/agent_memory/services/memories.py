@@ -8,7 +8,7 @@ from datetime import datetime
 from agent_memory.domain import knowledge, limits, validation
 from agent_memory.domain.clock import as_utc, utcnow
 from agent_memory.domain.cursor import CursorCodec, query_fingerprint
-from agent_memory.domain.errors import AgentMemoryError, InvalidInput, NotFound
+from agent_memory.domain.errors import AgentMemoryError, Forbidden, InvalidInput, NotFound
 from agent_memory.domain.filtering import admits
 from agent_memory.domain.ids import new_ulid
 from agent_memory.domain.models import (
@@ -164,10 +164,11 @@ class MemoryService:
 
     # -- read -----------------------------------------------------------------------------------
 
-    def get(self, owner: Owner, memory_id: str) -> Memory:
+    def get(self, owner: Owner, memory_id: str, agent_id: str | None = None) -> Memory:
+        """`agent_id`: only a memory of this agent (a key bound to it); another one is not found, like a stranger's."""
         validation.identifier("user_id", owner.user_id)
         memory = self._store.get(owner, memory_id, self._clock())
-        if memory is None:
+        if memory is None or (agent_id is not None and memory.agent_id != agent_id):
             raise NotFound(f"Memory {memory_id} was not found for this user.")
         return memory
 
@@ -217,14 +218,17 @@ class MemoryService:
         next_position = {"before_id": items[-1].id} if len(after_cursor) > limit else None
         return StoredPage(items=items, total=len(found), next_position=next_position)
 
-    def history(self, owner: Owner, memory_id: str) -> list[HistoryEntry]:
-        self.get(owner, memory_id)
+    def history(self, owner: Owner, memory_id: str, agent_id: str | None = None) -> list[HistoryEntry]:
+        self.get(owner, memory_id, agent_id)
         return self._store.history(owner, memory_id)
 
     # -- change ---------------------------------------------------------------------------------
 
-    def update(self, owner: Owner, memory_id: str, patch: MemoryPatch) -> Memory:
-        current = self.get(owner, memory_id)
+    def update(self, owner: Owner, memory_id: str, patch: MemoryPatch, agent_id: str | None = None) -> Memory:
+        """`agent_id`: only a memory of this agent, which the patch may not give to another."""
+        current = self.get(owner, memory_id, agent_id)
+        if agent_id is not None and patch.agent_id not in (None, agent_id):
+            raise Forbidden("This API key is bound to one agent and cannot give a memory to another.")
         changed = patch.changed_fields()
         if not changed:
             raise InvalidInput("Nothing to change: give at least one field to update.")
@@ -273,19 +277,25 @@ class MemoryService:
         )
         return stored
 
-    def delete(self, owner: Owner, memory_id: str) -> None:
+    def delete(self, owner: Owner, memory_id: str, agent_id: str | None = None) -> None:
         validation.identifier("user_id", owner.user_id)
+        if agent_id is not None:
+            self.get(owner, memory_id, agent_id)
         if not self._store.delete(owner, [memory_id]):
             raise NotFound(f"Memory {memory_id} was not found for this user.")
         self._events.publish("memory.deleted", owner.tenant, {"id": memory_id, "user_id": owner.user_id})
 
-    def delete_many(self, owner: Owner, memory_ids: Sequence[str]) -> list[str]:
-        """Forget several memories; ids that do not exist for this user are ignored (deleting is idempotent)."""
+    def delete_many(self, owner: Owner, memory_ids: Sequence[str], agent_id: str | None = None) -> list[str]:
+        """Forget several memories; ids that do not exist for this user (or, with `agent_id`, are another agent's)
+        are ignored (deleting is idempotent)."""
         validation.identifier("user_id", owner.user_id)
         if len(memory_ids) > limits.MAX_BULK_DELETE_IDS:
             raise InvalidInput(f"at most {limits.MAX_BULK_DELETE_IDS} ids can be deleted in one call.")
         for memory_id in memory_ids:
             validation.identifier("ids entry", memory_id)
+        if agent_id is not None:
+            found = self._store.get_many(owner, memory_ids, self._clock())
+            memory_ids = [i for i in memory_ids if i in found and found[i].agent_id == agent_id]
         deleted = self._store.delete(owner, memory_ids)
         for memory_id in deleted:
             self._events.publish("memory.deleted", owner.tenant, {"id": memory_id, "user_id": owner.user_id})

@@ -86,9 +86,10 @@ class OperationService:
         except (OperationAbandoned, AgentMemoryError) as exc:
             log.warning("could not mark operation %s failed: %s", operation.id, exc)
 
-    def get(self, tenant: str, operation_id: str) -> Operation:
+    def get(self, tenant: str, operation_id: str, user_id: str | None = None) -> Operation:
+        """`user_id`: only an operation of this user (a key bound to one); another user's is not found."""
         found = self._store.get_operation(tenant, validation.identifier("operation_id", operation_id))
-        if found is None:
+        if found is None or user_id not in (None, found.user_id):
             raise NotFound(f"Operation {operation_id} was not found.")
         return found
 

@@ -182,10 +182,11 @@ class PortabilityService:
             else:
                 yield advance(len(arrays)) + b',"counts":' + _line(body["counts"]) + b"}\n"
 
-    def exported_file(self, tenant: str, operation_id: str) -> ExportedFile:
-        """Where the file of a finished export job is: a pre-signed URL (S3), or its chunks (served by the API)."""
+    def exported_file(self, tenant: str, operation_id: str, user_id: str | None = None) -> ExportedFile:
+        """Where the file of a finished export job is: a pre-signed URL (S3), or its chunks (served by the API).
+        `user_id`: only an export of this user (a key bound to one)."""
         operation = self._operations.get_operation(tenant, validation.identifier("operation_id", operation_id))
-        if operation is None or operation.kind is not JobKind.EXPORT:
+        if operation is None or operation.kind is not JobKind.EXPORT or user_id not in (None, operation.user_id):
             raise NotFound(f"Export {operation_id} was not found.")
         if operation.status is not OperationStatus.SUCCEEDED:
             raise ExportNotReady(f"Export {operation_id} is {operation.status.value}; download it once it succeeded.")
@@ -195,11 +196,12 @@ class PortabilityService:
 
     # -- import ---------------------------------------------------------------------------------
 
-    def import_lines(self, tenant: str, lines: Iterable[bytes | str]) -> ImportReport:
-        """An NDJSON export, line by line (a file of any size in constant memory)."""
-        return self._import(tenant, self._ndjson_records(lines))
+    def import_lines(self, tenant: str, lines: Iterable[bytes | str], only_user: str | None = None) -> ImportReport:
+        """An NDJSON export, line by line (a file of any size in constant memory). `only_user`: memories of any
+        other user are skipped (`invalid`), as for a key bound to one user."""
+        return self._import(tenant, self._ndjson_records(lines), only_user)
 
-    def import_document(self, tenant: str, data: bytes) -> ImportReport:
+    def import_document(self, tenant: str, data: bytes, only_user: str | None = None) -> ImportReport:
         """An export of either format held in memory (an HTTP body)."""
         text = data.lstrip()
         if text.startswith(b"{") and b'"type"' not in text[:64]:
@@ -207,8 +209,8 @@ class PortabilityService:
                 document = json.loads(text)
             except ValueError:
                 raise InvalidExport("The body is neither an NDJSON export nor a JSON export document.") from None
-            return self._import(tenant, self._document_records(document))
-        return self.import_lines(tenant, data.splitlines())
+            return self._import(tenant, self._document_records(document), only_user)
+        return self.import_lines(tenant, data.splitlines(), only_user)
 
     @staticmethod
     def _ndjson_records(lines: Iterable[bytes | str]) -> Iterator[tuple[int, Any]]:
@@ -237,7 +239,7 @@ class PortabilityService:
         for index in range(len(operations) if isinstance(operations, list) else 0):
             yield len(memories) + 3 + index, {"type": "operation"}
 
-    def _import(self, tenant: str, records: Iterator[tuple[int, Any]]) -> ImportReport:
+    def _import(self, tenant: str, records: Iterator[tuple[int, Any]], only_user: str | None) -> ImportReport:
         report = ImportReport()
         retention = self._settings.get_settings(tenant).memory_retention_days
         batch: list[tuple[int, Memory, list[HistoryEntry]]] = []
@@ -255,6 +257,9 @@ class PortabilityService:
                     memory, history = memory_from_record(record.get("memory"), tenant, limits.MAX_CONTENT_CHARS_CEILING)
                 except AgentMemoryError as exc:
                     report.skip(number, "invalid", _id_of(record), detail=exc.detail)
+                    continue
+                if only_user not in (None, memory.user_id):
+                    report.skip(number, "invalid", memory.id, detail="another user's memory: this key is bound to one")
                     continue
                 memory = memory.with_changes(expires_at=stamped(memory.expires_at, memory.created_at, retention))
                 batch.append((number, memory, history))

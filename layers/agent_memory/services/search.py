@@ -258,22 +258,24 @@ class SearchService:
         kept = still_true(hits, memories, MemoryFilter(), now)
         return Nearest(text, vector, kept[0].memory_id, kept[0].score) if kept else Nearest(text, vector, None, 0.0)
 
-    def related(self, owner: Owner, memory_id: str, limit: int = 10) -> list[Hit]:
+    def related(self, owner: Owner, memory_id: str, limit: int = 10, agent_id: str | None = None) -> list[Hit]:
+        """`agent_id`: the memory and its neighbours are of this agent only (a key bound to it)."""
         validation.identifier("user_id", owner.user_id)
         if not 1 <= limit <= limits.MAX_PAGE_SIZE:
             raise InvalidInput(f"limit must be between 1 and {limits.MAX_PAGE_SIZE}.")
         now = self._clock()
         source = self._store.get(owner, memory_id, now)
-        if source is None:
+        if source is None or (agent_id is not None and source.agent_id != agent_id):
             raise NotFound(f"Memory {memory_id} was not found for this user.")
         stored = self._index.vector_of(owner, memory_id)
         vector = (
             stored if stored is not None else self._embedder.embed([embedding_text(source.content, source.summary)])[0]
         )
-        neighbours = self._index.semantic(owner, vector, MemoryFilter(), now, limit + 1 + RECHECK_SLACK)
+        filters = MemoryFilter(agent_id=agent_id)
+        neighbours = self._index.semantic(owner, vector, filters, now, limit + 1 + RECHECK_SLACK)
         others = [hit for hit in neighbours if hit.memory_id != memory_id]
         memories = self._store.get_many(owner, [hit.memory_id for hit in others], now)
-        kept = still_true(others, memories, MemoryFilter(), now)[:limit]
+        kept = still_true(others, memories, filters, now)[:limit]
         return [Hit(memories[hit.memory_id], round(hit.score, 6), []) for hit in kept]
 
     def stats(self, tenant: str, user_id: str | None) -> Stats:

@@ -32,8 +32,9 @@ def conversation_turn(
     mode = MemoryMode.effective(body.memory, settings.get(principal.tenant).default_memory_mode)
     if mode.stores and not principal.allows(Scope.WRITE):
         raise Forbidden(f"memory '{mode.value}' stores facts: this API key lacks the 'write' scope.")
-    outcome = conversations.turn(principal.tenant, body.to_domain(thread_id))
-    return ConversationTurnResponse.of(thread_id, body.user_id, outcome)
+    turn_ = body.to_domain(thread_id, principal)
+    outcome = conversations.turn(principal.tenant, turn_, agent_only=principal.agent_id is not None)
+    return ConversationTurnResponse.of(thread_id, turn_.user_id, outcome)
 
 
 ROUTERS = [turn]

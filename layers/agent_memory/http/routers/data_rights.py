@@ -12,7 +12,7 @@ from pydantic import BaseModel, Field
 from agent_memory.domain import limits
 from agent_memory.domain.clock import utcnow
 from agent_memory.domain.errors import Forbidden, InvalidInput
-from agent_memory.domain.models import Owner, Principal, Scope
+from agent_memory.domain.models import Principal, Scope
 from agent_memory.http.deps import Admin, DataRights, Portability, Reader, Writer
 from agent_memory.http.job_schemas import OperationOut
 from agent_memory.http.openapi_problems import problems
@@ -75,12 +75,13 @@ def clear_memories(
 ) -> ClearedOut:
     """Delete every memory (with its history) of one user, `confirm` repeating the user id; or, with
     `all_users=true` and the admin scope, of every user of the tenant, `confirm` being the tenant id. Irreversible."""
+    principal.whole_user("Clearing")
     if user_id is not None and all_users:
         raise InvalidInput("Give either user_id or all_users=true, not both.")
-    if user_id is not None:
-        return ClearedOut(cleared=data_rights.clear_user(Owner(principal.tenant, user_id), confirm))
     if not all_users:
-        raise InvalidInput("Give the user_id whose memories to clear (or all_users=true for the whole tenant).")
+        owner = principal.owner(user_id)
+        return ClearedOut(cleared=data_rights.clear_user(owner, confirm))
+    principal.tenant_wide("Clearing all users")
     _admin_for_tenant(principal, "Clearing")
     return ClearedOut(cleared=data_rights.clear_tenant(principal.tenant, confirm))
 
@@ -103,6 +104,8 @@ def export_memories(
 ) -> StreamingResponse:
     """One user's memories with their history, the tenant's settings and the user's operations, as a download;
     without `user_id` (admin scope) every user of the tenant. NDJSON suits any size; JSON is one document."""
+    principal.whole_user("An export")
+    user_id = principal.user_or_tenant(user_id)
     if user_id is None:
         _admin_for_tenant(principal, "An export")
     chunks = portability.export(principal.tenant, user_id, format)
@@ -132,7 +135,8 @@ async def import_memories(request: Request, principal: Writer, portability: Port
     here are skipped (importing twice changes nothing) and so are ones whose content a memory of the user already
     holds. Vectors are made by this server's model. Bodies up to 256 KiB (send a large export in parts, or use
     `agent-memory import`)."""
-    return ImportOut.of(portability.import_document(principal.tenant, await request.body()))
+    principal.whole_user("An import")
+    return ImportOut.of(portability.import_document(principal.tenant, await request.body(), principal.user_id))
 
 
 @erase.delete("/{user_id}", status_code=202, response_model=OperationOut, responses=problems(403, 404))
@@ -146,7 +150,8 @@ def erase_user(
     every version, stored idempotent responses and operations. Runs as a job: 202 with the operation, whose
     counts and verification are the receipt (200 with the running one if an erasure of this user is under way).
     While it runs, new memories of the user are refused (409 user_being_erased)."""
-    operation, created = data_rights.erase_user(principal.tenant, user_id)
+    principal.whole_user("Erasing a user")
+    operation, created = data_rights.erase_user(principal.tenant, principal.user(user_id, "path.user_id"))
     response.status_code = 202 if created else 200
     response.headers["Location"] = f"/v1/operations/{operation.id}"
     return OperationOut.of(operation)
@@ -168,7 +173,8 @@ def download_export(
 ) -> Response:
     """The file of a finished export job (`POST /v1/jobs/export`): on AWS a redirect to a pre-signed S3 URL, locally
     the file itself. 409 while the job runs; 404 once the export was erased, expired or never existed."""
-    found = portability.exported_file(principal.tenant, operation_id)
+    principal.whole_user("An export")
+    found = portability.exported_file(principal.tenant, operation_id, principal.user_id)
     if found.url is not None:
         return RedirectResponse(found.url, status_code=303)
     return StreamingResponse(

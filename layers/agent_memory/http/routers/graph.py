@@ -10,8 +10,8 @@ from pydantic import BaseModel, Field
 
 from agent_memory.domain import limits
 from agent_memory.domain.conversation import ENTITY_TYPES
-from agent_memory.domain.models import Owner
 from agent_memory.http.deps import Graph, Reader
+from agent_memory.http.filters import UserId
 from agent_memory.http.openapi_problems import problems
 from agent_memory.http.schemas import MemoryOut
 from agent_memory.services.graph import DEFAULT_LIMIT, MAX_DEPTH, MAX_LIMIT, Edge, EntityNode
@@ -21,7 +21,6 @@ graph = APIRouter(prefix="/v1/graph", tags=["knowledge"])
 entities = APIRouter(prefix="/v1/entities", tags=["knowledge"])
 entity = APIRouter(prefix="/v1/entities", tags=["knowledge"])
 
-UserId = Annotated[str, Query(min_length=1, max_length=limits.MAX_ID_CHARS)]
 AgentId = Annotated[
     str | None, Query(min_length=1, max_length=limits.MAX_ID_CHARS, description="Only memories of this agent.")
 ]
@@ -89,7 +88,7 @@ class EntityDetailOut(EntityNodeOut):
 def get_graph(
     principal: Reader,
     graph_: Graph,
-    user_id: UserId,
+    user_id: UserId = None,
     agent_id: AgentId = None,
     entity: EntityReference = None,
     depth: Annotated[int, Query(ge=1, le=MAX_DEPTH, description="Hops from `entity`.")] = 1,
@@ -97,9 +96,10 @@ def get_graph(
 ) -> GraphOut:
     """The user's entities and the relations between them, most mentioned first; with `entity`, only the entities
     within `depth` relations of it."""
-    found = graph_.graph(Owner(principal.tenant, user_id), agent_id, entity, depth, limit)
+    owner = principal.owner(user_id)
+    found = graph_.graph(owner, principal.agent(agent_id), entity, depth, limit)
     return GraphOut(
-        user_id=user_id,
+        user_id=owner.user_id,
         entities=[EntityNodeOut.of(node) for node in found.entities],
         relations=[EdgeOut.of(edge) for edge in found.relations],
         truncated=found.truncated,
@@ -110,16 +110,17 @@ def get_graph(
 def list_entities(
     principal: Reader,
     graph_: Graph,
-    user_id: UserId,
+    user_id: UserId = None,
     agent_id: AgentId = None,
     type: Annotated[str | None, Query(description=f"One of: {', '.join(ENTITY_TYPES)}.")] = None,
     limit: Limit = DEFAULT_LIMIT,
     offset: Annotated[int, Query(ge=0, le=limits.MAX_OFFSET)] = 0,
 ) -> EntitiesOut:
     """The user's entities, most mentioned first."""
-    page, total = graph_.entities(Owner(principal.tenant, user_id), agent_id, type, limit, offset)
+    owner = principal.owner(user_id)
+    page, total = graph_.entities(owner, principal.agent(agent_id), type, limit, offset)
     return EntitiesOut(
-        user_id=user_id, entities=[EntityNodeOut.of(n) for n in page], total=total, limit=limit, offset=offset
+        user_id=owner.user_id, entities=[EntityNodeOut.of(n) for n in page], total=total, limit=limit, offset=offset
     )
 
 
@@ -128,11 +129,11 @@ def get_entity(
     principal: Reader,
     graph_: Graph,
     entity_id: Annotated[str, Path(min_length=1, max_length=limits.MAX_ENTITY_NAME_CHARS)],
-    user_id: UserId,
+    user_id: UserId = None,
     agent_id: AgentId = None,
 ) -> EntityDetailOut:
     """One entity (by id or name) with its relations in both directions and the memories naming it."""
-    found = graph_.entity(Owner(principal.tenant, user_id), entity_id, agent_id)
+    found = graph_.entity(principal.owner(user_id), entity_id, principal.agent(agent_id))
     node = EntityNodeOut.of(found.node)
     return EntityDetailOut(
         **node.model_dump(),

@@ -33,7 +33,9 @@ def start_job(
     `DELETE /v1/users/{user_id}`."""
     if kind not in STARTED_BY_JOBS_ENDPOINT:
         raise InvalidInput(f"{kind.value} is started by DELETE /v1/users/{{user_id}}, not here.")
-    operation, created = operations.start(principal.tenant, body.user_id, kind, body.params())
+    principal.whole_user("A job")
+    user_id = principal.user(body.user_id, "body.user_id")
+    operation, created = operations.start(principal.tenant, user_id, kind, body.params())
     response.status_code = 202 if created else 200
     response.headers["Location"] = f"/v1/operations/{operation.id}"
     return OperationOut.of(operation)
@@ -41,7 +43,8 @@ def start_job(
 
 @get_one.get("/{operation_id}", response_model=OperationOut, responses=problems(404))
 def get_operation(operation_id: str, principal: Reader, operations: Operations) -> OperationOut:
-    return OperationOut.of(operations.get(principal.tenant, operation_id))
+    principal.whole_user("An operation")
+    return OperationOut.of(operations.get(principal.tenant, operation_id, principal.user_id))
 
 
 @listing.get("", response_model=OperationPage)
@@ -54,7 +57,10 @@ def list_operations(
     limit: Annotated[int, Query(ge=1, le=MAX_LISTED_OPERATIONS)] = 20,
     before: Annotated[str | None, Query(min_length=1, max_length=limits.MAX_ID_CHARS)] = None,
 ) -> OperationPage:
-    """The tenant's operations, newest first, optionally of one user, kind or status."""
+    """The tenant's operations, newest first, optionally of one user, kind or status (a key bound to a user: only
+    that user's)."""
+    principal.whole_user("Operations")
+    user_id = principal.user_or_tenant(user_id)
     found, next_before = operations.list(principal.tenant, user_id, kind, status, limit, before)
     return OperationPage(items=[OperationOut.of(operation) for operation in found], next_before=next_before)
 

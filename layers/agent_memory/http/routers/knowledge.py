@@ -9,8 +9,9 @@ from pydantic import BaseModel, Field
 
 from agent_memory.domain import limits
 from agent_memory.domain.errors import Forbidden
-from agent_memory.domain.models import Owner, Scope
+from agent_memory.domain.models import Scope
 from agent_memory.http.deps import Clusters, Reader
+from agent_memory.http.filters import UserId
 from agent_memory.http.openapi_problems import problems
 from agent_memory.http.schemas import MemoryOut
 from agent_memory.services.clusters import DEFAULT_CLUSTERS, MAX_CLUSTERS, MIN_CLUSTERS
@@ -51,15 +52,16 @@ class TopicsOut(BaseModel):
 def list_clusters(
     principal: Reader,
     clusters_: Clusters,
-    user_id: Annotated[str, Query(min_length=1, max_length=limits.MAX_ID_CHARS)],
+    user_id: UserId = None,
     n: Annotated[int, Query(ge=MIN_CLUSTERS, le=MAX_CLUSTERS, description="How many clusters.")] = DEFAULT_CLUSTERS,
     agent_id: Annotated[str | None, Query(min_length=1, max_length=limits.MAX_ID_CHARS)] = None,
 ) -> ClustersOut:
     """The user's current memories in `n` clusters by meaning (fewer if there are fewer memories), each named after
     its members, largest first; optionally only the memories of one agent."""
-    found = clusters_.clusters(Owner(principal.tenant, user_id), n, agent_id)
+    owner = principal.owner(user_id)
+    found = clusters_.clusters(owner, n, principal.agent(agent_id))
     return ClustersOut(
-        user_id=user_id,
+        user_id=owner.user_id,
         n=found.n,
         agent_id=found.agent_id,
         clusters=[
@@ -82,7 +84,10 @@ def list_topics(
     user_id: Annotated[str | None, Query(min_length=1, max_length=limits.MAX_ID_CHARS)] = None,
 ) -> TopicsOut:
     """The topic labels of the user's current memories with how many carry each, most used first (optimize fills in
-    topics of memories that have none); without `user_id`, the whole tenant's (admin keys only)."""
+    topics of memories that have none); without `user_id`, the whole tenant's (admin keys only), or the key's user's
+    for a key bound to one."""
+    principal.whole_user("Topics")
+    user_id = principal.user_or_tenant(user_id)
     if user_id is None and not principal.allows(Scope.ADMIN):
         raise Forbidden("Tenant-wide topics need the 'admin' scope; pass user_id for one user's.")
     found = clusters_.topics(principal.tenant, user_id)

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Header, Query, Response
 from agent_memory.contract import IDEMPOTENCY_KEY_HEADER
 from agent_memory.domain import limits
 from agent_memory.domain.errors import AgentMemoryError
-from agent_memory.domain.models import MemoryPatch, Owner, Source
+from agent_memory.domain.models import MemoryPatch, Source
 from agent_memory.http.deps import Clusters, Idempotency, Memories, Reader, Writer
 from agent_memory.http.errors import problem_of
 from agent_memory.http.filters import ClusterId, UserId, memory_filter
@@ -59,6 +59,7 @@ def create_memory(
     idempotency_key: IdempotencyKey = None,
 ) -> Response:
     """Remember one thing about a user. Duplicate content (after normalisation) answers 409 with `existing_id`."""
+    new = body.to_domain(principal)
     return idempotent_response(
         idempotency,
         principal,
@@ -66,8 +67,8 @@ def create_memory(
         "POST /v1/memories",
         body,
         201,
-        lambda: MemoryOut.of(memories.create(principal.tenant, body.to_domain())),
-        user_ids=[body.user_id],
+        lambda: MemoryOut.of(memories.create(principal.tenant, new)),
+        user_ids=[new.user_id],
     )
 
 
@@ -81,8 +82,10 @@ def create_memories(
 ) -> Response:
     """Remember up to 100 things at once. Each item succeeds or fails on its own (see `results`)."""
 
+    items = [item.to_domain(principal, f"body.items.{i}.user_id") for i, item in enumerate(body.items)]
+
     def handle() -> BatchCreateResponse:
-        outcomes = memories.create_batch(principal.tenant, [item.to_domain() for item in body.items])
+        outcomes = memories.create_batch(principal.tenant, items)
         results: list[BatchItemResult] = []
         for index, outcome in enumerate(outcomes):
             if isinstance(outcome, AgentMemoryError):
@@ -92,7 +95,7 @@ def create_memories(
         created = sum(1 for r in results if r.status == 201)
         return BatchCreateResponse(created=created, failed=len(results) - created, results=results)
 
-    users = sorted({item.user_id for item in body.items})
+    users = sorted({item.user_id for item in items})
     return idempotent_response(
         idempotency, principal, idempotency_key, "POST /v1/memories/batch", body, 200, handle, user_ids=users
     )
@@ -103,7 +106,7 @@ def list_memories(
     principal: Reader,
     memories: Memories,
     clusters: Clusters,
-    user_id: UserId,
+    user_id: UserId = None,
     agent_id: Annotated[str | None, Query(max_length=limits.MAX_ID_CHARS)] = None,
     source: Source | None = None,
     topic: Annotated[str | None, Query(max_length=limits.MAX_TOPIC_CHARS)] = None,
@@ -118,8 +121,8 @@ def list_memories(
     cluster_id: ClusterId = None,
 ) -> MemoryPage:
     """Newest first. Page with `cursor` (stable while memories are added) or with `offset`."""
+    owner, agent_id = principal.owner(user_id), principal.agent(agent_id)
     filters = memory_filter(agent_id, source, topic, created_after, created_before, None, include_superseded)
-    owner = Owner(principal.tenant, user_id)
     within = None if cluster_id is None else clusters.members_of(owner, cluster_id, agent_id)
     page = memories.list_memories(owner, filters, limit, cursor, offset, within)
     return MemoryPage(
@@ -134,13 +137,13 @@ def list_memories(
 @bulk_delete.post("/delete", status_code=204, responses=problems(409))
 def delete_memories(body: BulkDeleteRequest, principal: Writer, memories: Memories) -> Response:
     """Forget several memories of one user. Ids that do not exist are ignored."""
-    memories.delete_many(Owner(principal.tenant, body.user_id), body.ids)
+    memories.delete_many(principal.owner(body.user_id, "body.user_id"), body.ids, principal.agent_id)
     return Response(status_code=204)
 
 
 @get_one.get("/{memory_id}", response_model=MemoryOut, responses=problems(404))
-def get_memory(memory_id: str, principal: Reader, memories: Memories, user_id: UserId) -> MemoryOut:
-    return MemoryOut.of(memories.get(Owner(principal.tenant, user_id), memory_id))
+def get_memory(memory_id: str, principal: Reader, memories: Memories, user_id: UserId = None) -> MemoryOut:
+    return MemoryOut.of(memories.get(principal.owner(user_id), memory_id, principal.agent_id))
 
 
 @update.patch("/{memory_id}", response_model=MemoryOut, responses=problems(404, 409, 502))
@@ -157,18 +160,19 @@ def update_memory(memory_id: str, body: UpdateMemoryRequest, principal: Writer, 
         expires_at=body.expires_at,
         expected_version=body.version,
     )
-    return MemoryOut.of(memories.update(Owner(principal.tenant, body.user_id), memory_id, patch))
+    owner = principal.owner(body.user_id, "body.user_id")
+    return MemoryOut.of(memories.update(owner, memory_id, patch, principal.agent_id))
 
 
 @delete.delete("/{memory_id}", status_code=204, responses=problems(404, 409))
-def delete_memory(memory_id: str, principal: Writer, memories: Memories, user_id: UserId) -> Response:
-    memories.delete(Owner(principal.tenant, user_id), memory_id)
+def delete_memory(memory_id: str, principal: Writer, memories: Memories, user_id: UserId = None) -> Response:
+    memories.delete(principal.owner(user_id), memory_id, principal.agent_id)
     return Response(status_code=204)
 
 
 @history.get("/{memory_id}/history", response_model=HistoryResponse, responses=problems(404))
-def memory_history(memory_id: str, principal: Reader, memories: Memories, user_id: UserId) -> HistoryResponse:
-    entries = memories.history(Owner(principal.tenant, user_id), memory_id)
+def memory_history(memory_id: str, principal: Reader, memories: Memories, user_id: UserId = None) -> HistoryResponse:
+    entries = memories.history(principal.owner(user_id), memory_id, principal.agent_id)
     return HistoryResponse(memory_id=memory_id, entries=[HistoryEntryOut.of(e) for e in entries])
 
 

@@ -41,8 +41,8 @@ def search_memories(
     principal: Reader,
     search: Search,
     clusters: Clusters,
-    user_id: UserId,
     q: Annotated[str, Query(max_length=MAX_QUERY_CHARS, description="What to look for.")],
+    user_id: UserId = None,
     mode: SearchMode = SearchMode.HYBRID,
     rank: Ranking = Ranking.RELEVANCE,
     limit: Annotated[int, Query(ge=1, le=limits.MAX_PAGE_SIZE)] = 10,
@@ -56,8 +56,8 @@ def search_memories(
     cluster_id: ClusterId = None,
 ) -> SearchResponse:
     """Find memories by meaning and by keyword. `hybrid` fuses both rankings; see docs/api.md for scoring."""
+    owner, agent_id = principal.owner(user_id), principal.agent(agent_id)
     filters = memory_filter(agent_id, source, topic, start_date, end_date, min_importance)
-    owner = Owner(principal.tenant, user_id)
     within = None if cluster_id is None else clusters.members_of(owner, cluster_id, agent_id)
     result = search.search(owner, q, mode, limit, offset, filters, rank, within=within)
     return SearchResponse(
@@ -76,11 +76,11 @@ def related_memories(
     memory_id: str,
     principal: Reader,
     search: Search,
-    user_id: UserId,
+    user_id: UserId = None,
     limit: Annotated[int, Query(ge=1, le=limits.MAX_PAGE_SIZE)] = 10,
 ) -> RelatedResponse:
     """The memories closest in meaning to this one (itself excluded)."""
-    hits = search.related(Owner(principal.tenant, user_id), memory_id, limit)
+    hits = search.related(principal.owner(user_id), memory_id, limit, principal.agent_id)
     return RelatedResponse(memory_id=memory_id, results=_hits(hits))
 
 
@@ -92,7 +92,9 @@ def memory_stats(
     user_id: Annotated[str | None, Query(min_length=1, max_length=limits.MAX_ID_CHARS)] = None,
 ) -> StatsResponse:
     """Statistics of one user's memories (with their knowledge graph's); without `user_id`, of the whole tenant
-    (admin keys only)."""
+    (admin keys only), or of the key's user for a key bound to one."""
+    principal.whole_user("Statistics")
+    user_id = principal.user_or_tenant(user_id)
     if user_id is None and not principal.allows(Scope.ADMIN):
         raise Forbidden("Tenant-wide statistics need the 'admin' scope; pass user_id for one user's.")
     result = search.stats(principal.tenant, user_id)
@@ -124,7 +126,8 @@ def memory_stats(
 def recall_feedback(recall_id: str, body: RecallFeedbackIn, principal: Writer, search: Search) -> RecallFeedbackResult:
     """Which memories of a recall (a search's or a conversation turn's `recall_id`) the client used and which it
     ignored; sending it again for the same recall replaces the first. Counted in stats' `recall_feedback`."""
-    recall = search.recall_feedback(Owner(principal.tenant, body.user_id), recall_id, body.used, body.ignored)
+    owner = principal.owner(body.user_id, "body.user_id")
+    recall = search.recall_feedback(owner, recall_id, body.used, body.ignored)
     return RecallFeedbackResult(
         recall_id=recall.id, memory_ids=list(recall.memory_ids), used=list(recall.used), ignored=list(recall.ignored)
     )

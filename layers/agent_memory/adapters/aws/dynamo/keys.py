@@ -26,6 +26,8 @@ def _key_record(item: Item) -> ApiKeyRecord:
         created_at=from_micros(int(item["created_at"]["N"])),
         name=items.text(item, "name"),
         revoked_at=None if revoked is None else from_micros(revoked),
+        user_id=items.text(item, "user_id"),
+        agent_id=items.text(item, "agent_id"),
     )
 
 
@@ -43,8 +45,9 @@ class DynamoKeys:
             "scopes": {"L": [s(scope.value) for scope in sorted(record.scopes)]},
             "created_at": n(to_micros(record.created_at)),
         }
-        if record.name is not None:
-            item["name"] = s(record.name)
+        for name, value in (("name", record.name), ("user_id", record.user_id), ("agent_id", record.agent_id)):
+            if value is not None:
+                item[name] = s(value)
         self._table.call("put_item", Item=item, ConditionExpression="attribute_not_exists(pk)")
 
     def find_key(self, key_hash: str) -> ApiKeyRecord | None:

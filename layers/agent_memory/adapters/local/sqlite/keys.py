@@ -19,6 +19,8 @@ def _row_to_key(row: sqlite3.Row) -> ApiKeyRecord:
         name=row["name"],
         created_at=from_micros(row["created_at"]),
         revoked_at=optional_datetime(row["revoked_at"]),
+        user_id=row["user_id"],
+        agent_id=row["agent_id"],
     )
 
 
@@ -29,7 +31,8 @@ class SqliteKeys:
     def add_key(self, record: ApiKeyRecord, key_hash: str) -> None:
         with self._database.write() as conn:
             conn.execute(
-                "INSERT INTO api_keys (key_id, key_hash, tenant, scopes, name, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+                "INSERT INTO api_keys (key_id, key_hash, tenant, scopes, name, created_at, user_id, agent_id)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     record.key_id,
                     key_hash,
@@ -37,6 +40,8 @@ class SqliteKeys:
                     dumps(sorted(s.value for s in record.scopes)),
                     record.name,
                     to_micros(record.created_at),
+                    record.user_id,
+                    record.agent_id,
                 ),
             )
 

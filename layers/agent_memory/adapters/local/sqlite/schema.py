@@ -209,6 +209,11 @@ MIGRATIONS: list[str] = [
     """,
     # 7: the knowledge graph (see graph_schema).
     GRAPH_MIGRATION,
+    # 8: a key may be bound to one user (and one agent of that user).
+    """
+    ALTER TABLE api_keys ADD COLUMN user_id TEXT;
+    ALTER TABLE api_keys ADD COLUMN agent_id TEXT;
+    """,
 ]
 
 
