@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
+import re
+
 from aws_cdk import Acknowledgment, Stack, Validations
 
 from constructs import IConstruct
@@ -21,6 +24,19 @@ def acknowledge(construct: IConstruct, rule: str, reason: str) -> None:
 def logical_id(construct: IConstruct) -> str:
     """The logical id of the resource behind an L2 construct, as findings name it."""
     return Stack.of(construct).get_logical_id(construct.node.default_child)  # type: ignore[arg-type]
+
+
+def arn_seen_from(user: IConstruct, target: IConstruct) -> str:
+    """How a finding on `user` names `target`'s ARN: its logical id in the same stack; from a nested stack, the
+    parameter CDK passes it through, named like a logical id over the target's whole path (stack included):
+    `referenceto{path without non-alphanumerics}{md5 of the path, 8 hex}Arn`."""
+    if Stack.of(user).node.path == Stack.of(target).node.path:
+        return f"{logical_id(target)}.Arn"
+    path = target.node.default_child.node.path  # type: ignore[union-attr]
+    parts = [part for part in path.split("/") if part not in ("Resource", "Default")]
+    human = "".join(re.sub(r"[^A-Za-z0-9]", "", part) for part in parts)
+    digest = hashlib.md5(path.encode(), usedforsecurity=False).hexdigest()[:8].upper()
+    return f"referenceto{human}{digest}Arn"
 
 
 def acknowledge_account_findings(stack: ApiGatewayAccountStack) -> None:
@@ -103,7 +119,7 @@ def acknowledge_findings(stack: MemoryStack) -> None:
     download = stack.functions["DownloadExport"].role
     acknowledge(
         download,
-        f"AwsSolutions-IAM5[Resource::<{bucket_id}.Arn>/exports/*]",
+        f"AwsSolutions-IAM5[Resource::<{arn_seen_from(download, stack.ingestion.bucket)}>/exports/*]",
         "The download operation signs a time-limited URL for the export file the request names, whose key is known at "
         "run time; the grant is GetObject on the exports/ prefix of this bucket.",
     )

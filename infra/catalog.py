@@ -29,6 +29,11 @@ class ApiFunction:
     def read_only(self) -> bool:
         return not self.writes
 
+    @property
+    def family(self) -> str:
+        """The nested stack the function is built in: this API's own operations, or the compatible dialects."""
+        return "Api" if self.path.startswith(("/v1/", "/healthz")) else "Compat"
+
 
 API_FUNCTIONS: tuple[ApiFunction, ...] = (
     ApiFunction("health", "GET", "/healthz", public=True),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from aws_cdk import Stack
+from aws_cdk import NestedStack, Stack
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_stepfunctions as sfn
@@ -23,13 +23,24 @@ def construct_id(name: str) -> str:
 
 
 class ApiFunctions(Construct):
+    """The catalog's functions, each family (`ApiFunction.family`) in a nested stack of its own: ~9 resources a
+    function would take the stage past CloudFormation's 500 resources per stack, and a nested stack's outputs (a
+    function's ARN for the API, its name for the alarms) are limited to 200."""
+
     def __init__(self, scope: Construct, construct_id_: str, props: MemoryProps) -> None:
         super().__init__(scope, construct_id_)
-        table, key = props.table, props.key
         self.by_operation: dict[ApiFunction, MemoryFunction] = {}
-        for operation in API_FUNCTIONS:
+        for family in sorted({operation.family for operation in API_FUNCTIONS}):
+            stack = NestedStack(
+                self, f"{family}Functions", description=f"agent-memory {props.config.name}: {family} API functions"
+            )
+            self._build(stack, [op for op in API_FUNCTIONS if op.family == family], props)
+
+    def _build(self, scope: Construct, operations: list[ApiFunction], props: MemoryProps) -> None:
+        table, key = props.table, props.key
+        for operation in operations:
             fn = props.functions.build(
-                self,
+                scope,
                 construct_id(operation.name),
                 FunctionSpec(
                     handler=f"functions.api.{operation.name}.handler",

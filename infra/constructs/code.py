@@ -5,6 +5,7 @@ is moved here and in pyproject.toml's `aws` extra)."""
 
 from __future__ import annotations
 
+from aws_cdk import Stack
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_ssm as ssm
 
@@ -21,9 +22,7 @@ POWERTOOLS_PARAMETER = f"/aws/service/powertools/python/arm64/python{PYTHON_VERS
 class FunctionCode(Construct):
     def __init__(self, scope: Construct, construct_id: str) -> None:
         super().__init__(scope, construct_id)
-        self.functions = lambda_.Code.from_asset(
-            str(ROOT / "functions"), bundling=copy_tree(ROOT / "functions", "functions")
-        )
+        self._functions: dict[str, lambda_.Code] = {}
         shared = lambda_.LayerVersion(
             self,
             "SharedCode",
@@ -47,3 +46,13 @@ class FunctionCode(Construct):
         powertools_arn = ssm.StringParameter.value_for_string_parameter(self, POWERTOOLS_PARAMETER)
         powertools = lambda_.LayerVersion.from_layer_version_arn(self, "Powertools", powertools_arn)
         self.layers: list[lambda_.ILayerVersion] = [powertools, dependencies, shared]
+
+    def functions_for(self, scope: Construct) -> lambda_.Code:
+        """The function modules' asset for `scope`'s stack: CDK binds an asset to one stack, and the API functions
+        live in nested stacks of their own (the asset is built once and uploaded once either way)."""
+        stack = Stack.of(scope)
+        if stack.node.path not in self._functions:
+            self._functions[stack.node.path] = lambda_.Code.from_asset(
+                str(ROOT / "functions"), bundling=copy_tree(ROOT / "functions", "functions")
+            )
+        return self._functions[stack.node.path]

@@ -60,7 +60,7 @@ class MemoryFunction(Construct):
             description=spec.description,
             runtime=RUNTIME,
             architecture=ARCHITECTURE,
-            code=factory.code.functions,
+            code=factory.code.functions_for(self),
             handler=spec.handler,
             layers=factory.code.layers,
             role=self.role,

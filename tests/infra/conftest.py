@@ -26,17 +26,28 @@ class Synthesized:
         return rendered
 
     @cached_property
-    def nested(self) -> list[dict[str, Any]]:
-        """The templates of the stack's nested stacks (monitoring), rendered once."""
-        from aws_cdk import NestedStack
+    def nested_by_id(self) -> dict[str, dict[str, Any]]:
+        """The templates of the stack's nested stacks (API functions, monitoring) by the logical id of the stack
+        resource that deploys each, rendered once."""
+        from aws_cdk import NestedStack, Stack
         from aws_cdk.assertions import Template
 
-        stacks = [child for child in self.stack.node.children if isinstance(child, NestedStack)]
-        return [Template.from_stack(child).to_json() for child in stacks]
+        stacks = [child for child in self.stack.node.find_all() if isinstance(child, NestedStack)]
+        return {
+            Stack.of(child.nested_stack_resource).get_logical_id(child.nested_stack_resource): Template.from_stack(
+                child
+            ).to_json()
+            for child in stacks
+        }
+
+    @property
+    def nested(self) -> list[dict[str, Any]]:
+        return list(self.nested_by_id.values())
 
     def resolved(self, value: Any) -> Any:
-        """`value` from a nested template with its parameters replaced by what the parent passes them (a nested
-        stack names a parent resource `{"Ref": "referenceto…"}`; this gives back `{"Ref": "<parent logical id>"}`)."""
+        """`value` from any template with cross-stack plumbing taken out: a nested stack's parameter becomes what
+        the parent passes it, and a nested stack's output (`Fn::GetAtt [stack, Outputs.X]`) the value it outputs,
+        so a reference reads as the `Ref`/`GetAtt` of the resource itself."""
         passed = {
             name: expression
             for resource in self.document["Resources"].values()
@@ -45,7 +56,11 @@ class Synthesized:
         }
         if isinstance(value, dict):
             if set(value) == {"Ref"} and value["Ref"] in passed:
-                return passed[value["Ref"]]
+                return self.resolved(passed[value["Ref"]])
+            target = value.get("Fn::GetAtt")
+            if set(value) == {"Fn::GetAtt"} and target[0] in self.nested_by_id and target[1].startswith("Outputs."):
+                output = self.nested_by_id[target[0]]["Outputs"][target[1][len("Outputs.") :]]
+                return self.resolved(output["Value"])
             return {key: self.resolved(item) for key, item in value.items()}
         if isinstance(value, list):
             return [self.resolved(item) for item in value]

@@ -42,14 +42,16 @@ def test_every_function_is_built_by_the_factory_with_the_shared_props(stage: str
         # And each gets the shared props
         assert props["Runtime"] == "python3.14" and props["Architectures"] == ["arm64"], logical_id
         assert props["TracingConfig"] == {"Mode": "Active"}, logical_id
-        assert props["Layers"] == layers and len(layers) == 3, logical_id  # Powertools, dependencies, agent_memory
+        # (API functions live in nested stacks: their references to the parent's resources are resolved back)
+        assert synth.resolved(props["Layers"]) == layers and len(layers) == 3, logical_id
         assert props["MemorySize"] == stack.props.config.lambda_memory_mb, logical_id
-        assert props["KmsKeyArn"] == resolve(stack.props.key.key_arn), logical_id
+        assert synth.resolved(props["KmsKeyArn"]) == resolve(stack.props.key.key_arn), logical_id
         assert props["LoggingConfig"] == {"LogFormat": "JSON", "LogGroup": {"Ref": synth.logical_id(fn.log_group)}}
         log_group = synth.resources[synth.logical_id(fn.log_group)]["Properties"]
         assert log_group["RetentionInDays"] == RETENTION_DAYS[stage] and "KmsKeyId" in log_group, logical_id
         variables = props["Environment"]["Variables"]
-        assert {name: variables.get(name) for name in shared_environment} == shared_environment, logical_id
+        shared = {name: synth.resolved(variables.get(name)) for name in shared_environment}
+        assert shared == shared_environment, logical_id
     assert shared_environment["POWERTOOLS_SERVICE_NAME"] == contract.SERVICE_NAME
     assert shared_environment["POWERTOOLS_METRICS_NAMESPACE"] == contract.METRIC_NAMESPACE
     assert shared_environment[contract.env_name("backend")] == "aws"

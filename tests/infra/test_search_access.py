@@ -33,7 +33,7 @@ def access_policy(template: dict[str, Any]) -> dict[tuple[str, ...], set[str]]:
 
 
 def test_every_role_granted_search_is_in_the_data_access_policy_with_what_it_was_granted(dev: Synthesized) -> None:
-    granted = access_policy(dev.document)
+    granted = access_policy(dev.resolved(dev.document))
     callers = {
         dev.logical_id(fn.role) for fn in dev.stack.functions.values() if "aoss:APIAccessAll" in actions(dev, fn.role)
     }

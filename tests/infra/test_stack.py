@@ -199,7 +199,7 @@ def test_search_collection_has_encryption_network_and_data_access_policies(dev: 
     assert set(policies) == {"encryption", "network"}
     assert "KmsARN" in json.dumps(policies["encryption"]["Properties"]["Policy"])
     (access,) = dev.of_type("AWS::OpenSearchServerless::AccessPolicy").values()
-    document = json.dumps(access["Properties"]["Policy"])
+    document = json.dumps(dev.resolved(access["Properties"]["Policy"]))
     for name in ("SearchMemories", "RelatedMemories", "StreamIndexer", "SearchIndexCreator"):
         assert dev.logical_id(dev.stack.functions[name].role) in document, name
     # And the index is created at deploy time, after the collection and its access policy
@@ -311,7 +311,7 @@ def test_prod_api_functions_run_on_snapstart_behind_a_live_alias(dev: Synthesize
     aliases = prod.of_type("AWS::Lambda::Alias")
     assert len(aliases) == len(API_FUNCTIONS) + 1  # and the authorizer
     integrations = json.dumps(
-        [m["Properties"]["Integration"] for m in prod.of_type("AWS::ApiGateway::Method").values()]
+        prod.resolved([m["Properties"]["Integration"] for m in prod.of_type("AWS::ApiGateway::Method").values()])
     )
     assert all(alias in integrations for alias in aliases if "Authorizer" not in alias)
 
@@ -426,7 +426,7 @@ def test_only_the_start_job_function_may_start_executions_and_only_of_the_job_ma
         starts = [s for s in statements(dev, fn.role) if s["Action"] == "states:StartExecution"]
         assert bool(starts) is operation.starts_jobs, operation.name
         if operation.starts_jobs:
-            assert {r["Ref"] for r in starts[0]["Resource"]} == machine_ids
+            assert {r["Ref"] for r in dev.resolved(starts[0]["Resource"])} == machine_ids
             variables = function_props(dev, construct_id(operation.name))["Environment"]["Variables"]
             assert "AGENT_MEMORY_JOB_STATE_MACHINES" in variables
 
