@@ -111,6 +111,11 @@ def test_given_fewer_topics_than_n_when_partitioned_then_the_largest_group_is_sp
     assert len(groups) == 2 and sorted(c for g in groups for c in g) == sorted(TOPICAL[:3])
 
 
+def test_given_memories_no_topic_fits_when_partitioned_then_they_join_a_close_group_or_are_grouped_apart() -> None:
+    groups = grouped(["Lives in Porto", "Moved to Porto", "Porto in spring", "Zorblat is blue"], None)
+    assert groups == [["Lives in Porto", "Moved to Porto", "Porto in spring"], ["Zorblat is blue"]]
+
+
 def test_given_a_stored_life_topic_when_partitioned_then_it_wins_over_the_content() -> None:
     groups = grouped(["Allergic to penicillin", "Takes metformin", "Penicillin trial notes"], None, {2: ("work",)})
     assert sorted(map(sorted, groups)) == [["Allergic to penicillin", "Takes metformin"], ["Penicillin trial notes"]]

@@ -2,8 +2,8 @@
 
 A user's memories are grouped by what they are about: each memory's life topic (work, food, health, family, pets,
 travel, hobbies, technology, education, finance, home, preferences: a stored topic of that name, else the one the
-domain's lexicon classifier reads in its content). A memory no topic fits joins the group of its most similar memory
-when that one is close enough, else the memories left over are split by spherical k-means over their vectors. To
+domain's lexicon classifier reads in its content). A memory no topic fits joins the topic group whose centroid is
+closest when that is close enough, else the memories left over are split by spherical k-means (at most 8). To
 give n clusters, the smallest group is merged into the group whose centroid is most similar until n remain (or the
 largest is split by k-means while there are fewer). Everything is deterministic, so the same memories give the same
 clusters. Each cluster is named by the curator from its most important members. A cluster's id is derived from n,
@@ -33,7 +33,7 @@ from agent_memory.ports import Curator, Embedder, MemoryStore
 from agent_memory.services.jobs.corpus import Corpus
 
 MIN_CLUSTERS, MAX_CLUSTERS, DEFAULT_CLUSTERS = 2, 8, 4
-JOIN_SIMILARITY = 0.5  # a memory no topic fits joins its most similar memory's group at this cosine or above
+JOIN_SIMILARITY = 0.3  # a memory no topic fits joins the topic group whose centroid is this close or closer
 LABEL_SAMPLES = 8
 CACHED_USERS = 256
 
@@ -179,23 +179,24 @@ def partition(memories: list[Memory], vectors: np.ndarray, n: int | None, min_si
         return []
     read = life_topics([m.content for m in memories])
     topics = [topic_of(memory, topic) for memory, topic in zip(memories, read, strict=True)]
-    placed = [i for i, topic in enumerate(topics) if topic is not None]
-    for i in [i for i, topic in enumerate(topics) if topic is None]:
-        if placed:
-            similarity = vectors[placed] @ vectors[i]
-            best = int(np.argmax(similarity))
-            if float(similarity[best]) >= max(min_similarity, JOIN_SIMILARITY):
-                topics[i] = topics[placed[best]]
     groups: dict[str, list[int]] = {}
     for i, topic in enumerate(topics):
         if topic is not None:
             groups.setdefault(topic, []).append(i)
     rest = [i for i, topic in enumerate(topics) if topic is None]
+    if rest and groups:  # each joins the topic group whose centroid is closest, if close enough
+        names = sorted(groups)
+        similarity = vectors[rest] @ np.vstack([_centre(vectors[groups[name]]) for name in names]).T
+        for row, i in enumerate(rest):
+            best = int(np.argmax(similarity[row]))
+            if float(similarity[row, best]) >= max(min_similarity, JOIN_SIMILARITY):
+                groups[names[best]].append(i)
+        rest = [i for row, i in enumerate(rest) if float(similarity[row].max()) < max(min_similarity, JOIN_SIMILARITY)]
     if rest:
-        labels = kmeans(vectors[rest], max(1, round((len(rest) / 2) ** 0.5)))
+        labels = kmeans(vectors[rest], min(MAX_CLUSTERS, max(1, round((len(rest) / 2) ** 0.5))))
         for i, label in zip(rest, labels, strict=True):
             groups.setdefault(f"~{int(label)}", []).append(i)
-    found = sorted(groups.values(), key=lambda members: members[0])
+    found = sorted((sorted(members) for members in groups.values()), key=lambda members: members[0])
     if n is not None:
         found = _to_count(found, vectors, min(n, len(memories)))
     return [[memories[i] for i in members] for members in found]
