@@ -117,16 +117,28 @@ def _export_claiming(memory_id: str, user_id: str) -> dict[str, Any]:
 class Case:
     """How to aim an operation at the victim, the scope it needs, and what a caller of another tenant or another
     user of the same tenant gets: `foreign` statuses (None: the operation has no user; another user of the same
-    tenant is the victim's own tenant then)."""
+    tenant is the victim's own tenant then). `bound`: the operation names no user (a compatible API acting for the
+    key's user), so the attackers' keys are bound: to `alice` of the other tenant, to `bob` of the victim's."""
 
     build: Build
     scope: Scope
     foreign: frozenset[int]
     per_user: bool = True
+    bound: bool = False
 
 
-def _case(build: Build, scope: Scope, *foreign: int, per_user: bool = True) -> Case:
-    return Case(build, scope, frozenset(foreign), per_user)
+def _case(build: Build, scope: Scope, *foreign: int, per_user: bool = True, bound: bool = False) -> Case:
+    return Case(build, scope, frozenset(foreign), per_user, bound)
+
+
+def _bound(method: str, path: str, scope: Scope, *foreign: int, per_user: bool = True, **attempt: Any) -> Case:
+    """A compatible API's operation: the same request whoever sends it, the key deciding whose data it reaches."""
+    return _case(lambda v, a: Attempt(method, path, **attempt), scope, *foreign, per_user=per_user, bound=True)
+
+
+def _bound_at(method: str, path: str, scope: Scope, *foreign: int) -> Case:
+    """The same for an operation on one of the victim's memories (`{id}` in the path is her memory's id)."""
+    return _case(lambda v, a: Attempt(method, path.format(id=v.memory_id)), scope, *foreign, bound=True)
 
 
 M = "/v1/memories"
@@ -243,7 +255,34 @@ ATTACKS: dict[str, Case] = {
         lambda v, a: Attempt("GET", "/v1/entities/person:alice", params={"user_id": a.user}), Scope.READ, 404
     ),
     "DELETE /v1/users/{user_id}": _case(lambda v, a: Attempt("DELETE", f"/v1/users/{a.user}"), Scope.ADMIN, 404, 202),
+    # Snippbot: every operation acts for the key's user. Her episodes by id are not found; lists, search, clusters,
+    # graph, stats, exports and jobs are the caller's own (empty); clearing clears the caller's own.
+    "GET /api/memory/episodes": _bound("GET", "/api/memory/episodes", Scope.READ, 200),
+    "POST /api/memory/episodes": _bound(
+        "POST", "/api/memory/episodes", Scope.WRITE, 201, body={"content": "Lives in Berlin"}
+    ),
+    "GET /api/memory/episodes/{id}": _bound_at("GET", "/api/memory/episodes/{id}", Scope.READ, 404),
+    "DELETE /api/memory/episodes/{id}": _bound_at("DELETE", "/api/memory/episodes/{id}", Scope.WRITE, 404),
+    "GET /api/memory/episodes/{id}/related": _bound_at("GET", "/api/memory/episodes/{id}/related", Scope.READ, 404),
+    "GET /api/memory/search": _bound(
+        "GET", "/api/memory/search", Scope.READ, 200, params={"q": "vault code Berlin Munich"}
+    ),
+    "GET /api/memory/clusters": _bound("GET", "/api/memory/clusters", Scope.READ, 200),
+    "GET /api/memory/graph": _bound("GET", "/api/memory/graph", Scope.READ, 200),
+    "GET /api/memory/stats": _bound("GET", "/api/memory/stats", Scope.READ, 200),
+    "POST /api/memory/consolidate/conversations": _bound(
+        "POST", "/api/memory/consolidate/conversations", Scope.WRITE, 202
+    ),
+    "POST /api/memory/generate-episodes": _bound("POST", "/api/memory/generate-episodes", Scope.WRITE, 202),
+    "POST /api/memory/backfill-entities": _bound("POST", "/api/memory/backfill-entities", Scope.WRITE, 202),
+    "GET /api/settings/memory": _bound("GET", "/api/settings/memory", Scope.READ, 200, per_user=False),
+    "PUT /api/settings/memory": _bound(
+        "PUT", "/api/settings/memory", Scope.ADMIN, 200, per_user=False, body={"max_content_chars": 999}
+    ),
+    "GET /api/settings/memory/export": _bound("GET", "/api/settings/memory/export", Scope.READ, 200),
+    "DELETE /api/settings/memory/data": _bound("DELETE", "/api/settings/memory/data", Scope.WRITE, 200),
 }
+SETTINGS_READS = {"GET /v1/settings/memory", "GET /api/settings/memory"}
 
 
 @dataclass
@@ -256,13 +295,14 @@ class World:
 
     def attacker(self, name: str, case: Case) -> Attacker | None:
         """None when the kind of caller makes no attack on this operation."""
+        bound = "-bound" if case.bound else ""
         if name == "other tenant":
-            return Attacker(name, self.keys["globex"], tenant_wide=True)
+            return Attacker(name, self.keys["globex" + bound], tenant_wide=True)
         if name == "same tenant, other user":
-            return Attacker(name, self.keys["acme-all"], user="bob") if case.per_user else None
+            return Attacker(name, self.keys["acme-all" + bound], user="bob") if case.per_user else None
         if name == "key without the scope":
             lacking = {Scope.READ: None, Scope.WRITE: "acme-read", Scope.ADMIN: "acme-read-write"}[case.scope]
-            return None if lacking is None else Attacker(name, self.keys[lacking])
+            return None if lacking is None else Attacker(name, self.keys[lacking + bound])
         if name == "revoked key":
             return Attacker(name, self.keys["acme-revoked"])
         if name == "no key":
@@ -295,8 +335,8 @@ class World:
         }
 
 
-def _key(runtime: Runtime, tenant: str, *scopes: Scope) -> str:
-    plaintext, _ = runtime.keys.create(tenant, frozenset(scopes))
+def _key(runtime: Runtime, tenant: str, *scopes: Scope, user_id: str | None = None) -> str:
+    plaintext, _ = runtime.keys.create(tenant, frozenset(scopes), user_id=user_id)
     return plaintext
 
 
@@ -317,6 +357,12 @@ def world(runtime: Runtime) -> Iterator[World]:
         "acme-read-write": _key(runtime, VICTIM_TENANT, Scope.READ, Scope.WRITE),
         "acme-revoked": _revoked_key(runtime, VICTIM_TENANT),
         "globex": _key(runtime, "globex", *Scope),
+        # for the compatible APIs, which act for the key's user: the same kinds of caller with bound keys
+        "acme-all-bound": _key(runtime, VICTIM_TENANT, *Scope, user_id="bob"),
+        "acme-read-bound": _key(runtime, VICTIM_TENANT, Scope.READ, user_id=VICTIM_USER),
+        "acme-read-write-bound": _key(runtime, VICTIM_TENANT, Scope.READ, Scope.WRITE, user_id=VICTIM_USER),
+        "globex-bound": _key(runtime, "globex", *Scope, user_id=VICTIM_USER),
+        "victim": _key(runtime, VICTIM_TENANT, *Scope, user_id=VICTIM_USER),
     }
     owner_ids = []
     for new in (
@@ -397,7 +443,7 @@ def attack(world: World, operation: str, attacker_name: str) -> int:
         # ...revealing nothing of the victim's that the request did not already name...
         leaked = [s for s in world.victim.secrets if s in response.text and s not in sent]
         assert leaked == [], (operation, attacker_name, response.text)
-        if operation == "GET /v1/settings/memory" and response.status_code == 200:
+        if operation in SETTINGS_READS and response.status_code == 200:
             assert response.json()["max_content_chars"] != VICTIM_MAX_CHARS
         # ...and changing nothing of the victim's (jobs it started have finished by now)
         assert world.state() == before, (operation, attacker_name)
@@ -451,6 +497,10 @@ def test_the_victim_is_visible_to_its_own_key(world: World) -> None:
     assert [o["operation_id"] for o in operations["items"]] == [world.victim.operation_id]
     turn = world.send(ATTACKS["POST /v1/conversations/{thread_id}/messages"].build(world.victim, owner), owner.key)
     assert "Lives in" in turn.json()["context"], turn.text
+    # And her own bound key sees her episodes through the compatible API (so those attacks could have been seen)
+    for operation in ("GET /api/memory/episodes", "GET /api/memory/episodes/{id}", "GET /api/memory/search"):
+        response = world.send(ATTACKS[operation].build(world.victim, owner), world.keys["victim"])
+        assert response.status_code == 200 and "Alice's vault code is 7731" in response.text, (operation, response.text)
     # And the victim's own optimize does change her memories (so the job attack could have been seen)
     before = world.state()
     started = world.send(ATTACKS["POST /v1/jobs/{kind}"].build(world.victim, owner), owner.key)

@@ -58,6 +58,13 @@ class Principal:
     def owner(self, requested: str | None, where: str = "query.user_id") -> Owner:
         return Owner(self.tenant, self.user(requested, where))
 
+    def bound_owner(self) -> Owner:
+        """For operations that take no user at all (the compatible APIs that act for the caller): the key's user; a
+        key bound to none is refused (403)."""
+        if self.user_id is None:
+            raise Forbidden("This operation acts for the API key's own user: use a key bound to one (--user-id).")
+        return Owner(self.tenant, self.user_id)
+
     def user_or_tenant(self, requested: str | None) -> str | None:
         """For operations where no user_id means the whole tenant: a bound key always means its own user."""
         return requested if self.user_id is None else self.user(requested)

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
 
 
 def default_routers() -> list[APIRouter]:
+    from agent_memory.http.dialects import snippbot
     from agent_memory.http.routers import (
         conversations,
         data_rights,
@@ -42,6 +43,7 @@ def default_routers() -> list[APIRouter]:
         *data_rights.ROUTERS,
         *knowledge.ROUTERS,
         *graph.ROUTERS,
+        *snippbot.ROUTERS,
     ]
 
 

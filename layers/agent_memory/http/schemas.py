@@ -19,6 +19,7 @@ from agent_memory.domain.models import (
     Source,
     TenantSettings,
 )
+from agent_memory.domain.recalls import RecallStats
 from agent_memory.domain.retention import MAX_MEMORY_RETENTION_DAYS, RAW_LOG_RETENTION_DAYS
 
 
@@ -34,10 +35,9 @@ class EntityIn(Strict):
     type: str = Field(default="thing", min_length=1, max_length=50)
 
 
-class CreateMemoryRequest(Strict):
-    user_id: str | None = Field(
-        default=None, min_length=1, max_length=limits.MAX_ID_CHARS, examples=["alice"], description=BOUND_USER
-    )
+class MemoryFields(Strict):
+    """What a new memory may say about itself (every create body: /v1 and the compatible APIs)."""
+
     content: str = Field(max_length=limits.MAX_CONTENT_CHARS_CEILING, examples=["Prefers window seats on long flights"])
     agent_id: str | None = Field(default=None, min_length=1, max_length=limits.MAX_ID_CHARS)
     thread_id: str | None = Field(default=None, min_length=1, max_length=limits.MAX_ID_CHARS)
@@ -52,10 +52,10 @@ class CreateMemoryRequest(Strict):
     source_refs: list[str] = Field(default_factory=list, max_length=limits.MAX_SOURCE_REFS)
     expires_at: datetime | None = None
 
-    def to_domain(self, principal: Principal, where: str = "body.user_id") -> NewMemory:
-        """The memory to create, for the user and agent the caller's key allows."""
+    def new_memory(self, user_id: str, principal: Principal) -> NewMemory:
+        """The memory to create for this user, with the agent the caller's key allows."""
         return NewMemory(
-            user_id=principal.user(self.user_id, where),
+            user_id=user_id,
             content=self.content,
             agent_id=principal.agent(self.agent_id),
             thread_id=self.thread_id,
@@ -69,6 +69,16 @@ class CreateMemoryRequest(Strict):
             source_refs=tuple(self.source_refs),
             expires_at=self.expires_at,
         )
+
+
+class CreateMemoryRequest(MemoryFields):
+    user_id: str | None = Field(
+        default=None, min_length=1, max_length=limits.MAX_ID_CHARS, examples=["alice"], description=BOUND_USER
+    )
+
+    def to_domain(self, principal: Principal, where: str = "body.user_id") -> NewMemory:
+        """The memory to create, for the user and agent the caller's key allows."""
+        return self.new_memory(principal.user(self.user_id, where), principal)
 
 
 class BatchCreateRequest(Strict):
@@ -293,6 +303,15 @@ class RecallFeedbackOut(BaseModel):
     used_count: int = Field(description="Recalled memories the client reported as used.")
     ignored_count: int = Field(description="Recalled memories the client reported as ignored.")
     usage_rate: float | None = Field(description="used / (used + ignored); null before any feedback.")
+
+    @classmethod
+    def of(cls, recalls: RecallStats) -> RecallFeedbackOut:
+        return cls(
+            total_recalls=recalls.total_recalls,
+            used_count=recalls.used_count,
+            ignored_count=recalls.ignored_count,
+            usage_rate=recalls.usage_rate,
+        )
 
 
 class RecallFeedbackIn(Strict):

@@ -109,7 +109,8 @@ def still_true(
 
 
 def highlights(content: str, terms: Sequence[str], max_snippets: int = 2) -> list[str]:
-    """Short snippets around matched words, each match wrapped in `**`."""
+    """Short snippets around matched words, each match (or run of matches with only spaces between: a matched
+    phrase) wrapped in `**`."""
     wanted = {stem(term) for term in terms}
     matches = [m for m in re.finditer(r"\w+", content) if stem(m.group(0).casefold()) in wanted]
     snippets: list[str] = []
@@ -119,13 +120,18 @@ def highlights(content: str, terms: Sequence[str], max_snippets: int = 2) -> lis
             continue
         start = max(0, match.start() - SNIPPET_CHARS // 3)
         end = min(len(content), start + SNIPPET_CHARS)
-        window_matches = [m for m in matches if m.start() >= start and m.end() <= end]
+        runs: list[list[int]] = []
+        for m in (m for m in matches if m.start() >= start and m.end() <= end):
+            if runs and content[runs[-1][1] : m.start()].isspace():
+                runs[-1][1] = m.end()
+            else:
+                runs.append([m.start(), m.end()])
         parts: list[str] = []
         cursor = start
-        for m in window_matches:
-            parts.append(content[cursor : m.start()])
-            parts.append(f"**{m.group(0)}**")
-            cursor = m.end()
+        for run_start, run_end in runs:
+            parts.append(content[cursor:run_start])
+            parts.append(f"**{content[run_start:run_end]}**")
+            cursor = run_end
         parts.append(content[cursor:end])
         snippet = "".join(parts).strip()
         snippets.append(("…" if start > 0 else "") + snippet + ("…" if end < len(content) else ""))

@@ -55,7 +55,7 @@ class ImportOut(BaseModel):
         )
 
 
-def _download_name(user_id: str | None, extension: str) -> str:
+def download_name(user_id: str | None, extension: str) -> str:
     who = "tenant" if user_id is None else re.sub(r"[^A-Za-z0-9._-]", "_", user_id)[:64]
     return f"agent-memory-{who}-{utcnow():%Y%m%dT%H%M%SZ}.{extension}"
 
@@ -109,7 +109,7 @@ def export_memories(
     if user_id is None:
         _admin_for_tenant(principal, "An export")
     chunks = portability.export(principal.tenant, user_id, format)
-    filename = _download_name(user_id, "ndjson" if format is ExportFormat.NDJSON else "json")
+    filename = download_name(user_id, "ndjson" if format is ExportFormat.NDJSON else "json")
     return StreamingResponse(
         chunks,
         media_type=MEDIA_TYPES[format],
@@ -180,7 +180,7 @@ def download_export(
     return StreamingResponse(
         found.chunks or iter(()),
         media_type=MEDIA_TYPES[ExportFormat.NDJSON],
-        headers={"Content-Disposition": f'attachment; filename="{_download_name(found.user_id, "ndjson")}"'},
+        headers={"Content-Disposition": f'attachment; filename="{download_name(found.user_id, "ndjson")}"'},
     )
 
 

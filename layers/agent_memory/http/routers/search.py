@@ -110,12 +110,7 @@ def memory_stats(
         by_source=s.by_source,
         by_agent=s.by_agent,
         by_topic=s.by_topic,
-        recall_feedback=RecallFeedbackOut(
-            total_recalls=result.recalls.total_recalls,
-            used_count=result.recalls.used_count,
-            ignored_count=result.recalls.ignored_count,
-            usage_rate=result.recalls.usage_rate,
-        ),
+        recall_feedback=RecallFeedbackOut.of(result.recalls),
         total_entities=None if counts is None else counts.entities,
         total_relations=None if counts is None else counts.relations,
         entity_type_distribution=None if counts is None else counts.by_type,
