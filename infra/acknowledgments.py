@@ -123,6 +123,21 @@ def acknowledge_findings(stack: MemoryStack) -> None:
         "The download operation signs a time-limited URL for the export file the request names, whose key is known at "
         "run time; the grant is GetObject on the exports/ prefix of this bucket.",
     )
+    turn = stack.functions["ConversationTurn"].role
+    runs = stack.functions["SearchRuns"].role
+    for role, why in (
+        (
+            turn,
+            "A conversation turn appends to its thread's log (read, then a put conditioned on the version read, "
+            "with its retention tag); the log's key is the turn's tenant, user and thread, known at run time. ",
+        ),
+        (runs, "Previous runs are read from the user's conversation logs, listed at run time. "),
+    ):
+        acknowledge(
+            role,
+            f"AwsSolutions-IAM5[Resource::<{arn_seen_from(role, stack.ingestion.bucket)}>/conversations/*]",
+            why + "The grant is limited to the conversations/ prefix of this one bucket.",
+        )
     for kind, machine in stack.jobs.state_machines.items():
         acknowledge(
             machine.role,

@@ -19,6 +19,8 @@ class ApiFunction:
     starts_jobs: bool = False  # starts executions of the job state machines
     lists_logs: bool = False  # lists the names of raw conversation logs (not their contents)
     reads_exports: bool = False  # reads export files (and signs download URLs for them)
+    reads_logs: bool = False  # reads the user's conversation logs (previous runs)
+    keeps_transcripts: bool = False  # appends turns to conversation logs (read, conditional put, retention tag)
     public: bool = False  # no API key (liveness only)
 
     @property
@@ -59,7 +61,9 @@ API_FUNCTIONS: tuple[ApiFunction, ...] = (
         embeds=True,
         searches=True,
         extracts=True,
+        keeps_transcripts=True,
     ),
+    ApiFunction("search_runs", "GET", "/v1/runs/search", reads_logs=True),
     ApiFunction("start_job", "POST", "/v1/jobs/{kind}", writes=True, starts_jobs=True),
     ApiFunction("get_operation", "GET", "/v1/operations/{operation_id}"),
     ApiFunction("list_operations", "GET", "/v1/operations"),

@@ -66,14 +66,18 @@ class ApiFunctions(Construct):
 
     def use_bucket(self, bucket: s3.IBucket, key: kms.IKey) -> None:
         """The operations that look for a user's raw logs may list (not read) them; those that serve export files
-        may read those. Both learn the bucket."""
+        may read those; previous runs read the logs, and conversation turns append to them. All learn the bucket."""
         for operation, fn in self.by_operation.items():
-            if operation.lists_logs or operation.reads_exports:
+            if operation.lists_logs or operation.reads_exports or operation.reads_logs or operation.keeps_transcripts:
                 fn.function.add_environment(contract.env_name("conversation_bucket"), bucket.bucket_name)
             if operation.lists_logs:
                 permissions.list_logs(fn, bucket)
             if operation.reads_exports:
                 permissions.read_exports(fn, bucket, key)
+            if operation.reads_logs:
+                permissions.read_logs(fn, bucket, key)
+            if operation.keeps_transcripts:
+                permissions.keep_transcripts(fn, bucket, key)
 
     def start_jobs_on(self, machines: Mapping[JobKind, sfn.IStateMachine]) -> None:
         """The operations that start jobs learn the machines (by job kind) and may start executions of them alone."""

@@ -102,6 +102,14 @@ def read_logs(fn: MemoryFunction, bucket: s3.IBucket, key: kms.IKey, *, versions
     fn.allow(["kms:Decrypt"], [key.key_arn], _via("s3", Stack.of(fn)))
 
 
+def keep_transcripts(fn: MemoryFunction, bucket: s3.IBucket, key: kms.IKey) -> None:
+    """Append conversation turns to their thread's log: read it, write it back (conditional on the version read)
+    with its retention tag; only under the conversation prefix."""
+    read_logs(fn, bucket, key)
+    fn.allow(["s3:PutObject", "s3:PutObjectTagging"], [bucket.arn_for_objects(f"{PREFIX}/*")])
+    fn.allow(["kms:Encrypt", "kms:GenerateDataKey"], [key.key_arn], _via("s3", Stack.of(fn)))
+
+
 def list_logs(fn: MemoryFunction, bucket: s3.IBucket) -> None:
     """Which logs exist under the conversation prefix (their names, not their contents)."""
     fn.allow(["s3:ListBucket"], [bucket.bucket_arn], {"StringLike": {"s3:prefix": [f"{PREFIX}/*"]}})

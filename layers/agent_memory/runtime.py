@@ -58,6 +58,7 @@ if TYPE_CHECKING:
     from agent_memory.services.retention import RetentionService
     from agent_memory.services.search import SearchService
     from agent_memory.services.settings import SettingsService
+    from agent_memory.services.transcripts import TranscriptService
 
 DEV_KEY_FILE = "dev-api-key"
 
@@ -238,7 +239,13 @@ class Runtime:
     def conversations(self) -> ConversationService:
         from agent_memory.services.conversations import ConversationService
 
-        return ConversationService(self.memories, self.search, self.settings, self.extractor)
+        return ConversationService(self.memories, self.search, self.settings, self.extractor, self.transcripts)
+
+    @cached_property
+    def transcripts(self) -> TranscriptService:
+        from agent_memory.services.transcripts import TranscriptService
+
+        return TranscriptService(self.archive, self.settings_store)
 
     @cached_property
     def ingestion(self) -> IngestionService:

@@ -150,3 +150,11 @@ def test_bench_data_rights_runs_export_import_clear_and_erase_on_a_small_user(ca
     assert result["import"]["imported"] == 250
     assert result["erase"]["verified"] is True and result["erase"]["counts"]["memories"] == 250
     assert result["export"]["peak_heap_megabytes"] is not None
+
+
+def test_given_a_small_user_when_turns_are_benchmarked_then_both_settings_report_latencies(capsys) -> None:
+    assert main(["bench", "turns", "--memories", "50", "--threads", "3", "--turns", "4", "--json"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert result["turns"] == 4 and result["earlier_threads"] == 3
+    for setting in ("with_transcripts", "without_transcripts"):
+        assert 0 < result[setting]["p50_ms"] <= result[setting]["p95_ms"], setting

@@ -17,6 +17,7 @@ import pytest
 from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 
+from agent_memory.domain.conversation import MemoryMode, Message, Role, Turn
 from agent_memory.domain.models import MemoryFilter, NewMemory, Owner, Scope
 from agent_memory.domain.operations import JobKind
 from agent_memory.entry.local_worker import LocalJobWorker
@@ -254,6 +255,10 @@ ATTACKS: dict[str, Case] = {
     "GET /v1/entities/{entity_id}": _case(
         lambda v, a: Attempt("GET", "/v1/entities/person:alice", params={"user_id": a.user}), Scope.READ, 404
     ),
+    # The victim's earlier assistant outputs: another user or tenant searches only their own conversations.
+    "GET /v1/runs/search": _case(
+        lambda v, a: Attempt("GET", "/v1/runs/search", params={"user_id": a.user, "q": "vault code"}), Scope.READ, 200
+    ),
     "DELETE /v1/users/{user_id}": _case(lambda v, a: Attempt("DELETE", f"/v1/users/{a.user}"), Scope.ADMIN, 404, 202),
     # Snippbot: every operation acts for the key's user. Her episodes by id are not found; lists, search, clusters,
     # graph, stats, exports and jobs are the caller's own (empty); clearing clears the caller's own.
@@ -377,6 +382,10 @@ def world(runtime: Runtime) -> Iterator[World]:
         ),
     ):
         owner_ids.append(runtime.memories.create(VICTIM_TENANT, new).id)
+    said = (Message(Role.USER, "What is my vault code?"), Message(Role.ASSISTANT, "victim-run-output: vault code"))
+    runtime.conversations.turn(
+        VICTIM_TENANT, Turn(VICTIM_USER, "victim-thread", said, mode=MemoryMode.READONLY, previous_runs=False)
+    )
     runtime.settings.update(VICTIM_TENANT, {"max_content_chars": VICTIM_MAX_CHARS})
     operation, _ = runtime.operations.start(VICTIM_TENANT, VICTIM_USER, JobKind.OPTIMIZE, {"dry_run": True})
     assert worker.wait_idle(30)
@@ -390,6 +399,7 @@ def world(runtime: Runtime) -> Iterator[World]:
         "Lives in Berlin",
         "Lives in Munich",
         "person:alice",  # her entity, read from the vault memory (in her graph and that memory's entities)
+        "victim-run-output",  # her assistant's earlier output, kept in her thread's transcript
     )
     recall = runtime.search.search(Owner(VICTIM_TENANT, VICTIM_USER), "Berlin", record_access=True).recall_id
     assert recall is not None

@@ -31,6 +31,7 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from agent_memory.config import Config
+from agent_memory.domain.conversation import MemoryMode, Message, Role, Turn
 from agent_memory.domain.models import MemoryFilter, NewMemory, Owner, Scope
 from agent_memory.domain.operations import JobKind
 from agent_memory.http.app import create_app
@@ -157,6 +158,12 @@ def aim_every_other_case(_: schemathesis.HookContext, case: schemathesis.Case[An
         entities, _ = shared_runtime().graph.entities(Owner(TENANT, USER), limit=1)
         case.path_parameters = {"entity_id": entities[0].entity.id if entities else "none-left"}
         case.query = {"user_id": USER}
+        return case
+    if label == "GET /v1/runs/search":
+        runtime = shared_runtime()
+        said = (Message(Role.USER, "Plan my Lyon trip"), Message(Role.ASSISTANT, "Day one in Lyon: the old town."))
+        runtime.conversations.turn(TENANT, Turn(USER, "runs-thread", said, mode=MemoryMode.READONLY))
+        case.query = {"user_id": USER, "q": "Lyon"}
         return case
     if label == "GET /v1/graph":
         case.query = {"user_id": USER, "depth": 2}

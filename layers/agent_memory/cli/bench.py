@@ -35,6 +35,14 @@ def cmd_bench_ingest(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_bench_turns(args: argparse.Namespace) -> int:
+    from agent_memory.bench import turns
+
+    result = turns.run(args.embedder, memories=args.memories, threads=args.threads, turns=args.turns)
+    print(json.dumps(result) if args.json else turns.render(result))
+    return 0
+
+
 def cmd_bench_optimize(args: argparse.Namespace) -> int:
     from agent_memory.bench import optimize
 
@@ -110,6 +118,13 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     ingest_bench.add_argument("--messages", type=int, default=100, help="messages per log")
     ingest_bench.add_argument("--json", action="store_true")
     ingest_bench.set_defaults(func=cmd_bench_ingest)
+    turns_bench = bench.add_parser("turns", help="conversation turn latency with transcripts and previous runs")
+    turns_bench.add_argument("--embedder", default="hashing", choices=["minilm", "hashing"])
+    turns_bench.add_argument("--memories", type=int, default=1_000)
+    turns_bench.add_argument("--threads", type=int, default=50, help="earlier threads with an assistant output")
+    turns_bench.add_argument("--turns", type=int, default=100)
+    turns_bench.add_argument("--json", action="store_true")
+    turns_bench.set_defaults(func=cmd_bench_turns)
     optimize_bench = bench.add_parser("optimize", help="optimize job on one user's memories: wall time, peak memory")
     optimize_bench.add_argument("--memories", type=int, default=10_000)
     optimize_bench.add_argument("--json", action="store_true")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
+from typing import Any
 
 MAX_MESSAGES_PER_TURN = 100
 MAX_MESSAGE_CHARS = 8_000
@@ -24,6 +25,13 @@ class MemoryMode(StrEnum):
     ON = "on"  # every extracted fact stored; recall
     AUTO = "auto"  # only facts worth keeping and not already known; recall
     READONLY = "readonly"  # recall only
+
+    @classmethod
+    def _missing_(cls, value: object) -> MemoryMode | None:
+        """Any case is accepted ("Auto", "AUTO"), as the products this API replaces send it."""
+        if isinstance(value, str):
+            return next((mode for mode in cls if mode.value == value.casefold()), None)
+        return None
 
     @classmethod
     def effective(cls, requested: MemoryMode | None, tenant_default: str) -> MemoryMode:
@@ -110,6 +118,8 @@ class Turn:
     agent_id: str | None = None
     mode: MemoryMode | None = None  # None: the tenant's default
     recall_limit: int | None = None  # None: the tenant's default
+    save_memories: bool = True  # False: extract nothing from this turn, whatever the mode
+    previous_runs: bool = True  # False: no earlier assistant outputs in the context
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,3 +145,5 @@ class TurnOutcome:
     context: str = ""
     extractor: str | None = None
     recall_id: str | None = None  # feedback on what was recalled names it
+    previous_runs: list[Any] = field(default_factory=list)  # services.transcripts.Run
+    transcript: str | None = None  # the thread's log the turn was appended to

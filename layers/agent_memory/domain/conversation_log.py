@@ -99,6 +99,34 @@ def address_of(key: str) -> LogAddress:
     return address
 
 
+def transcript_address(tenant: str, user_id: str, thread_id: str) -> LogAddress | None:
+    """Where a thread's turns are kept: its log's address, or None when an id cannot be part of a key (a `/`, or
+    `.`/`..`, which a path would read as a folder)."""
+    parts = (tenant, user_id, thread_id)
+    if any("/" in part or part in {".", ".."} for part in parts):
+        return None
+    return LogAddress(*parts)
+
+
+def transcript_lines(address: LogAddress, agent_id: str | None, messages: list[Message], at: datetime) -> bytes:
+    """A turn's messages as JSON Lines of the log format (each stamped with `at` where the client gave no time)."""
+    rows = []
+    for message in messages:
+        row: dict[str, Any] = {
+            "user_id": address.user_id,
+            "thread_id": address.thread_id,
+            "role": message.role.value,
+            "content": message.content,
+            "ts": (message.ts or at).isoformat(),
+        }
+        if message.ref is not None:
+            row["id"] = message.ref
+        if agent_id is not None:
+            row["agent_id"] = agent_id
+        rows.append(json.dumps(row, ensure_ascii=False) + "\n")
+    return "".join(rows).encode()
+
+
 def _shown(value: Any) -> str:
     """A value quoted in a reason, short enough for a report line or a queue message attribute."""
     text = repr(value)

@@ -23,6 +23,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from botocore.exceptions import BotoCoreError, ClientError
 
 from agent_memory.adapters.aws.errors import error_code
+from agent_memory.adapters.aws.log_archive import ORIGIN_METADATA, TURN_ORIGIN
 from agent_memory.domain.conversation_log import MAX_LOG_BYTES, RejectedLog, address_of, parse
 from agent_memory.domain.errors import StoreUnavailable
 from agent_memory.domain.retention import RETENTION_TAG
@@ -133,6 +134,8 @@ class S3LogIngest:
             raise StoreUnavailable(f"S3 refused the read ({code}); retry.") from None
         except BotoCoreError as exc:
             raise StoreUnavailable(f"S3 could not be reached ({type(exc).__name__}).") from None
+        if answer.get("Metadata", {}).get(ORIGIN_METADATA) == TURN_ORIGIN:
+            return None  # a transcript of conversation turns: extracted when each turn was sent
         if int(answer.get("ContentLength", 0)) > MAX_LOG_BYTES:
             raise RejectedLog(f"the log is {answer['ContentLength']} bytes; at most {MAX_LOG_BYTES} are accepted")
         data: bytes = answer["Body"].read()

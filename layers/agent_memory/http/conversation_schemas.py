@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, model_validator
 
 from agent_memory.domain import limits
 from agent_memory.domain.conversation import (
@@ -20,6 +21,7 @@ from agent_memory.domain.conversation import (
 )
 from agent_memory.domain.models import Principal
 from agent_memory.http.schemas import BOUND_USER, Strict
+from agent_memory.services.transcripts import Run
 
 
 class MessageIn(Strict):
@@ -37,6 +39,19 @@ class ConversationTurnRequest(Strict):
     recall_limit: int | None = Field(
         default=None, ge=1, le=MAX_RECALL_LIMIT, strict=True, description="default: the tenant's recall_limit setting"
     )
+    scope: Literal["user", "agent"] = Field(
+        default="user", description="agent: recall only memories saved under agent_id (which is then required)."
+    )
+    save_memories: bool = Field(default=True, description="false: extract and save nothing from this turn.")
+    previous_runs: bool = Field(
+        default=True, description="false: no earlier outputs of the assistant in the context and answer."
+    )
+
+    @model_validator(mode="after")
+    def _agent_scope_names_an_agent(self) -> ConversationTurnRequest:
+        if self.scope == "agent" and self.agent_id is None:
+            raise ValueError("scope 'agent' needs agent_id")
+        return self
 
     def to_domain(self, thread_id: str, principal: Principal) -> Turn:
         return Turn(
@@ -45,6 +60,8 @@ class ConversationTurnRequest(Strict):
             agent_id=principal.agent(self.agent_id),
             mode=self.memory,
             recall_limit=self.recall_limit,
+            save_memories=self.save_memories,
+            previous_runs=self.previous_runs,
             messages=tuple(Message(role=m.role, content=m.content, ref=m.id, ts=m.ts) for m in self.messages),
         )
 
@@ -68,6 +85,18 @@ class RecalledOut(BaseModel):
     matched_by: str
 
 
+class RunOut(BaseModel):
+    thread_id: str
+    agent_id: str | None
+    content: str
+    ts: datetime | None
+    score: float
+
+    @classmethod
+    def of(cls, run: Run) -> RunOut:
+        return cls(thread_id=run.thread_id, agent_id=run.agent_id, content=run.content, ts=run.ts, score=run.score)
+
+
 class ConversationTurnResponse(BaseModel):
     thread_id: str
     user_id: str
@@ -79,6 +108,12 @@ class ConversationTurnResponse(BaseModel):
     extractor: str | None
     recall_id: str | None = Field(
         default=None, description="Report which recalled memories were used: POST /v1/recalls/{recall_id}/feedback."
+    )
+    previous_runs: list[RunOut] = Field(
+        default_factory=list, description="The assistant's matching outputs in the user's other threads."
+    )
+    transcript: str | None = Field(
+        default=None, description="The thread's log the turn was appended to (null: not kept, see docs)."
     )
 
     @classmethod
@@ -99,4 +134,6 @@ class ConversationTurnResponse(BaseModel):
             context=outcome.context,
             extractor=outcome.extractor,
             recall_id=outcome.recall_id,
+            previous_runs=[RunOut.of(run) for run in outcome.previous_runs],
+            transcript=outcome.transcript,
         )

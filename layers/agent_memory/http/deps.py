@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from agent_memory.services.portability import PortabilityService
     from agent_memory.services.search import SearchService
     from agent_memory.services.settings import SettingsService
+    from agent_memory.services.transcripts import TranscriptService
 
 
 def get_runtime(request: Request) -> Runtime:
@@ -55,6 +56,7 @@ if TYPE_CHECKING:
     DataRights = DataRightsService
     Clusters = ClusterService
     Graph = GraphService
+    Transcripts = TranscriptService
     Portability = PortabilityService
 else:
     Memories = Annotated[object, Depends(service("memories"))]
@@ -66,6 +68,7 @@ else:
     DataRights = Annotated[object, Depends(service("data_rights"))]
     Clusters = Annotated[object, Depends(service("clusters"))]
     Graph = Annotated[object, Depends(service("graph"))]
+    Transcripts = Annotated[object, Depends(service("transcripts"))]
     Portability = Annotated[object, Depends(service("portability"))]
 
 

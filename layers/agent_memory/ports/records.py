@@ -21,6 +21,12 @@ class ConversationArchive(Protocol):
         """The log's bytes and a version that changes when they do."""
         ...
 
+    def append(self, key: str, data: bytes, retention_days: int | None) -> None:
+        """Add lines to the log at `key` (created if missing) without losing a concurrent append; `retention_days`
+        tags it for the storage's own expiry where there is one. The log is marked as kept from conversation turns,
+        so ingestion does not extract it a second time."""
+        ...
+
     def erase_user(self, tenant: str, user_id: str) -> dict[str, int]:
         """Delete every raw log of the user (in every stored version); counts by kind, empty when none were left."""
         ...

@@ -3,6 +3,8 @@ hand back a context block ready to put in front of the model."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from agent_memory.domain import validation
 from agent_memory.domain.conversation import (
     MAX_MESSAGE_CHARS,
@@ -26,6 +28,7 @@ from agent_memory.ports import Extractor
 from agent_memory.services.memories import MemoryService
 from agent_memory.services.search import MAX_QUERY_CHARS, SearchMode, SearchService
 from agent_memory.services.settings import SettingsService
+from agent_memory.services.transcripts import MAX_RUN_QUERY_CHARS, Run, TranscriptService
 
 # auto mode: a stored memory at least this similar (cosine) already says the same thing
 ALREADY_KNOWN_SIMILARITY = 0.9
@@ -34,44 +37,75 @@ TOPIC_MATCH_SCORE = 0.0
 CONTEXT_HEADER = "What you know about this user from earlier conversations:"
 
 
-def render_context(recalled: list[Recalled]) -> str:
-    if not recalled:
-        return ""
-    return "\n".join([CONTEXT_HEADER, *(f"- {item.content}" for item in recalled)])
+RUNS_HEADER = "What you answered this user in earlier conversations:"
+PREVIOUS_RUNS = 3
+RUN_CHARS = 500  # an earlier output is quoted up to this many characters in the context
+
+
+def render_context(recalled: list[Recalled], runs: Sequence[Run] = ()) -> str:
+    blocks = []
+    if recalled:
+        blocks.append("\n".join([CONTEXT_HEADER, *(f"- {item.content}" for item in recalled)]))
+    if runs:
+        quoted = (run.content if len(run.content) <= RUN_CHARS else run.content[: RUN_CHARS - 1] + "…" for run in runs)
+        blocks.append("\n".join([RUNS_HEADER, *(f"- {text}" for text in quoted)]))
+    return "\n\n".join(blocks)
 
 
 class ConversationService:
     def __init__(
-        self, memories: MemoryService, search: SearchService, settings: SettingsService, extractor: Extractor
+        self,
+        memories: MemoryService,
+        search: SearchService,
+        settings: SettingsService,
+        extractor: Extractor,
+        transcripts: TranscriptService | None = None,
     ) -> None:
         self._memories = memories
         self._search = search
         self._settings = settings
         self._extractor = extractor
+        self._transcripts = transcripts
 
-    def turn(self, tenant: str, turn: Turn, agent_only: bool = False) -> TurnOutcome:
-        """`agent_only`: recall only memories of the turn's agent (a key bound to it)."""
+    def turn(self, tenant: str, turn: Turn, agent_only: bool = False, keep_transcript: bool = True) -> TurnOutcome:
+        """`agent_only`: recall only memories of the turn's agent (a key bound to it, or the turn's scope);
+        `keep_transcript`: append the turn to its thread's log (a caller who may write)."""
         self._validate(turn)
         settings = self._settings.get(tenant)
         mode = MemoryMode.effective(turn.mode, settings.default_memory_mode)
+        # The turn is kept first: if that fails nothing else has happened, and a retry keeps it once more at worst.
+        keeping = keep_transcript and self._transcripts is not None
+        transcript = self._transcripts.keep(tenant, turn) if keeping and self._transcripts is not None else None
         if mode is MemoryMode.OFF:
-            return TurnOutcome(mode=mode)
+            return TurnOutcome(mode=mode, transcript=transcript)
         owner = Owner(tenant, turn.user_id)
-        saving = mode.stores and settings.extraction_enabled
+        saving = mode.stores and settings.extraction_enabled and turn.save_memories
         saved, skipped = self._remember(tenant, turn, mode, settings.min_salience) if saving else ([], [])
         limit = settings.recall_limit if turn.recall_limit is None else turn.recall_limit
         scope = MemoryFilter(agent_id=turn.agent_id) if agent_only else MemoryFilter()
         recalled = self._recall(owner, turn, limit, {item.memory_id for item in saved}, scope)
         recall_id = self._search.remember_recall(owner, [item.memory_id for item in recalled]) if recalled else None
+        runs = self._previous_runs(owner, turn, agent_only) if turn.previous_runs else []
         return TurnOutcome(
             mode=mode,
             saved=saved,
             skipped=skipped,
             recalled=recalled,
             recall_id=recall_id,
-            context=render_context(recalled),
+            context=render_context(recalled, runs),
             extractor=f"{self._extractor.name}/{self._extractor.version}",
+            previous_runs=runs,
+            transcript=transcript,
         )
+
+    def _previous_runs(self, owner: Owner, turn: Turn, agent_only: bool) -> list[Run]:
+        """The assistant's outputs in the user's other threads (only the turn's agent's when the turn is scoped to
+        it) that match what the user just said."""
+        said = " ".join(m.content for m in turn.messages if m.role is Role.USER)[-MAX_RUN_QUERY_CHARS:]
+        if self._transcripts is None or not said.strip():
+            return []
+        agent = turn.agent_id if agent_only else None
+        return self._transcripts.search(owner, said, agent, PREVIOUS_RUNS, skip_thread=turn.thread_id)
 
     def remember(self, tenant: str, turn: Turn, mode: MemoryMode) -> tuple[list[Saved], list[SkippedFact]]:
         """Extract and store (per `mode`, on or auto) without recalling: also what log ingestion runs. Nothing is

@@ -6,8 +6,15 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
+from agent_memory.adapters.aws.errors import ConditionFailed
 from agent_memory.adapters.aws.s3_bucket import S3Bucket
 from agent_memory.domain.conversation_log import PREFIX, SUFFIXES
+from agent_memory.domain.errors import NotFound, StoreUnavailable
+from agent_memory.domain.retention import RETENTION_TAG
+
+ORIGIN_METADATA = "origin"
+TURN_ORIGIN = "turn"
+APPEND_ATTEMPTS = 5
 
 
 class S3Archive:
@@ -32,6 +39,31 @@ class S3Archive:
     def read(self, key: str) -> tuple[bytes, str]:
         answer = self._call("get_object", Key=key)
         return answer["Body"].read(), str(answer.get("ETag", "")).strip('"')
+
+    def append(self, key: str, data: bytes, retention_days: int | None) -> None:
+        """Read, add, and write back only if nobody wrote in between (If-Match on the ETag read, If-None-Match for
+        a new log); a lost race reads again. Marked `origin: turn` for the ingest function to skip."""
+        tagging = {} if retention_days is None else {"Tagging": f"{RETENTION_TAG}={retention_days}"}
+        for _ in range(APPEND_ATTEMPTS):
+            try:
+                current, etag = self.read(key)
+                condition = {"IfMatch": f'"{etag}"'}
+            except NotFound:
+                current, condition = b"", {"IfNoneMatch": "*"}
+            try:
+                self._call(
+                    "put_object",
+                    Key=key,
+                    Body=current + data,
+                    ContentType="application/x-ndjson",
+                    Metadata={ORIGIN_METADATA: TURN_ORIGIN},
+                    **condition,
+                    **tagging,
+                )
+                return
+            except ConditionFailed:
+                continue
+        raise StoreUnavailable(f"The log {key} kept changing while a turn was added to it; retry.")
 
     def erase_user(self, tenant: str, user_id: str) -> dict[str, int]:
         """Every object under the user's prefix in every version, delete markers included: with versioning on,

@@ -10,10 +10,12 @@ from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
+from agent_memory.adapters.aws.errors import ConditionFailed
 from agent_memory.domain.errors import ConfigurationError, NotFound, StoreUnavailable
 
 DELETE_BATCH = 1000  # DeleteObjects takes at most this many keys
 MISSING_CODES = frozenset({"NoSuchKey", "404", "NoSuchUpload"})
+CONDITION_CODES = frozenset({"PreconditionFailed", "ConditionalRequestConflict", "412"})
 
 
 class S3Bucket:
@@ -28,8 +30,8 @@ class S3Bucket:
         return self._client_factory()
 
     def call(self, operation: str, missing: str = "The object is not in the bucket.", **kwargs: Any) -> Any:
-        """One call on this bucket. NotFound (saying `missing`) for an absent key or upload, StoreUnavailable for
-        anything else S3 refuses or when it cannot be reached."""
+        """One call on this bucket. NotFound (saying `missing`) for an absent key or upload, ConditionFailed when a
+        conditional write lost a race, StoreUnavailable for anything else S3 refuses or when it cannot be reached."""
         if not self.name:
             raise ConfigurationError(self._unset)
         try:
@@ -38,6 +40,8 @@ class S3Bucket:
             code = str(exc.response.get("Error", {}).get("Code", ""))
             if code in MISSING_CODES:
                 raise NotFound(missing) from None
+            if code in CONDITION_CODES:
+                raise ConditionFailed(f"{operation}: the object changed since it was read ({code})") from None
             raise StoreUnavailable(f"S3 refused {operation} ({code}).") from None
         except BotoCoreError as exc:
             raise StoreUnavailable(f"S3 could not be reached: {type(exc).__name__}.") from None

@@ -1,0 +1,120 @@
+"""Conversations keep their transcripts: every turn is appended to its thread's log (the layout ingested logs use),
+an assistant's earlier outputs are searchable and offered as "previous runs", jobs and erasure see the turns, and
+memory modes take any case. On both backends."""
+
+from __future__ import annotations
+
+from agent_memory.domain.models import Owner
+from agent_memory.runtime import Runtime
+from tests.conftest import Api
+
+REPORT = "Here is the quarterly sales report draft: revenue grew 12% in Q3, driven by the Lisbon office."
+
+
+def turn(api: Api, thread: str, *messages: tuple[str, str], **extra) -> dict:
+    body = {"user_id": "alice", "messages": [{"role": r, "content": c} for r, c in messages], **extra}
+    response = api.post(f"/v1/conversations/{thread}/messages", json=body)
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+def test_given_turns_when_sent_then_user_assistant_and_tool_messages_are_kept_in_the_threads_log(
+    api: Api, runtime: Runtime
+) -> None:
+    first = turn(api, "t-1", ("user", "Draft the quarterly sales report"), ("assistant", REPORT), agent_id="writer")
+    turn(api, "t-1", ("tool", "sales.csv loaded"), ("user", "Thanks, send it to Maria"))
+
+    assert first["transcript"] == "conversations/acme/alice/t-1.jsonl"
+    data, _ = runtime.archive.read(first["transcript"])
+    lines = data.decode().splitlines()
+    assert [line.split('"role": "')[1].split('"')[0] for line in lines] == ["user", "assistant", "tool", "user"]
+    assert runtime.archive.logs_of("acme", "alice") == ["conversations/acme/alice/t-1.jsonl"]
+    assert '"agent_id": "writer"' in lines[1]
+
+
+def test_given_an_earlier_report_when_a_later_turn_asks_about_it_then_it_comes_back_as_a_previous_run(
+    api: Api,
+) -> None:
+    turn(api, "t-1", ("user", "Draft the quarterly sales report"), ("assistant", REPORT), agent_id="writer")
+
+    later = turn(api, "t-2", ("user", "What did the sales report say about revenue?"), agent_id="writer")
+
+    assert [run["thread_id"] for run in later["previous_runs"]] == ["t-1"]
+    assert later["previous_runs"][0]["content"] == REPORT
+    assert "What you answered this user in earlier conversations:" in later["context"] and REPORT in later["context"]
+    # Both can be turned off per turn
+    quiet = turn(api, "t-3", ("user", "Remind me of the sales report revenue"), previous_runs=False)
+    assert quiet["previous_runs"] == [] and REPORT not in quiet["context"]
+
+
+def test_given_runs_when_searched_then_only_matching_outputs_of_the_user_come_back(api: Api, other_tenant: Api) -> None:
+    turn(api, "t-1", ("user", "Draft the quarterly sales report"), ("assistant", REPORT), agent_id="writer")
+    turn(api, "t-2", ("user", "Plan my trip"), ("assistant", "Day one: the Alfama walk."), agent_id="travel")
+
+    found = api.get("/v1/runs/search", params={"user_id": "alice", "q": "quarterly revenue"})
+
+    assert found.status_code == 200, found.text
+    assert [r["content"] for r in found.json()["results"]] == [REPORT]
+    only_travel = api.get("/v1/runs/search", params={"user_id": "alice", "q": "revenue", "agent_id": "travel"})
+    assert only_travel.json()["results"] == []
+    assert api.get("/v1/runs/search", params={"user_id": "bob", "q": "revenue"}).json()["results"] == []
+    assert other_tenant.get("/v1/runs/search", params={"user_id": "alice", "q": "revenue"}).json()["results"] == []
+    assert api.get("/v1/runs/search", params={"user_id": "alice", "q": ""}).status_code == 422
+    assert api.get("/v1/runs/search", params={"user_id": "alice", "q": "x", "limit": 21}).status_code == 422
+
+
+def test_given_save_memories_false_then_nothing_is_extracted_but_the_turn_is_kept(api: Api) -> None:
+    answer = turn(api, "t-1", ("user", "I live in Lisbon and I love surfing"), memory="on", save_memories=False)
+
+    assert answer["saved"] == [] and answer["transcript"] is not None
+    assert api.get("/v1/memories", params={"user_id": "alice"}).json()["items"] == []
+
+
+def test_given_a_mode_in_any_case_then_it_is_accepted(api: Api) -> None:
+    for spelled, mode in (("Auto", "auto"), ("READONLY", "readonly"), ("On", "on"), ("oFF", "off")):
+        assert turn(api, "t-1", ("user", "hello"), memory=spelled)["mode"] == mode
+    bad = api.post(
+        "/v1/conversations/t-1/messages",
+        json={"user_id": "alice", "memory": "Sometimes", "messages": [{"role": "user", "content": "hi"}]},
+    )
+    assert bad.status_code == 422
+
+
+def test_given_an_agent_scope_then_only_that_agents_memories_are_recalled(api: Api) -> None:
+    api.remember("alice", "Prefers window seats", agent_id="travel")
+    api.remember("alice", "Prefers aisle seats on trains", agent_id="rail")
+
+    scoped = turn(api, "t-1", ("user", "Which seats do I prefer?"), agent_id="travel", scope="agent", memory="readonly")
+    everyone = turn(api, "t-2", ("user", "Which seats do I prefer?"), agent_id="travel", memory="readonly")
+
+    assert [r["content"] for r in scoped["recalled"]] == ["Prefers window seats"]
+    assert len(everyone["recalled"]) == 2
+    missing = api.post(
+        "/v1/conversations/t-1/messages",
+        json={"user_id": "alice", "scope": "agent", "messages": [{"role": "user", "content": "hi"}]},
+    )
+    assert missing.status_code == 422
+
+
+def test_given_a_read_only_key_then_its_turns_are_answered_but_not_kept(reader: Api) -> None:
+    answer = turn(reader, "t-1", ("user", "What do you know?"), memory="readonly")
+
+    assert answer["transcript"] is None
+
+
+def test_given_kept_turns_when_episodes_are_generated_and_the_user_erased_then_both_see_them(
+    api: Api, admin: Api, runtime: Runtime, jobs
+) -> None:
+    turn(api, "t-1", ("user", "I adopted a cat called Miso"), ("assistant", "Congratulations on Miso!"))
+
+    started = api.post("/v1/jobs/generate-episodes", json={"user_id": "alice"})
+    jobs.drain()
+    done = api.get(f"/v1/operations/{started.json()['operation_id']}").json()
+    assert done["status"] == "succeeded", done
+    insights = api.get("/v1/memories", params={"user_id": "alice", "source": "insight"}).json()["items"]
+    assert len(insights) == 1 and "t-1" in insights[0]["thread_id"]
+
+    assert admin.delete("/v1/users/alice").status_code == 202
+    jobs.drain()
+    assert runtime.archive.logs_of("acme", "alice") == []
+    assert runtime.graph.entities(Owner("acme", "alice"))[1] == 0
