@@ -118,3 +118,46 @@ def test_given_kept_turns_when_episodes_are_generated_and_the_user_erased_then_b
     jobs.drain()
     assert runtime.archive.logs_of("acme", "alice") == []
     assert runtime.graph.entities(Owner("acme", "alice"))[1] == 0
+
+
+def test_given_a_task_request_with_profile_then_the_users_standing_facts_come_with_it(api: Api) -> None:
+    for content, importance in (
+        ("Works as a nurse in Lyon", 0.9),
+        ("Is vegetarian", 0.8),
+        ("Has a cat named Miso", 0.3),
+    ):
+        api.remember("alice", content, importance=importance)
+
+    answer = turn(api, "t-1", ("user", "Draft an email to my manager about next week"), memory="readonly", profile=True)
+
+    assert {item["content"] for item in answer["profile"]} == {
+        "Works as a nurse in Lyon",
+        "Is vegetarian",
+        "Has a cat named Miso",
+    }
+    assert answer["context"].startswith("Standing facts about this user:")
+    assert all(item["matched_by"] == "profile" for item in answer["profile"])
+
+
+def test_given_a_small_budget_then_the_profile_keeps_the_most_important_facts(api: Api) -> None:
+    api.remember("alice", "Works as a nurse in Lyon", importance=0.9)
+    pets = "Has a cat named Miso, a very old tortoise called Gerald who sleeps all winter in a box of straw, " * 2
+    api.remember("alice", pets.strip(), importance=0.2)  # ~50 tokens: more than the budget leaves
+
+    answer = turn(api, "t-1", ("user", "Plan my week"), memory="readonly", profile=True, profile_tokens=50)
+
+    assert [item["content"] for item in answer["profile"]] == ["Works as a nurse in Lyon"]
+    too_big = api.post(
+        "/v1/conversations/t-1/messages",
+        json={"user_id": "alice", "profile": True, "profile_tokens": 5, "messages": [{"role": "user", "content": "x"}]},
+    )
+    assert too_big.status_code == 422
+
+
+def test_given_a_greeting_then_nothing_is_recalled(api: Api) -> None:
+    for content in ("Works as a nurse in Lyon", "Is vegetarian", "Has a cat named Miso"):
+        api.remember("alice", content)
+
+    for greeting in ("Hi there!", "hello", "Thanks, bye!"):
+        answer = turn(api, "t-1", ("user", greeting), memory="readonly")
+        assert answer["recalled"] == [] and answer["context"] == "", greeting

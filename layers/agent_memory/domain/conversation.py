@@ -10,6 +10,7 @@ from typing import Any
 MAX_MESSAGES_PER_TURN = 100
 MAX_MESSAGE_CHARS = 8_000
 DEFAULT_RECALL_LIMIT = 5
+MIN_PROFILE_TOKENS, MAX_PROFILE_TOKENS = 50, 4_000
 MAX_RECALL_LIMIT = 20
 
 
@@ -120,6 +121,7 @@ class Turn:
     recall_limit: int | None = None  # None: the tenant's default
     save_memories: bool = True  # False: extract nothing from this turn, whatever the mode
     previous_runs: bool = True  # False: no earlier assistant outputs in the context
+    profile_tokens: int | None = None  # the user's standing facts within this many tokens; None: no profile
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,7 +135,7 @@ class Recalled:
     memory_id: str
     content: str
     score: float
-    matched_by: str  # "search" or "topic"
+    matched_by: str  # "search", "topic" or "profile"
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,4 +148,5 @@ class TurnOutcome:
     extractor: str | None = None
     recall_id: str | None = None  # feedback on what was recalled names it
     previous_runs: list[Any] = field(default_factory=list)  # services.transcripts.Run
+    profile: list[Recalled] = field(default_factory=list)
     transcript: str | None = None  # the thread's log the turn was appended to

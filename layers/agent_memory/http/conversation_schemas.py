@@ -11,9 +11,12 @@ from agent_memory.domain import limits
 from agent_memory.domain.conversation import (
     MAX_MESSAGE_CHARS,
     MAX_MESSAGES_PER_TURN,
+    MAX_PROFILE_TOKENS,
     MAX_RECALL_LIMIT,
+    MIN_PROFILE_TOKENS,
     MemoryMode,
     Message,
+    Recalled,
     Role,
     SkipReason,
     Turn,
@@ -46,6 +49,12 @@ class ConversationTurnRequest(Strict):
     previous_runs: bool = Field(
         default=True, description="false: no earlier outputs of the assistant in the context and answer."
     )
+    profile: bool = Field(
+        default=False, description="true: also the user's standing facts (all when they fit profile_tokens)."
+    )
+    profile_tokens: int = Field(
+        default=500, ge=MIN_PROFILE_TOKENS, le=MAX_PROFILE_TOKENS, strict=True, description="The profile's budget."
+    )
 
     @model_validator(mode="after")
     def _agent_scope_names_an_agent(self) -> ConversationTurnRequest:
@@ -62,6 +71,7 @@ class ConversationTurnRequest(Strict):
             recall_limit=self.recall_limit,
             save_memories=self.save_memories,
             previous_runs=self.previous_runs,
+            profile_tokens=self.profile_tokens if self.profile else None,
             messages=tuple(Message(role=m.role, content=m.content, ref=m.id, ts=m.ts) for m in self.messages),
         )
 
@@ -83,6 +93,10 @@ class RecalledOut(BaseModel):
     content: str
     score: float
     matched_by: str
+
+    @classmethod
+    def of(cls, item: Recalled) -> RecalledOut:
+        return cls(id=item.memory_id, content=item.content, score=item.score, matched_by=item.matched_by)
 
 
 class RunOut(BaseModel):
@@ -115,6 +129,7 @@ class ConversationTurnResponse(BaseModel):
     transcript: str | None = Field(
         default=None, description="The thread's log the turn was appended to (null: not kept, see docs)."
     )
+    profile: list[RecalledOut] = Field(default_factory=list, description="With profile: the user's standing facts.")
 
     @classmethod
     def of(cls, thread_id: str, user_id: str, outcome: TurnOutcome) -> ConversationTurnResponse:
@@ -127,13 +142,11 @@ class ConversationTurnResponse(BaseModel):
                 SkippedOut(content=s.content, reason=s.reason, existing_id=s.existing_id, detail=s.detail)
                 for s in outcome.skipped
             ],
-            recalled=[
-                RecalledOut(id=r.memory_id, content=r.content, score=r.score, matched_by=r.matched_by)
-                for r in outcome.recalled
-            ],
+            recalled=[RecalledOut.of(r) for r in outcome.recalled],
             context=outcome.context,
             extractor=outcome.extractor,
             recall_id=outcome.recall_id,
             previous_runs=[RunOut.of(run) for run in outcome.previous_runs],
             transcript=outcome.transcript,
+            profile=[RecalledOut.of(item) for item in outcome.profile],
         )

@@ -3,13 +3,16 @@ hand back a context block ready to put in front of the model."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
-from agent_memory.domain import validation
+from agent_memory.domain import limits, validation
 from agent_memory.domain.conversation import (
     MAX_MESSAGE_CHARS,
     MAX_MESSAGES_PER_TURN,
+    MAX_PROFILE_TOKENS,
     MAX_RECALL_LIMIT,
+    MIN_PROFILE_TOKENS,
     ExtractedFact,
     MemoryMode,
     Recalled,
@@ -22,7 +25,8 @@ from agent_memory.domain.conversation import (
 )
 from agent_memory.domain.errors import DuplicateMemory, InvalidInput
 from agent_memory.domain.ids import new_ulid
-from agent_memory.domain.models import Entity, MemoryFilter, NewMemory, Owner, Source
+from agent_memory.domain.models import Entity, Memory, MemoryFilter, NewMemory, Owner, Source
+from agent_memory.domain.text import STOPWORDS, query_terms
 from agent_memory.domain.topics import topics_of
 from agent_memory.ports import Extractor
 from agent_memory.services.memories import MemoryService
@@ -38,12 +42,21 @@ CONTEXT_HEADER = "What you know about this user from earlier conversations:"
 
 
 RUNS_HEADER = "What you answered this user in earlier conversations:"
+PROFILE_HEADER = "Standing facts about this user:"
+PROFILE_SCAN = 1_000  # memories read for a profile (newest first); the budget picks among them
+# Words that carry no request: a turn saying only these ("hi", "thanks!") recalls nothing rather than the nearest junk.
+SMALL_TALK = frozenset(
+    "hi hello hey hiya howdy yo thanks thank thx cheers ok okay yes yeah yep no nope sure great cool nice good bye "
+    "goodbye morning afternoon evening night there please welcome lol haha fine well".split()
+)
 PREVIOUS_RUNS = 3
 RUN_CHARS = 500  # an earlier output is quoted up to this many characters in the context
 
 
-def render_context(recalled: list[Recalled], runs: Sequence[Run] = ()) -> str:
+def render_context(recalled: list[Recalled], runs: Sequence[Run] = (), profile: Sequence[Recalled] = ()) -> str:
     blocks = []
+    if profile:
+        blocks.append("\n".join([PROFILE_HEADER, *(f"- {item.content}" for item in profile)]))
     if recalled:
         blocks.append("\n".join([CONTEXT_HEADER, *(f"- {item.content}" for item in recalled)]))
     if runs:
@@ -86,17 +99,41 @@ class ConversationService:
         recalled = self._recall(owner, turn, limit, {item.memory_id for item in saved}, scope)
         recall_id = self._search.remember_recall(owner, [item.memory_id for item in recalled]) if recalled else None
         runs = self._previous_runs(owner, turn, agent_only) if turn.previous_runs else []
+        shown = {item.memory_id for item in recalled} | {item.memory_id for item in saved}
+        profile = [] if turn.profile_tokens is None else self._profile(owner, scope, turn.profile_tokens, shown)
         return TurnOutcome(
             mode=mode,
             saved=saved,
             skipped=skipped,
             recalled=recalled,
             recall_id=recall_id,
-            context=render_context(recalled, runs),
+            context=render_context(recalled, runs, profile),
             extractor=f"{self._extractor.name}/{self._extractor.version}",
             previous_runs=runs,
             transcript=transcript,
+            profile=profile,
         )
+
+    def _profile(self, owner: Owner, scope: MemoryFilter, budget: int, shown: set[str]) -> list[Recalled]:
+        """The user's memories when all fit in `budget` tokens (characters / 4), else the most important, then most
+        recent, that do; none of those already recalled or saved in this turn."""
+        memories: list[Memory] = []
+        cursor = None
+        while len(memories) < PROFILE_SCAN:
+            page = self._memories.list_memories(owner, scope, limits.MAX_PAGE_SIZE, cursor, 0)
+            memories.extend(page.items)
+            cursor = page.next_cursor
+            if cursor is None:
+                break
+        candidates = [m for m in memories if m.id not in shown]
+        ranked = sorted(candidates, key=lambda m: (-m.importance, -m.updated_at.timestamp(), m.id))
+        chosen, used = [], 0
+        for memory in ranked:
+            cost = math.ceil(len(memory.content) / 4)
+            if used + cost <= budget:
+                chosen.append(Recalled(memory.id, memory.content, memory.importance, "profile"))
+                used += cost
+        return chosen
 
     def _previous_runs(self, owner: Owner, turn: Turn, agent_only: bool) -> list[Run]:
         """The assistant's outputs in the user's other threads (only the turn's agent's when the turn is scoped to
@@ -143,6 +180,8 @@ class ConversationService:
             raise InvalidInput(f"a message's content is at most {MAX_MESSAGE_CHARS} characters.")
         if turn.recall_limit is not None and not 1 <= turn.recall_limit <= MAX_RECALL_LIMIT:
             raise InvalidInput(f"recall_limit must be between 1 and {MAX_RECALL_LIMIT}.")
+        if turn.profile_tokens is not None and not MIN_PROFILE_TOKENS <= turn.profile_tokens <= MAX_PROFILE_TOKENS:
+            raise InvalidInput(f"profile_tokens must be between {MIN_PROFILE_TOKENS} and {MAX_PROFILE_TOKENS}.")
 
     def _keep(
         self, owner: Owner, turn: Turn, fact: ExtractedFact, mode: MemoryMode, turn_id: str, min_salience: float
@@ -187,8 +226,8 @@ class ConversationService:
     def _recall(self, owner: Owner, turn: Turn, limit: int, exclude: set[str], scope: MemoryFilter) -> list[Recalled]:
         said = [m.content for m in turn.messages if m.role is Role.USER] or [turn.messages[-1].content]
         query = " ".join(said[-2:])[-MAX_QUERY_CHARS:].strip()
-        if not query:
-            return []
+        if not query or not [word for word in query_terms(query) if word not in SMALL_TALK | STOPWORDS]:
+            return []  # nothing asked: the nearest memories would be noise
         found: dict[str, Recalled] = {}
         result = self._search.search(owner, query, SearchMode.HYBRID, limit=limit, filters=scope, recall=False)
         for hit in result.hits:
