@@ -73,6 +73,14 @@ class Api:
         return response.json()
 
 
+class Bearer(Api):
+    """An HTTP client that sends its key as `Authorization: Bearer <key>` (as the compatible APIs' clients do)."""
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.key}"}
+
+
 @pytest.fixture
 def client(runtime: Runtime) -> TestClient:
     return TestClient(create_app(runtime), raise_server_exceptions=False)

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from agent_memory.domain.models import Scope
-from tests.conftest import Api, Jobs
+from tests.conftest import Api, Bearer, Jobs
 
 # The page's examples, verbatim.
 CREATE_EXAMPLE = {
@@ -58,14 +58,6 @@ STATS_FIELDS = {
     "entity_type_distribution",
     "recall_feedback",
 }
-
-
-class Bearer(Api):
-    """A client that sends its key as `Authorization: Bearer`."""
-
-    @property
-    def headers(self) -> dict[str, str]:
-        return {"Authorization": f"Bearer {self.key}"}
 
 
 def bound(client, runtime, user_id: str, *scopes: Scope, agent_id: str | None = None) -> Bearer:

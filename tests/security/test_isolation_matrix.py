@@ -71,7 +71,7 @@ class Attempt:
     method: str
     path: str
     params: dict[str, Any] | None = None
-    body: dict[str, Any] | None = None
+    body: dict[str, Any] | list[Any] | None = None
 
 
 @dataclass(frozen=True)
@@ -263,8 +263,9 @@ ATTACKS: dict[str, Case] = {
     # Snippbot: every operation acts for the key's user. Her episodes by id are not found; lists, search, clusters,
     # graph, stats, exports and jobs are the caller's own (empty); clearing clears the caller's own.
     "GET /api/memory/episodes": _bound("GET", "/api/memory/episodes", Scope.READ, 200),
+    # (duplicates across users and tenants are the /v1 create's rows: the same service decides)
     "POST /api/memory/episodes": _bound(
-        "POST", "/api/memory/episodes", Scope.WRITE, 201, body={"content": "Lives in Berlin"}
+        "POST", "/api/memory/episodes", Scope.WRITE, 201, body={"content": "Keeps a spare key under the mat"}
     ),
     "GET /api/memory/episodes/{id}": _bound_at("GET", "/api/memory/episodes/{id}", Scope.READ, 404),
     "DELETE /api/memory/episodes/{id}": _bound_at("DELETE", "/api/memory/episodes/{id}", Scope.WRITE, 404),
@@ -286,6 +287,29 @@ ATTACKS: dict[str, Case] = {
     ),
     "GET /api/settings/memory/export": _bound("GET", "/api/settings/memory/export", Scope.READ, 200),
     "DELETE /api/settings/memory/data": _bound("DELETE", "/api/settings/memory/data", Scope.WRITE, 200),
+    # Operativus names the user as userId, like /v1: another tenant's or user's calls see and change only their own.
+    "POST /api/memories": _case(
+        lambda v, a: Attempt("POST", "/api/memories", {"userId": a.user}, {"content": "Keeps a spare key in the car"}),
+        Scope.WRITE,
+        200,
+    ),
+    "GET /api/memories": _case(
+        lambda v, a: Attempt("GET", "/api/memories", {"userId": a.user, "query": "vault code Berlin Munich"}),
+        Scope.READ,
+        200,
+    ),
+    "DELETE /api/memories": _case(
+        lambda v, a: Attempt("DELETE", "/api/memories", {"userId": a.user}, list(v.memory_ids)), Scope.WRITE, 204
+    ),
+    "POST /api/memories/optimize": _case(
+        lambda v, a: Attempt("POST", "/api/memories/optimize", {"userId": a.user}), Scope.WRITE, 202, 200
+    ),
+    "GET /api/memories/stats": _case(
+        lambda v, a: Attempt("GET", "/api/memories/stats", {"userId": a.user}), Scope.READ, 200
+    ),
+    "GET /api/memories/topics": _case(
+        lambda v, a: Attempt("GET", "/api/memories/topics", {"userId": a.user}), Scope.READ, 200
+    ),
 }
 SETTINGS_READS = {"GET /v1/settings/memory", "GET /api/settings/memory"}
 

@@ -132,11 +132,14 @@ def aim_every_other_case(_: schemathesis.HookContext, case: schemathesis.Case[An
     label = case.operation.label
     if isinstance(case.headers, dict):
         case.headers.pop("Authorization", None)  # a generated bearer token besides the key is refused (two keys)
-    if label == "POST /api/memory/episodes":
+    if label in ("POST /api/memory/episodes", "POST /api/memories"):
         # generated settings changes may have left max_content_chars below any content: back to the default
         shared_runtime().settings.update(TENANT, {"max_content_chars": 300})
-        case.body = {"content": f"Generated episode #{next(_CASES)}"}
+        case.body = {"content": f"Generated memory #{next(_CASES)}"}
+        case.query = {}  # Operativus: no userId, the key's user
         return case
+    if label.split(" ")[1].startswith("/api/memories") and isinstance(case.query, dict):
+        case.query.pop("userId", None)  # the key's user
     if label == "DELETE /v1/memories":
         case.query = {"user_id": SPARE, "confirm": SPARE}
         return case

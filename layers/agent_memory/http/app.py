@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 
 
 def default_routers() -> list[APIRouter]:
-    from agent_memory.http.dialects import snippbot
+    from agent_memory.http.dialects import operativus, snippbot
     from agent_memory.http.routers import (
         conversations,
         data_rights,
@@ -44,6 +44,7 @@ def default_routers() -> list[APIRouter]:
         *knowledge.ROUTERS,
         *graph.ROUTERS,
         *snippbot.ROUTERS,
+        *operativus.ROUTERS,
     ]
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from fastapi import Response
 from pydantic import BaseModel, Field, StrictBool
 
 from agent_memory.domain import limits
@@ -80,3 +81,16 @@ class OperationOut(BaseModel):
 class OperationPage(BaseModel):
     items: list[OperationOut]
     next_before: str | None = Field(description="Pass as `before` for the next (older) page; null on the last.")
+
+
+def answer_started(response: Response, operation: Operation, created: bool) -> OperationOut:
+    """A started job's answer: 202 with the new operation, or 200 with the one of the same kind still queued or
+    running for the user (one at a time); `Location` is where to poll it."""
+    response.status_code = 202 if created else 200
+    response.headers["Location"] = f"/v1/operations/{operation.id}"
+    return OperationOut.of(operation)
+
+
+STILL_RUNNING: dict[int | str, dict[str, Any]] = {
+    200: {"model": OperationOut, "description": "The same job for this user is still running."}
+}

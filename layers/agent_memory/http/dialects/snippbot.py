@@ -5,7 +5,7 @@ create --user-id`); a key bound to none is 403. Errors are agent-memory's proble
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Response
 from fastapi.responses import StreamingResponse
@@ -42,7 +42,7 @@ from agent_memory.http.dialects.snippbot_schemas import (
     StatsOut,
 )
 from agent_memory.http.filters import ClusterId, memory_filter
-from agent_memory.http.job_schemas import OperationOut
+from agent_memory.http.job_schemas import STILL_RUNNING, OperationOut, answer_started
 from agent_memory.http.openapi_problems import problems
 from agent_memory.http.routers.data_rights import MEDIA_TYPES, ClearedOut, download_name
 from agent_memory.http.schemas import MemorySettingsOut, MemorySettingsUpdate, RecallFeedbackOut
@@ -222,29 +222,22 @@ def _start(kind: JobKind, principal: Principal, operations: Operations, response
     """202 with the new operation, or 200 with the one of this kind still running for the user (single flight)."""
     principal.whole_user("A job")
     operation, created = operations.start(principal.tenant, principal.bound_owner().user_id, kind, {})
-    response.status_code = 202 if created else 200
-    response.headers["Location"] = f"/v1/operations/{operation.id}"
-    return OperationOut.of(operation)
+    return answer_started(response, operation, created)
 
 
-STARTED: dict[int | str, dict[str, Any]] = {
-    200: {"model": OperationOut, "description": "The same job for this user is still running."}
-}
-
-
-@consolidate.post("/consolidate/conversations", status_code=202, response_model=OperationOut, responses=STARTED)
+@consolidate.post("/consolidate/conversations", status_code=202, response_model=OperationOut, responses=STILL_RUNNING)
 def consolidate_(principal: Writer, operations: Operations, response: Response) -> OperationOut:
     """Save the facts not yet known from the user's stored conversation logs (the consolidate-conversations job)."""
     return _start(JobKind.CONSOLIDATE_CONVERSATIONS, principal, operations, response)
 
 
-@generate_episodes.post("/generate-episodes", status_code=202, response_model=OperationOut, responses=STARTED)
+@generate_episodes.post("/generate-episodes", status_code=202, response_model=OperationOut, responses=STILL_RUNNING)
 def generate_episodes_(principal: Writer, operations: Operations, response: Response) -> OperationOut:
     """One episode per stored conversation thread (the generate-episodes job)."""
     return _start(JobKind.GENERATE_EPISODES, principal, operations, response)
 
 
-@backfill_entities.post("/backfill-entities", status_code=202, response_model=OperationOut, responses=STARTED)
+@backfill_entities.post("/backfill-entities", status_code=202, response_model=OperationOut, responses=STILL_RUNNING)
 def backfill_entities_(principal: Writer, operations: Operations, response: Response) -> OperationOut:
     """Read the entities and relations of episodes that have none (the backfill-entities job)."""
     return _start(JobKind.BACKFILL_ENTITIES, principal, operations, response)

@@ -14,7 +14,7 @@ from agent_memory.domain.clock import utcnow
 from agent_memory.domain.errors import Forbidden, InvalidInput
 from agent_memory.domain.models import Principal, Scope
 from agent_memory.http.deps import Admin, DataRights, Portability, Reader, Writer
-from agent_memory.http.job_schemas import OperationOut
+from agent_memory.http.job_schemas import OperationOut, answer_started
 from agent_memory.http.openapi_problems import problems
 from agent_memory.services.portability import ExportFormat, ImportReport
 
@@ -152,9 +152,7 @@ def erase_user(
     While it runs, new memories of the user are refused (409 user_being_erased)."""
     principal.whole_user("Erasing a user")
     operation, created = data_rights.erase_user(principal.tenant, principal.user(user_id, "path.user_id"))
-    response.status_code = 202 if created else 200
-    response.headers["Location"] = f"/v1/operations/{operation.id}"
-    return OperationOut.of(operation)
+    return answer_started(response, operation, created)
 
 
 @download.get(

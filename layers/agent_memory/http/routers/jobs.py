@@ -10,7 +10,13 @@ from agent_memory.domain import limits
 from agent_memory.domain.errors import InvalidInput
 from agent_memory.domain.operations import MAX_LISTED_OPERATIONS, STARTED_BY_JOBS_ENDPOINT, JobKind, OperationStatus
 from agent_memory.http.deps import Operations, Reader, Writer
-from agent_memory.http.job_schemas import OperationOut, OperationPage, StartJobRequest
+from agent_memory.http.job_schemas import (
+    STILL_RUNNING,
+    OperationOut,
+    OperationPage,
+    StartJobRequest,
+    answer_started,
+)
 from agent_memory.http.openapi_problems import problems
 
 # One router per operation (see memories.py).
@@ -23,7 +29,7 @@ listing = APIRouter(prefix="/v1/operations", tags=["jobs"])
     "/{kind}",
     status_code=202,
     response_model=OperationOut,
-    responses={200: {"model": OperationOut, "description": "The same job for this user is still running."}},
+    responses=STILL_RUNNING,
 )
 def start_job(
     kind: JobKind, body: StartJobRequest, principal: Writer, operations: Operations, response: Response
@@ -36,9 +42,7 @@ def start_job(
     principal.whole_user("A job")
     user_id = principal.user(body.user_id, "body.user_id")
     operation, created = operations.start(principal.tenant, user_id, kind, body.params())
-    response.status_code = 202 if created else 200
-    response.headers["Location"] = f"/v1/operations/{operation.id}"
-    return OperationOut.of(operation)
+    return answer_started(response, operation, created)
 
 
 @get_one.get("/{operation_id}", response_model=OperationOut, responses=problems(404))
