@@ -78,4 +78,7 @@ API_FUNCTIONS: tuple[ApiFunction, ...] = (
     ApiFunction("get_graph", "GET", "/v1/graph"),
     ApiFunction("list_entities", "GET", "/v1/entities"),
     ApiFunction("get_entity", "GET", "/v1/entities/{entity_id}"),
+    ApiFunction("teammate_create_memory", "POST", "/api/users/{user_id}/memories", writes=True, embeds=True),
+    ApiFunction("teammate_list_memories", "GET", "/api/users/{user_id}/memories", signs_cursors=True),
+    ApiFunction("teammate_delete_memory", "DELETE", "/api/users/{user_id}/memories/{memory_id}", writes=True),
 )

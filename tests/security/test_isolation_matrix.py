@@ -310,6 +310,18 @@ ATTACKS: dict[str, Case] = {
     "GET /api/memories/topics": _case(
         lambda v, a: Attempt("GET", "/api/memories/topics", {"userId": a.user}), Scope.READ, 200
     ),
+    # Teammate: the user is in the path; another user or tenant creates and lists its own, never deletes hers.
+    "POST /api/users/{user_id}/memories": _case(
+        lambda v, a: Attempt("POST", f"/api/users/{a.user}/memories", body={"content": "Lives in Berlin"}),
+        Scope.WRITE,
+        201,
+    ),
+    "GET /api/users/{user_id}/memories": _case(
+        lambda v, a: Attempt("GET", f"/api/users/{a.user}/memories"), Scope.READ, 200
+    ),
+    "DELETE /api/users/{user_id}/memories/{memory_id}": _case(
+        lambda v, a: Attempt("DELETE", f"/api/users/{a.user}/memories/{v.memory_id}"), Scope.WRITE, 404
+    ),
 }
 SETTINGS_READS = {"GET /v1/settings/memory", "GET /api/settings/memory"}
 

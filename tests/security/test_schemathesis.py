@@ -138,6 +138,12 @@ def aim_every_other_case(_: schemathesis.HookContext, case: schemathesis.Case[An
         case.body = {"content": f"Generated memory #{next(_CASES)}"}
         case.query = {}  # Operativus: no userId, the key's user
         return case
+    if label.startswith(("POST /api/users/", "GET /api/users/", "DELETE /api/users/")):  # Teammate: the user's
+        case.path_parameters = {**(case.path_parameters or {}), "user_id": USER}
+        if label.startswith("POST"):
+            shared_runtime().settings.update(TENANT, {"max_content_chars": 300})
+            case.body = {"content": f"Generated memory #{next(_CASES)}", "source": "agent"}
+            return case
     if label.split(" ")[1].startswith("/api/memories") and isinstance(case.query, dict):
         case.query.pop("userId", None)  # the key's user
     if label == "DELETE /v1/memories":

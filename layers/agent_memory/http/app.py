@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 
 
 def default_routers() -> list[APIRouter]:
-    from agent_memory.http.dialects import operativus, snippbot
+    from agent_memory.http.dialects import operativus, snippbot, teammate
     from agent_memory.http.routers import (
         conversations,
         data_rights,
@@ -45,6 +45,7 @@ def default_routers() -> list[APIRouter]:
         *graph.ROUTERS,
         *snippbot.ROUTERS,
         *operativus.ROUTERS,
+        *teammate.ROUTERS,
     ]
 
 
