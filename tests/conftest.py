@@ -21,6 +21,8 @@ from agent_memory.runtime import Runtime
 os.environ.setdefault("AGENT_MEMORY_EMBEDDER", "hashing")
 # ...and the offline rules extractor, also on the aws backend (whose default is Bedrock).
 os.environ.setdefault("AGENT_MEMORY_EXTRACTOR", "rules")
+# ...and no chat model answering turns (tests that need one stub it).
+os.environ.setdefault("AGENT_MEMORY_RESPONDER", "none")
 
 
 @pytest.fixture(params=["local", "aws"])

@@ -23,6 +23,9 @@ class Config(BaseSettings):
     log_level: str = "INFO"
     # Fact extraction from conversations. Unset: the offline rules locally, the Bedrock model (CONVERSE_MODEL) on aws.
     extractor: Literal["rules", "bedrock"] | None = None
+    # Who answers a turn that asks for a reply: a Bedrock chat model (the converse_model), or nobody (the answer says
+    # no model is configured and carries the memory context only). Default: bedrock on aws, none locally.
+    responder: Literal["none", "bedrock"] | None = None
 
     # -- the aws backend ------------------------------------------------------------------------
     region: str | None = None  # falls back to AWS_REGION / AWS_DEFAULT_REGION
@@ -61,6 +64,12 @@ class Config(BaseSettings):
         if self.extractor is not None:
             return self.extractor
         return "bedrock" if self.backend == "aws" else "rules"
+
+    @property
+    def responder_name(self) -> str:
+        if self.responder is not None:
+            return self.responder
+        return "bedrock" if self.backend == "aws" else "none"
 
     @property
     def database_path(self) -> Path:

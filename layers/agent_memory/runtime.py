@@ -41,6 +41,7 @@ if TYPE_CHECKING:
         MemoryStore,
         OperationStore,
         RecallLog,
+        Responder,
         SearchIndex,
         SettingsStore,
     )
@@ -239,7 +240,20 @@ class Runtime:
     def conversations(self) -> ConversationService:
         from agent_memory.services.conversations import ConversationService
 
-        return ConversationService(self.memories, self.search, self.settings, self.extractor, self.transcripts)
+        return ConversationService(
+            self.memories, self.search, self.settings, self.extractor, self.transcripts, self.responder
+        )
+
+    @cached_property
+    def responder(self) -> Responder | None:
+        """The chat model that answers turns asking for a reply; None: no model configured."""
+        if self.config.responder_name != "bedrock":
+            return None
+        from agent_memory.adapters.aws.bedrock_responder import BedrockResponder
+        from agent_memory.adapters.aws.clients import AwsClients
+
+        clients = AwsClients(self.config.region)
+        return BedrockResponder(lambda: clients.client("bedrock-runtime"), self.config.converse_model)
 
     @cached_property
     def transcripts(self) -> TranscriptService:

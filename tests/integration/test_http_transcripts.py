@@ -161,3 +161,45 @@ def test_given_a_greeting_then_nothing_is_recalled(api: Api) -> None:
     for greeting in ("Hi there!", "hello", "Thanks, bye!"):
         answer = turn(api, "t-1", ("user", greeting), memory="readonly")
         assert answer["recalled"] == [] and answer["context"] == "", greeting
+
+
+class _Responder:
+    """A chat model that answers with what its system prompt told it (the service, not the model, is under test)."""
+
+    model = "test-model"
+
+    def __init__(self) -> None:
+        self.system = ""
+
+    def reply(self, system: str, messages) -> str:
+        self.system = system
+        return f"Reply to: {messages[-1].content}"
+
+
+def test_given_no_chat_model_when_a_reply_is_asked_then_the_answer_says_so_and_carries_the_context(api: Api) -> None:
+    api.remember("alice", "Is vegetarian")
+
+    answer = turn(api, "t-1", ("user", "Where should a vegetarian eat tonight?"), memory="readonly", reply=True)
+
+    assert answer["reply"] == {"status": "no_model", "text": None, "model": None}
+    assert "Is vegetarian" in answer["context"]
+    assert turn(api, "t-1", ("user", "Where should I eat?"), memory="readonly")["reply"] is None
+
+
+def test_given_a_chat_model_when_a_reply_is_asked_then_it_answers_with_the_memory_context_and_the_reply_is_kept(
+    api: Api, runtime: Runtime
+) -> None:
+    responder = _Responder()
+    runtime.conversations.__dict__["_responder"] = responder
+    api.remember("alice", "Is vegetarian")
+
+    answer = turn(api, "t-1", ("user", "Where should a vegetarian eat tonight?"), memory="readonly", reply=True)
+
+    assert answer["reply"] == {
+        "status": "answered",
+        "text": "Reply to: Where should a vegetarian eat tonight?",
+        "model": "test-model",
+    }
+    assert "Is vegetarian" in responder.system
+    log, _ = runtime.archive.read(answer["transcript"])
+    assert "Reply to: Where should a vegetarian eat tonight?" in log.decode().splitlines()[-1]

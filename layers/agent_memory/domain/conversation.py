@@ -122,6 +122,16 @@ class Turn:
     save_memories: bool = True  # False: extract nothing from this turn, whatever the mode
     previous_runs: bool = True  # False: no earlier assistant outputs in the context
     profile_tokens: int | None = None  # the user's standing facts within this many tokens; None: no profile
+    reply: bool = False  # True: the assistant (a configured chat model) answers with the memory context
+
+
+@dataclass(frozen=True, slots=True)
+class Reply:
+    """The assistant's answer to a turn: `text` by `model`, or None with `status` `no_model`."""
+
+    status: str  # "answered" or "no_model"
+    text: str | None = None
+    model: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,4 +159,5 @@ class TurnOutcome:
     recall_id: str | None = None  # feedback on what was recalled names it
     previous_runs: list[Any] = field(default_factory=list)  # services.transcripts.Run
     profile: list[Recalled] = field(default_factory=list)
+    reply: Reply | None = None
     transcript: str | None = None  # the thread's log the turn was appended to

@@ -52,6 +52,9 @@ class ConversationTurnRequest(Strict):
     profile: bool = Field(
         default=False, description="true: also the user's standing facts (all when they fit profile_tokens)."
     )
+    reply: bool = Field(
+        default=False, description="true: the assistant answers too (a configured chat model; see `reply`)."
+    )
     profile_tokens: int = Field(
         default=500, ge=MIN_PROFILE_TOKENS, le=MAX_PROFILE_TOKENS, strict=True, description="The profile's budget."
     )
@@ -72,6 +75,7 @@ class ConversationTurnRequest(Strict):
             save_memories=self.save_memories,
             previous_runs=self.previous_runs,
             profile_tokens=self.profile_tokens if self.profile else None,
+            reply=self.reply,
             messages=tuple(Message(role=m.role, content=m.content, ref=m.id, ts=m.ts) for m in self.messages),
         )
 
@@ -111,6 +115,12 @@ class RunOut(BaseModel):
         return cls(thread_id=run.thread_id, agent_id=run.agent_id, content=run.content, ts=run.ts, score=run.score)
 
 
+class ReplyOut(BaseModel):
+    status: Literal["answered", "no_model"] = Field(description="no_model: none is configured; use `context`.")
+    text: str | None
+    model: str | None
+
+
 class ConversationTurnResponse(BaseModel):
     thread_id: str
     user_id: str
@@ -130,6 +140,7 @@ class ConversationTurnResponse(BaseModel):
         default=None, description="The thread's log the turn was appended to (null: not kept, see docs)."
     )
     profile: list[RecalledOut] = Field(default_factory=list, description="With profile: the user's standing facts.")
+    reply: ReplyOut | None = Field(default=None, description="With reply: the assistant's answer.")
 
     @classmethod
     def of(cls, thread_id: str, user_id: str, outcome: TurnOutcome) -> ConversationTurnResponse:
@@ -149,4 +160,7 @@ class ConversationTurnResponse(BaseModel):
             previous_runs=[RunOut.of(run) for run in outcome.previous_runs],
             transcript=outcome.transcript,
             profile=[RecalledOut.of(item) for item in outcome.profile],
+            reply=None
+            if outcome.reply is None
+            else ReplyOut(status=outcome.reply.status, text=outcome.reply.text, model=outcome.reply.model),
         )

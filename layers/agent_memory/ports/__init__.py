@@ -355,3 +355,4 @@ from agent_memory.ports.records import ConversationArchive as ConversationArchiv
 from agent_memory.ports.records import EventPublisher as EventPublisher  # noqa: E402
 from agent_memory.ports.records import ExportStore as ExportStore  # noqa: E402
 from agent_memory.ports.records import RecallLog as RecallLog  # noqa: E402
+from agent_memory.ports.records import Responder as Responder  # noqa: E402

@@ -6,6 +6,7 @@ from collections.abc import Iterator, Sequence
 from datetime import datetime
 from typing import Any, Protocol
 
+from agent_memory.domain.conversation import Message
 from agent_memory.domain.models import Owner
 from agent_memory.domain.recalls import Recall, RecallStats
 
@@ -85,3 +86,12 @@ class EventPublisher(Protocol):
     """Announces `memory.created`, `memory.updated` and `memory.deleted` to whoever listens."""
 
     def publish(self, event_type: str, tenant: str, detail: dict[str, Any]) -> None: ...
+
+
+class Responder(Protocol):
+    """Answers a conversation turn as the assistant, the memory context in its system prompt (a chat model)."""
+
+    @property
+    def model(self) -> str: ...
+
+    def reply(self, system: str, messages: Sequence[Message]) -> str: ...

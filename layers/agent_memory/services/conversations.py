@@ -15,7 +15,9 @@ from agent_memory.domain.conversation import (
     MIN_PROFILE_TOKENS,
     ExtractedFact,
     MemoryMode,
+    Message,
     Recalled,
+    Reply,
     Role,
     Saved,
     SkippedFact,
@@ -28,7 +30,7 @@ from agent_memory.domain.ids import new_ulid
 from agent_memory.domain.models import Entity, Memory, MemoryFilter, NewMemory, Owner, Source
 from agent_memory.domain.text import STOPWORDS, query_terms
 from agent_memory.domain.topics import topics_of
-from agent_memory.ports import Extractor
+from agent_memory.ports import Extractor, Responder
 from agent_memory.services.memories import MemoryService
 from agent_memory.services.search import MAX_QUERY_CHARS, SearchMode, SearchService
 from agent_memory.services.settings import SettingsService
@@ -43,6 +45,10 @@ CONTEXT_HEADER = "What you know about this user from earlier conversations:"
 
 RUNS_HEADER = "What you answered this user in earlier conversations:"
 PROFILE_HEADER = "Standing facts about this user:"
+RESPONDER_SYSTEM = (
+    "You are a helpful assistant with long-term memory of this user. Use what you know about them where it helps the "
+    "answer, say so when you are unsure, and never recite this memory back unprompted."
+)
 PROFILE_SCAN = 1_000  # memories read for a profile (newest first); the budget picks among them
 # Words that carry no request: a turn saying only these ("hi", "thanks!") recalls nothing rather than the nearest junk.
 SMALL_TALK = frozenset(
@@ -73,12 +79,14 @@ class ConversationService:
         settings: SettingsService,
         extractor: Extractor,
         transcripts: TranscriptService | None = None,
+        responder: Responder | None = None,
     ) -> None:
         self._memories = memories
         self._search = search
         self._settings = settings
         self._extractor = extractor
         self._transcripts = transcripts
+        self._responder = responder
 
     def turn(self, tenant: str, turn: Turn, agent_only: bool = False, keep_transcript: bool = True) -> TurnOutcome:
         """`agent_only`: recall only memories of the turn's agent (a key bound to it, or the turn's scope);
@@ -90,7 +98,8 @@ class ConversationService:
         keeping = keep_transcript and self._transcripts is not None
         transcript = self._transcripts.keep(tenant, turn) if keeping and self._transcripts is not None else None
         if mode is MemoryMode.OFF:
-            return TurnOutcome(mode=mode, transcript=transcript)
+            reply = self._reply(tenant, turn, "", keeping) if turn.reply else None
+            return TurnOutcome(mode=mode, transcript=transcript, reply=reply)
         owner = Owner(tenant, turn.user_id)
         saving = mode.stores and settings.extraction_enabled and turn.save_memories
         saved, skipped = self._remember(tenant, turn, mode, settings.min_salience) if saving else ([], [])
@@ -101,18 +110,33 @@ class ConversationService:
         runs = self._previous_runs(owner, turn, agent_only) if turn.previous_runs else []
         shown = {item.memory_id for item in recalled} | {item.memory_id for item in saved}
         profile = [] if turn.profile_tokens is None else self._profile(owner, scope, turn.profile_tokens, shown)
+        context = render_context(recalled, runs, profile)
+        reply = self._reply(tenant, turn, context, keeping) if turn.reply else None
         return TurnOutcome(
             mode=mode,
             saved=saved,
             skipped=skipped,
             recalled=recalled,
             recall_id=recall_id,
-            context=render_context(recalled, runs, profile),
+            context=context,
             extractor=f"{self._extractor.name}/{self._extractor.version}",
             previous_runs=runs,
             transcript=transcript,
             profile=profile,
+            reply=reply,
         )
+
+    def _reply(self, tenant: str, turn: Turn, context: str, keeping: bool) -> Reply:
+        """The assistant's answer, the memory context under RESPONDER_SYSTEM; kept in the transcript like any
+        assistant message (so later turns find it among previous runs)."""
+        if self._responder is None:
+            return Reply("no_model")
+        system = RESPONDER_SYSTEM + (f"\n\n{context}" if context else "")
+        text = self._responder.reply(system, turn.messages)
+        if keeping and self._transcripts is not None:
+            answer = Turn(turn.user_id, turn.thread_id, (Message(Role.ASSISTANT, text),), agent_id=turn.agent_id)
+            self._transcripts.keep(tenant, answer)
+        return Reply("answered", text, self._responder.model)
 
     def _profile(self, owner: Owner, scope: MemoryFilter, budget: int, shown: set[str]) -> list[Recalled]:
         """The user's memories when all fit in `budget` tokens (characters / 4), else the most important, then most
