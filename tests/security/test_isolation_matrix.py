@@ -312,7 +312,9 @@ ATTACKS: dict[str, Case] = {
     ),
     # Teammate: the user is in the path; another user or tenant creates and lists its own, never deletes hers.
     "POST /api/users/{user_id}/memories": _case(
-        lambda v, a: Attempt("POST", f"/api/users/{a.user}/memories", body={"content": "Lives in Berlin"}),
+        lambda v, a: Attempt(
+            "POST", f"/api/users/{a.user}/memories", body={"content": "Keeps a spare key in the shed"}
+        ),
         Scope.WRITE,
         201,
     ),
