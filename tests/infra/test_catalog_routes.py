@@ -40,6 +40,12 @@ def scopes_required(route: APIRoute) -> set[Scope]:
     return required
 
 
+def services_used(route: APIRoute) -> set[str]:
+    """The runtime services a route's dependencies provide (http/deps.py `service(name)`)."""
+    closures = (inspect.getclosurevars(call).nonlocals for call in calls(route) if inspect.isfunction(call))
+    return {str(closure["name"]) for closure in closures if closure.keys() == {"name"}}
+
+
 def query_names(route: APIRoute) -> set[str]:
     return {param.name for param in route.dependant.query_params}
 
@@ -59,4 +65,5 @@ def test_the_catalog_grants_what_the_route_needs(function: ApiFunction) -> None:
     if scopes_required(route) & {Scope.WRITE, Scope.ADMIN}:
         assert function.writes, "a route that needs the write or admin scope changes the table"
     assert function.signs_cursors == ("cursor" in query_names(route)), "cursors are signed where they are read"
-    assert function.starts_jobs == (route.path.startswith("/v1/jobs/") or route.path == "/v1/users/{user_id}")
+    starts = ("operations" in services_used(route) and function.method == "POST") or route.path == "/v1/users/{user_id}"
+    assert function.starts_jobs == starts, "jobs are started by the routes that start operations, and by erasure"

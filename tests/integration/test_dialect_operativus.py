@@ -8,11 +8,12 @@ keys bound to nobody are refused.
 
 from __future__ import annotations
 
+import json
 import math
 
 import pytest
 
-from agent_memory.domain.models import Scope
+from agent_memory.domain.models import MemoryFilter, Owner, Scope
 from tests.conftest import Bearer, Jobs
 
 USER = "user_abc123"
@@ -212,3 +213,27 @@ def test_given_a_key_bound_to_an_agent_then_it_keeps_to_that_agents_memories(cli
     assert agent.get("/api/memories", params={"query": "mode"}).json() == ["Prefers light mode"]
     assert agent.get("/api/memories/stats").status_code == 403
     assert agent.post("/api/memories/optimize").status_code == 403
+
+
+@pytest.mark.parametrize("runtime", ["aws"], indirect=True)
+def test_given_each_function_when_it_handles_its_sample_event_then_it_answers_as_documented(
+    runtime, jobs: Jobs, monkeypatch
+) -> None:
+    from tests.integration.test_dialect_snippbot import sample_event_answers
+
+    expected = {
+        "operativus_add": (200, {"message": "Memory saved"}),
+        "operativus_search": (200, ["User prefers dark mode", "User prefers responses in bullet-point format."]),
+        "operativus_stats": (200, {"totalMemories": 2, "estimatedTokens": math.ceil((22 + 46) / 4), "userId": "alice"}),
+        "operativus_topics": (200, None),
+        "operativus_optimize": (202, None),
+        "operativus_delete": (204, None),
+    }
+    answers = sample_event_answers(runtime, monkeypatch, "User prefers dark mode", list(expected))
+    for name, (status, body) in expected.items():
+        response = answers[name]
+        assert response["statusCode"] == status, (name, response["body"])
+        if body is not None:
+            answer = json.loads(response["body"])
+            assert (sorted(answer) if isinstance(answer, list) else answer) == body, name
+    assert runtime.memories.list_memories(Owner("acme", "alice"), MemoryFilter()).total == 1

@@ -357,3 +357,50 @@ def test_given_a_key_bound_to_an_agent_then_other_agents_are_refused(client, run
     assert mine.get("/api/memory/stats").status_code == 403
     assert mine.delete("/api/settings/memory/data").status_code == 403
     assert snippbot.get("/api/memory/stats").json()["total_episodes"] == 2
+
+
+# -- in production: each operation is a Lambda function behind API Gateway (infra/catalog.py) ----------------------
+
+LAMBDA_ANSWERS = [  # function (events/api/<name>.json), status; the delete and clear last
+    ("snippbot_list_episodes", 200),
+    ("snippbot_get_episode", 200),
+    ("snippbot_create_episode", 201),
+    ("snippbot_related_episodes", 200),
+    ("snippbot_search", 200),
+    ("snippbot_clusters", 200),
+    ("snippbot_graph", 200),
+    ("snippbot_stats", 200),
+    ("snippbot_consolidate", 202),
+    ("snippbot_generate_episodes", 202),
+    ("snippbot_backfill_entities", 202),
+    ("snippbot_get_settings", 200),
+    ("snippbot_put_settings", 200),
+    ("snippbot_export", 200),
+    ("snippbot_delete_episode", 204),
+    ("snippbot_clear", 200),
+]
+
+
+def sample_event_answers(runtime, monkeypatch, content: str, names: list[str]) -> dict[str, dict[str, Any]]:
+    """Given alice's memory holding `content`, each function's answer to its sample event (events/api/<name>.json,
+    which carry a key bound to alice in the authorizer's context), called in order as Lambda calls it."""
+    from agent_memory.domain.models import NewMemory
+    from agent_memory.entry import shared
+    from tests.integration.test_lambda_handlers import call, load_event
+
+    monkeypatch.setattr(shared, "shared_runtime", lambda: runtime)
+    seeded = runtime.memories.create("acme", NewMemory(user_id="alice", content=content)).id
+    return {name: call(f"api/{name}", load_event(f"api/{name}.json", memory_id=seeded)) for name in names}
+
+
+@pytest.mark.parametrize("runtime", ["aws"], indirect=True)
+def test_given_each_function_when_it_handles_its_sample_event_then_it_answers_as_documented(
+    runtime, jobs: Jobs, monkeypatch
+) -> None:
+    answers = sample_event_answers(runtime, monkeypatch, "Prefers window seats", [n for n, _ in LAMBDA_ANSWERS])
+    for name, status in LAMBDA_ANSWERS:
+        # Then each answers the page's status, as JSON (or with no body)
+        response = answers[name]
+        assert response["statusCode"] == status, (name, response["body"])
+        if status != 204:
+            assert response["headers"]["content-type"].startswith("application/json"), name

@@ -180,8 +180,10 @@ class MemoryService:
         cursor: str | None = None,
         offset: int = 0,
         within: frozenset[str] | None = None,
+        next_cursor: bool = True,
     ) -> Page:
-        """`within`: only these memory ids (a cluster's members)."""
+        """`within`: only these memory ids (a cluster's members). `next_cursor` False: no cursor for the next page (a
+        caller that pages by offset only), so the cursor secret is not needed."""
         validation.identifier("user_id", owner.user_id)
         if not 1 <= limit <= limits.MAX_PAGE_SIZE:
             raise InvalidInput(f"limit must be between 1 and {limits.MAX_PAGE_SIZE}.")
@@ -193,8 +195,10 @@ class MemoryService:
             page = self._store.list_memories(owner, filters, self._clock(), limit, position, offset)
         else:
             page = self._page_of(owner, within, filters, limit, position, offset)
-        next_cursor = None if page.next_position is None else self._cursors.encode(page.next_position, fingerprint)
-        return Page(items=page.items, total=page.total, next_cursor=next_cursor)
+        signed = None
+        if next_cursor and page.next_position is not None:
+            signed = self._cursors.encode(page.next_position, fingerprint)
+        return Page(items=page.items, total=page.total, next_cursor=signed)
 
     def _page_of(
         self,

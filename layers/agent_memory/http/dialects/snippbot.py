@@ -110,7 +110,7 @@ def list_episodes_(
     """The user's episodes, newest first; `cluster_id` (from GET /api/memory/clusters) keeps that cluster's."""
     owner, agent_id = principal.bound_owner(), principal.agent(agent_id)
     within = None if cluster_id is None else clusters_.members_of(owner, cluster_id, agent_id)
-    page = memories.list_memories(owner, memory_filter(agent_id), limit, None, offset, within)
+    page = memories.list_memories(owner, memory_filter(agent_id), limit, None, offset, within, next_cursor=False)
     return EpisodePage(
         episodes=[EpisodeListItem.of(m) for m in page.items], total=page.total, limit=limit, offset=offset
     )

@@ -1,0 +1,6 @@
+"""POST /api/memory/episodes: inject a Snippbot episode."""
+
+from agent_memory.entry.api import api_handler
+from agent_memory.http.dialects.snippbot import create_episode as router
+
+handler = api_handler(router)

@@ -1,0 +1,6 @@
+"""GET /api/settings/memory: Snippbot's memory settings."""
+
+from agent_memory.entry.api import api_handler
+from agent_memory.http.dialects.snippbot import get_settings as router
+
+handler = api_handler(router)
