@@ -125,12 +125,13 @@ def acknowledge_findings(stack: MemoryStack) -> None:
     )
     turn = stack.functions["ConversationTurn"].role
     runs = stack.functions["SearchRuns"].role
+    turn_why = (
+        "A conversation turn appends to its thread's log (read, then a put conditioned on the version read, "
+        "with its retention tag); the log's key is the turn's tenant, user and thread, known at run time. "
+    )
     for role, why in (
-        (
-            turn,
-            "A conversation turn appends to its thread's log (read, then a put conditioned on the version read, "
-            "with its retention tag); the log's key is the turn's tenant, user and thread, known at run time. ",
-        ),
+        (turn, turn_why),
+        (stack.functions["BackboardMessage"].role, "A Backboard thread message is a conversation turn: " + turn_why),
         (runs, "Previous runs are read from the user's conversation logs, listed at run time. "),
     ):
         acknowledge(

@@ -104,4 +104,31 @@ API_FUNCTIONS: tuple[ApiFunction, ...] = (
     ApiFunction("teammate_create_memory", "POST", "/api/users/{user_id}/memories", writes=True, embeds=True),
     ApiFunction("teammate_list_memories", "GET", "/api/users/{user_id}/memories", signs_cursors=True),
     ApiFunction("teammate_delete_memory", "DELETE", "/api/users/{user_id}/memories/{memory_id}", writes=True),
+    ApiFunction("backboard_list_memories", "GET", "/api/assistants/{assistant_id}/memories", signs_cursors=True),
+    ApiFunction("backboard_add_memory", "POST", "/api/assistants/{assistant_id}/memories", writes=True, embeds=True),
+    ApiFunction(
+        "backboard_update_memory",
+        "PUT",
+        "/api/assistants/{assistant_id}/memories/{memory_id}",
+        writes=True,
+        embeds=True,
+    ),
+    ApiFunction(
+        "backboard_delete_memory", "DELETE", "/api/assistants/{assistant_id}/memories/{memory_id}", writes=True
+    ),
+    ApiFunction("backboard_memory_stats", "GET", "/api/assistants/{assistant_id}/memories/stats"),
+    ApiFunction(
+        "backboard_operation_status", "GET", "/api/assistants/{assistant_id}/memories/operations/{operation_id}"
+    ),
+    ApiFunction("backboard_create_thread", "POST", "/api/assistants/{assistant_id}/threads"),  # stores nothing
+    ApiFunction(
+        "backboard_message",
+        "POST",
+        "/api/threads/{thread_id}/messages",
+        writes=True,
+        embeds=True,
+        searches=True,
+        extracts=True,
+        keeps_transcripts=True,
+    ),
 )

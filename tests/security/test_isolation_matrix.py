@@ -143,6 +143,7 @@ def _bound_at(method: str, path: str, scope: Scope, *foreign: int) -> Case:
 
 
 M = "/v1/memories"
+BB = "/api/assistants/{assistant_id}/memories"
 ATTACKS: dict[str, Case] = {
     # The victim's exact content: another tenant or user gets a new memory, never a 409 naming the victim's id.
     f"POST {M}": _case(
@@ -323,6 +324,30 @@ ATTACKS: dict[str, Case] = {
     ),
     "DELETE /api/users/{user_id}/memories/{memory_id}": _case(
         lambda v, a: Attempt("DELETE", f"/api/users/{a.user}/memories/{v.memory_id}"), Scope.WRITE, 404
+    ),
+    # Backboard names no user: the key's own user, the assistant in the path; her memory ids are 404 under it.
+    f"GET {BB}": _bound("GET", BB.format(assistant_id="asst_1"), Scope.READ, 200),
+    f"POST {BB}": _bound(
+        "POST", BB.format(assistant_id="asst_1"), Scope.WRITE, 200, body={"content": "Keeps a spare key in the attic"}
+    ),
+    f"PUT {BB}/{{memory_id}}": _case(
+        lambda v, a: Attempt("PUT", f"/api/assistants/asst_1/memories/{v.memory_id}", body={"content": "pwned"}),
+        Scope.WRITE,
+        404,
+        bound=True,
+    ),
+    f"DELETE {BB}/{{memory_id}}": _bound_at("DELETE", "/api/assistants/asst_1/memories/{id}", Scope.WRITE, 404),
+    f"GET {BB}/stats": _bound("GET", BB.format(assistant_id="asst_1") + "/stats", Scope.READ, 200),
+    f"GET {BB}/operations/{{operation_id}}": _bound_at(
+        "GET", "/api/assistants/asst_1/memories/operations/op_add_{id}", Scope.READ, 404
+    ),
+    "POST /api/assistants/{assistant_id}/threads": _bound("POST", "/api/assistants/asst_1/threads", Scope.READ, 201),
+    "POST /api/threads/{thread_id}/messages": _bound(
+        "POST",
+        "/api/threads/thr_01JD7Z3V9K2M4N6P8Q0R2S4T6W_asst_1/messages",
+        Scope.WRITE,
+        200,
+        body={"content": "I keep a spare key in the attic", "memory": "On"},
     ),
 }
 SETTINGS_READS = {"GET /v1/settings/memory", "GET /api/settings/memory"}

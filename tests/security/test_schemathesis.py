@@ -32,6 +32,7 @@ from schemathesis.specs.openapi.checks import (
 
 from agent_memory.config import Config
 from agent_memory.domain.conversation import MemoryMode, Message, Role, Turn
+from agent_memory.domain.ids import new_ulid
 from agent_memory.domain.models import MemoryFilter, NewMemory, Owner, Scope
 from agent_memory.domain.operations import JobKind
 from agent_memory.http.app import create_app
@@ -40,6 +41,7 @@ from agent_memory.runtime import Runtime
 TENANT = "acme"
 USER = "alice"
 SPARE = "bob"  # what clearing and erasing are aimed at, so the other cases keep alice's memories
+ASSISTANT = "asst_generated"  # Backboard's assistant: alice's memories of it
 RECALLS: list[Any] = []
 SEEDED = [
     "Prefers window seats on long flights",
@@ -123,6 +125,33 @@ def _aim(values: Any) -> Any:
     return aimed
 
 
+def _assistant_memory() -> str:
+    """A fresh memory of ASSISTANT's (generated updates and deletes take them)."""
+    runtime = shared_runtime()
+    runtime.settings.update(TENANT, {"max_content_chars": 300})
+    new = NewMemory(user_id=USER, content=f"Assistant memory #{next(_CASES)}", agent_id=ASSISTANT)
+    return runtime.memories.create(TENANT, new).id
+
+
+def _aim_backboard(case: schemathesis.Case[Any], label: str) -> schemathesis.Case[Any]:
+    """Backboard: ASSISTANT's memories of the key's user, a thread of ASSISTANT, a message that stores a fact."""
+    if label == "POST /api/threads/{thread_id}/messages":
+        case.path_parameters = {"thread_id": f"thr_{new_ulid()}_{ASSISTANT}"}
+        case.body = {"content": f"I prefer tea over coffee #{next(_CASES)}", "stream": False, "memory": "Auto"}
+        case.media_type = "application/json"
+        return case
+    case.path_parameters = {**(case.path_parameters or {}), "assistant_id": ASSISTANT}
+    case.query = {}
+    if "{memory_id}" in label:
+        case.path_parameters["memory_id"] = _assistant_memory()
+    if "{operation_id}" in label:
+        case.path_parameters["operation_id"] = f"op_add_{_assistant_memory()}"
+    if label.startswith(("POST /api/assistants/{assistant_id}/memories", "PUT ")):
+        shared_runtime().settings.update(TENANT, {"max_content_chars": 300})
+        case.body = {"content": f"Generated memory #{next(_CASES)}"}
+    return case
+
+
 @schema.hook("map_case")
 def aim_every_other_case(_: schemathesis.HookContext, case: schemathesis.Case[Any]) -> schemathesis.Case[Any]:
     """Every other generated request as it is; the rest aimed at the stored memories: the user, one of their ids,
@@ -144,6 +173,8 @@ def aim_every_other_case(_: schemathesis.HookContext, case: schemathesis.Case[An
             shared_runtime().settings.update(TENANT, {"max_content_chars": 300})
             case.body = {"content": f"Generated memory #{next(_CASES)}", "source": "agent"}
             return case
+    if label.split(" ")[1].startswith(("/api/assistants/", "/api/threads/")):
+        return _aim_backboard(case, label)
     if label.split(" ")[1].startswith("/api/memories") and isinstance(case.query, dict):
         case.query.pop("userId", None)  # the key's user
     if label == "DELETE /v1/memories":

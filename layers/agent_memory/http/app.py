@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 
 
 def default_routers() -> list[APIRouter]:
-    from agent_memory.http.dialects import operativus, snippbot, teammate
+    from agent_memory.http.dialects import backboard, operativus, snippbot, teammate
     from agent_memory.http.routers import (
         conversations,
         data_rights,
@@ -46,6 +46,7 @@ def default_routers() -> list[APIRouter]:
         *snippbot.ROUTERS,
         *operativus.ROUTERS,
         *teammate.ROUTERS,
+        *backboard.ROUTERS,
     ]
 
 
