@@ -293,3 +293,10 @@ def test_a_user_known_only_by_a_stored_response_can_still_be_erased(api: Api, ad
         "/v1/memories", json={"user_id": "carol", "content": "Has diabetes"}, headers={"Idempotency-Key": "k-carol"}
     )
     assert replay.status_code == 201 and replay.json()["id"] != created.json()["id"]
+
+
+def test_given_an_erasure_under_way_then_its_200_answer_is_documented_beside_the_202(client) -> None:
+    # A second erase of the same user while the first runs answers 200 with the running operation (single flight):
+    # the OpenAPI document must list it, or a client generated from it rejects the answer.
+    responses = client.get("/openapi.json").json()["paths"]["/v1/users/{user_id}"]["delete"]["responses"]
+    assert {"200", "202"} <= set(responses)

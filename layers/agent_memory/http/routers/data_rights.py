@@ -14,7 +14,7 @@ from agent_memory.domain.clock import utcnow
 from agent_memory.domain.errors import Forbidden, InvalidInput
 from agent_memory.domain.models import Principal, Scope
 from agent_memory.http.deps import Admin, DataRights, Portability, Reader, Writer
-from agent_memory.http.job_schemas import OperationOut, answer_started
+from agent_memory.http.job_schemas import STILL_RUNNING, OperationOut, answer_started
 from agent_memory.http.openapi_problems import problems
 from agent_memory.services.portability import ExportFormat, ImportReport
 
@@ -139,7 +139,9 @@ async def import_memories(request: Request, principal: Writer, portability: Port
     return ImportOut.of(portability.import_document(principal.tenant, await request.body(), principal.user_id))
 
 
-@erase.delete("/{user_id}", status_code=202, response_model=OperationOut, responses=problems(403, 404))
+@erase.delete(
+    "/{user_id}", status_code=202, response_model=OperationOut, responses={**STILL_RUNNING, **problems(403, 404)}
+)
 def erase_user(
     user_id: Annotated[str, Path(min_length=1, max_length=limits.MAX_ID_CHARS)],
     principal: Admin,
