@@ -232,9 +232,11 @@ class Runtime:
 
     @cached_property
     def search(self) -> SearchService:
+        from agent_memory.services.graph_recall import GraphRecall
         from agent_memory.services.search import SearchService
 
-        return SearchService(self.store, self.index, self.embedder, self.recall_log)
+        graph = GraphRecall(self.knowledge_reader, self.graph_store)
+        return SearchService(self.store, self.index, self.embedder, self.recall_log, graph)
 
     @cached_property
     def conversations(self) -> ConversationService:

@@ -54,12 +54,15 @@ def search_memories(
     topic: Annotated[str | None, Query(max_length=limits.MAX_TOPIC_CHARS)] = None,
     min_importance: Annotated[float | None, Query(ge=0.0, le=1.0)] = None,
     cluster_id: ClusterId = None,
+    graph: Annotated[
+        bool | None, Query(description="Also rank memories the query reaches in the knowledge graph (hybrid only).")
+    ] = None,
 ) -> SearchResponse:
     """Find memories by meaning and by keyword. `hybrid` fuses both rankings; see docs/api.md for scoring."""
     owner, agent_id = principal.owner(user_id), principal.agent(agent_id)
     filters = memory_filter(agent_id, source, topic, start_date, end_date, min_importance)
     within = None if cluster_id is None else clusters.members_of(owner, cluster_id, agent_id)
-    result = search.search(owner, q, mode, limit, offset, filters, rank, within=within)
+    result = search.search(owner, q, mode, limit, offset, filters, rank, within=within, graph=graph)
     return SearchResponse(
         query=result.query,
         mode=result.mode.value,
