@@ -71,6 +71,19 @@ def test_bench_locomo_human_output(tmp_path: Path, capsys) -> None:
     assert "R@10" in out and "overall" in out
 
 
+@pytest.mark.parametrize("graph", ["on", "off"])
+def test_bench_locomo_scores_only_the_conversations_asked_for_with_graph_recall_on_or_off(
+    tmp_path: Path, capsys, graph: str
+) -> None:
+    data = tmp_path / "mini.json"
+    data.write_text(json.dumps([CONVERSATION, {**CONVERSATION, "sample_id": "conv-held-out"}]))
+    argv = ["bench", "locomo", "--data", str(data), "--embedder", "hashing", "--conversations", "conv-test"]
+    assert main([*argv, "--graph", graph, "--json"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert result["conversations"] == ["conv-test"] and result["turns"] == 4 and result["questions"] == 3
+    assert result["graph"] is (graph == "on")
+
+
 def test_bench_latency_json(capsys) -> None:
     assert main(["bench", "latency", "--memories", "150", "--queries", "5", "--json"]) == 0
     result = json.loads(capsys.readouterr().out)

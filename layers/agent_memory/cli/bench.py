@@ -14,7 +14,16 @@ def cmd_bench_locomo(args: argparse.Namespace) -> int:
     from agent_memory.bench import locomo
     from agent_memory.services.search import SearchMode
 
-    result = locomo.run(Path(args.data), embedder=args.embedder, ks=args.k, mode=SearchMode(args.mode))
+    graph = {"on": True, "off": False}.get(args.graph)
+    conversations = args.conversations.split(",") if args.conversations else None
+    result = locomo.run(
+        Path(args.data),
+        embedder=args.embedder,
+        ks=args.k,
+        mode=SearchMode(args.mode),
+        conversations=conversations,
+        graph=graph,
+    )
     print(json.dumps(result) if args.json else locomo.render(result))
     return 0
 
@@ -103,6 +112,8 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     locomo.add_argument("--embedder", default="minilm", choices=["minilm", "hashing"])
     locomo.add_argument("--k", type=whole_numbers, default=[1, 5, 10, 25], help="comma-separated, e.g. 1,5,10,25")
     locomo.add_argument("--mode", default="hybrid", choices=["hybrid", "keyword", "semantic"])
+    locomo.add_argument("--graph", default="default", choices=["default", "on", "off"], help="graph-aware recall")
+    locomo.add_argument("--conversations", help="comma-separated sample ids (default: all), e.g. conv-26,conv-30")
     locomo.add_argument("--json", action="store_true")
     locomo.set_defaults(func=cmd_bench_locomo)
     latency = bench.add_parser("latency", help="write/search throughput and latency at several sizes")
