@@ -25,39 +25,12 @@ CREATE_EXAMPLE = {
 }
 SEARCH_EXAMPLE = "/api/memory/search?q=database+migration+strategy&mode=hybrid&limit=10"
 
-LIST_FIELDS = {
-    "id",
-    "content",
-    "summary",
-    "source",
-    "valence",
-    "importance",
-    "access_count",
-    "created_at",
-    "updated_at",
-}
-SEARCH_EPISODE_FIELDS = {
-    "id",
-    "content",
-    "summary",
-    "valence",
-    "importance",
-    "topics",
-    "entities",
-    "source",
-    "created_at",
-}
-STATS_FIELDS = {
-    "total_episodes",
-    "total_entities",
-    "total_relations",
-    "avg_importance",
-    "avg_valence",
-    "importance_distribution",
-    "source_distribution",
-    "entity_type_distribution",
-    "recall_feedback",
-}
+LIST_FIELDS = set("id content summary source valence importance access_count created_at updated_at".split())
+SEARCH_EPISODE_FIELDS = set("id content summary valence importance topics entities source created_at".split())
+STATS_FIELDS = set(
+    "total_episodes total_entities total_relations avg_importance"
+    " avg_valence importance_distribution source_distribution entity_type_distribution recall_feedback".split()
+)
 
 
 def bound(client, runtime, user_id: str, *scopes: Scope, agent_id: str | None = None) -> Bearer:
