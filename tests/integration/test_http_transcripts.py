@@ -203,3 +203,24 @@ def test_given_a_chat_model_when_a_reply_is_asked_then_it_answers_with_the_memor
     assert "Is vegetarian" in responder.system
     log, _ = runtime.archive.read(answer["transcript"])
     assert "Reply to: Where should a vegetarian eat tonight?" in log.decode().splitlines()[-1]
+
+
+def test_given_a_transcript_at_its_size_limit_then_a_further_turn_is_413_and_nothing_is_saved(
+    api: Api, monkeypatch
+) -> None:
+    from agent_memory.domain import conversation_log
+
+    monkeypatch.setattr(conversation_log, "MAX_LOG_BYTES", 600)
+    turn(api, "t-1", ("user", "I live in Lisbon"), memory="on")
+
+    full = api.post(
+        "/v1/conversations/t-1/messages",
+        json={"user_id": "alice", "memory": "on", "messages": [{"role": "user", "content": "I love surfing " * 30}]},
+    )
+
+    assert full.status_code == 413, full.text
+    assert "new thread" in full.json()["detail"]
+    assert [m["content"] for m in api.get("/v1/memories", params={"user_id": "alice"}).json()["items"]] == [
+        "Lives in Lisbon"
+    ]
+    assert turn(api, "t-2", ("user", "I love surfing"), memory="on")["transcript"].endswith("t-2.jsonl")

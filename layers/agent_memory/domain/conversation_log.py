@@ -22,7 +22,7 @@ from typing import Any
 
 from agent_memory.domain import validation
 from agent_memory.domain.conversation import MAX_MESSAGE_CHARS, Message, Role
-from agent_memory.domain.errors import AgentMemoryError, InvalidInput
+from agent_memory.domain.errors import AgentMemoryError, InvalidInput, PayloadTooLarge
 
 PREFIX = "conversations"
 SUFFIXES = (".jsonl", ".json")
@@ -106,6 +106,13 @@ def transcript_address(tenant: str, user_id: str, thread_id: str) -> LogAddress 
     if any("/" in part or part in {".", ".."} for part in parts):
         return None
     return LogAddress(*parts)
+
+
+def transcript_full(key: str, size: int) -> PayloadTooLarge:
+    """A thread's log may not grow past MAX_LOG_BYTES (what ingestion and previous runs read at most)."""
+    return PayloadTooLarge(
+        f"The transcript {key} would pass {MAX_LOG_BYTES // (1024 * 1024)} MB ({size} bytes); continue in a new thread."
+    )
 
 
 def transcript_lines(address: LogAddress, agent_id: str | None, messages: list[Message], at: datetime) -> bytes:

@@ -8,7 +8,8 @@ from typing import Any
 
 from agent_memory.adapters.aws.errors import ConditionFailed
 from agent_memory.adapters.aws.s3_bucket import S3Bucket
-from agent_memory.domain.conversation_log import PREFIX, SUFFIXES
+from agent_memory.domain import conversation_log
+from agent_memory.domain.conversation_log import PREFIX, SUFFIXES, transcript_full
 from agent_memory.domain.errors import NotFound, StoreUnavailable
 from agent_memory.domain.retention import RETENTION_TAG
 
@@ -50,6 +51,8 @@ class S3Archive:
                 condition = {"IfMatch": f'"{etag}"'}
             except NotFound:
                 current, condition = b"", {"IfNoneMatch": "*"}
+            if len(current) + len(data) > conversation_log.MAX_LOG_BYTES:
+                raise transcript_full(key, len(current) + len(data))
             try:
                 self._call(
                     "put_object",

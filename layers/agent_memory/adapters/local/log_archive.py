@@ -8,7 +8,8 @@ import os
 from datetime import datetime
 from pathlib import Path
 
-from agent_memory.domain.conversation_log import PREFIX, SUFFIXES, address_of
+from agent_memory.domain import conversation_log
+from agent_memory.domain.conversation_log import PREFIX, SUFFIXES, address_of, transcript_full
 from agent_memory.domain.errors import NotFound
 
 
@@ -41,6 +42,9 @@ class FolderArchive:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX)
+            size = os.fstat(fd).st_size + len(data)
+            if size > conversation_log.MAX_LOG_BYTES:
+                raise transcript_full(key, size)
             os.write(fd, data)
         finally:
             os.close(fd)
