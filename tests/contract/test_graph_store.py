@@ -135,3 +135,14 @@ def test_given_a_user_being_erased_then_erasure_leaves_no_graph_and_verification
 
     assert graph_store.mentions(ALICE, NOW) == [] and graph_store.statements(ALICE, NOW) == []
     assert store.residue(ALICE) == {}
+
+
+def test_given_a_memory_changed_before_its_graph_was_built_then_the_graph_still_holds_it(store, graph_store) -> None:
+    # (On DynamoDB the insert's record arrives after the memory moved on, so only the change's record may put it.)
+    memory, entry = make("Lives in Lisbon", entities=(LISBON,), relations=(lives_in(LISBON),))
+    store.insert(memory, entry)
+    changed = memory.with_changes(importance=0.9, version=2, updated_at=NOW)
+    store.update(changed, 1, HistoryEntry(memory.id, 2, HistoryEvent.UPDATED, NOW, memory.content, None, ()))
+
+    assert named(graph_store) == {(LISBON.id, memory.id)}
+    assert triples(graph_store) == {("user", "lives_in", LISBON.id, memory.id)}

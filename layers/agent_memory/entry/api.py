@@ -6,6 +6,7 @@ second key lookup. Nothing is built until the first request.
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from aws_lambda_powertools.logging import correlation_paths
@@ -44,6 +45,18 @@ def principal_from_authorizer(request: Request) -> Principal:
     )
 
 
+def _ensure_event_loop() -> None:
+    """Mangum runs each request on the thread's current event loop (`asyncio.get_event_loop`), which raises once any
+    code in the process has run `asyncio.run` (it leaves no current loop behind): give the thread a loop again."""
+    policy = asyncio.get_event_loop_policy()
+    try:
+        loop = policy.get_event_loop()
+    except RuntimeError:
+        loop = None
+    if loop is None or loop.is_closed():
+        policy.set_event_loop(policy.new_event_loop())
+
+
 def api_handler(router: APIRouter) -> Handler:
     app = create_app(lambda: shared.shared_runtime(), [router], openapi=False)
     app.dependency_overrides[get_principal] = principal_from_authorizer
@@ -51,6 +64,7 @@ def api_handler(router: APIRouter) -> Handler:
     adapter = Mangum(app, lifespan="off", text_mime_types=[*DEFAULT_TEXT_MIME_TYPES, PROBLEM_MEDIA_TYPE])
 
     def handle(event: dict[str, Any], context: Any) -> dict[str, Any]:
+        _ensure_event_loop()
         response: dict[str, Any] = adapter(event, context)
         request_id = (event.get("requestContext") or {}).get("requestId")
         if request_id:

@@ -20,14 +20,14 @@ from agent_memory.domain.ids import new_ulid
 from agent_memory.domain.models import MemoryPatch, NewMemory, Owner, Principal, Scope
 from agent_memory.http.deps import Conversations, Memories, Reader, Search, Settings, Writer
 from agent_memory.http.dialects.backboard_schemas import (
-    AddMemory,
+    BackboardAddMemory,
     BackboardMemory,
+    BackboardOperation,
+    BackboardStatsOut,
     MemoryList,
     MemoryWritten,
     MessageIn,
     MessageOut,
-    OperationStatus,
-    StatsOut,
     ThreadOut,
     UpdateMemory,
     operation_id,
@@ -95,7 +95,7 @@ def list_assistant_memories(
 
 @add_memory.post("", response_model=MemoryWritten, responses=problems(409, 502))
 def add_assistant_memory(
-    assistant_id: AssistantId, body: AddMemory, principal: Writer, memories: Memories
+    assistant_id: AssistantId, body: BackboardAddMemory, principal: Writer, memories: Memories
 ) -> MemoryWritten:
     """Remember one fact for the assistant; written at once, reported as a completed operation."""
     owner, assistant = _scope(principal, assistant_id)
@@ -115,32 +115,32 @@ def update_assistant_memory(
     return MemoryWritten.of(memory, operation_id("update", memory.id))
 
 
-@delete_memory.delete("/{memory_id}", response_model=OperationStatus, responses=problems(404))
+@delete_memory.delete("/{memory_id}", response_model=BackboardOperation, responses=problems(404))
 def delete_assistant_memory(
     assistant_id: AssistantId, memory_id: MemoryId, principal: Writer, memories: Memories
-) -> OperationStatus:
+) -> BackboardOperation:
     """Forget a memory of the assistant; another assistant's (or unknown) is 404."""
     owner, assistant = _scope(principal, assistant_id)
     memories.get(owner, memory_id, assistant)  # another assistant's memory is 404, and stays as it was
     memories.delete(owner, memory_id, assistant)
-    return OperationStatus(operation_id=operation_id("delete", memory_id), status="COMPLETED", memory_id=memory_id)
+    return BackboardOperation(operation_id=operation_id("delete", memory_id), status="COMPLETED", memory_id=memory_id)
 
 
-@memory_stats.get("/stats", response_model=StatsOut)
-def assistant_memory_stats(assistant_id: AssistantId, principal: Reader, search: Search) -> StatsOut:
+@memory_stats.get("/stats", response_model=BackboardStatsOut)
+def assistant_memory_stats(assistant_id: AssistantId, principal: Reader, search: Search) -> BackboardStatsOut:
     """How many memories the assistant has (for the key's user), and the user's total over every assistant."""
     owner, assistant = _scope(principal, assistant_id)
     found = search.stats(owner.tenant, owner.user_id)
-    return StatsOut.of(assistant, found)
+    return BackboardStatsOut.of(assistant, found)
 
 
-@operation_status.get("/operations/{operation_id}", response_model=OperationStatus, responses=problems(404))
+@operation_status.get("/operations/{operation_id}", response_model=BackboardOperation, responses=problems(404))
 def memory_operation_status(
     assistant_id: AssistantId,
     operation_id: Annotated[str, Path(min_length=1, max_length=200)],
     principal: Reader,
     memories: Memories,
-) -> OperationStatus:
+) -> BackboardOperation:
     """The status of a memory write: writes are done before they answer, so an operation id they gave is
     COMPLETED while its outcome holds (an added or updated memory of the assistant is there, a deleted one is
     not); anything else is 404."""
@@ -153,7 +153,7 @@ def memory_operation_status(
         present = False
     if present != (action != "delete"):
         raise NotFound(f"Operation {operation_id} was not found.")
-    return OperationStatus(operation_id=operation_id, status="COMPLETED", memory_id=memory_id, action=action)
+    return BackboardOperation(operation_id=operation_id, status="COMPLETED", memory_id=memory_id, action=action)
 
 
 @create_thread.post("", status_code=201, response_model=ThreadOut)

@@ -33,7 +33,7 @@ def parse_operation_id(value: str) -> tuple[str, str]:
     return action, memory_id
 
 
-class AddMemory(Strict):
+class BackboardAddMemory(Strict):
     content: str = Field(
         max_length=limits.MAX_CONTENT_CHARS_CEILING,
         description="The fact, not blank; at most the tenant's max_content_chars.",
@@ -87,21 +87,21 @@ class MemoryWritten(BaseModel):
         )
 
 
-class OperationStatus(BaseModel):
+class BackboardOperation(BaseModel):
     operation_id: str
     status: Literal["COMPLETED"]
     memory_id: str
     action: str | None = None
 
 
-class StatsOut(BaseModel):
+class BackboardStatsOut(BaseModel):
     assistant_id: str
     total_count: int = Field(description="The assistant's current memories (of the key's user).")
     user_total_count: int = Field(description="All of the user's current memories, every assistant's.")
     limit: int | None = Field(default=None, description="No limit on how many memories are kept (null).")
 
     @classmethod
-    def of(cls, assistant_id: str, found: Stats) -> StatsOut:
+    def of(cls, assistant_id: str, found: Stats) -> BackboardStatsOut:
         return cls(
             assistant_id=assistant_id,
             total_count=found.stats.by_agent.get(assistant_id, 0),

@@ -48,7 +48,7 @@ def _owner(principal: Principal, user_id: str | None) -> Owner:
     return principal.owner(user_id, "query.userId")
 
 
-class AddMemory(Strict):
+class OperativusAddMemory(Strict):
     content: str = Field(
         max_length=limits.MAX_CONTENT_CHARS_CEILING,
         description="The fact or preference, as a natural language statement; not blank.",
@@ -64,14 +64,14 @@ class JobStarted(BaseModel):
     jobId: str = Field(description="The operation's id (GET /v1/operations/{id} shows its progress).")  # noqa: N815
 
 
-class StatsOut(BaseModel):
+class OperativusStatsOut(BaseModel):
     totalMemories: int  # noqa: N815
     estimatedTokens: int = Field(description="Characters of content / 4, rounded up.")  # noqa: N815
     userId: str  # noqa: N815
 
 
 @add.post("", response_model=Saved, responses=problems(409, 502))
-def add_memory(body: AddMemory, principal: Writer, memories: Memories, user_id: UserId = None) -> Saved:
+def add_memory(body: OperativusAddMemory, principal: Writer, memories: Memories, user_id: UserId = None) -> Saved:
     """Store one fact for the user. The same fact again (after normalisation) answers 409 with `existing_id`."""
     owner = _owner(principal, user_id)
     memories.create(
@@ -122,13 +122,15 @@ def optimize_memories(
     return JobStarted(jobId=answer_started(response, operation, created).operation_id)
 
 
-@stats.get("/stats", response_model=StatsOut)
-def memory_stats(principal: Reader, search_: Search, user_id: UserId = None) -> StatsOut:
+@stats.get("/stats", response_model=OperativusStatsOut)
+def memory_stats(principal: Reader, search_: Search, user_id: UserId = None) -> OperativusStatsOut:
     """How many memories the user has and about how many tokens they take."""
     principal.whole_user("Statistics")
     owner = _owner(principal, user_id)
     found = search_.stats(owner.tenant, owner.user_id)
-    return StatsOut(totalMemories=found.stats.total, estimatedTokens=found.estimated_tokens, userId=owner.user_id)
+    return OperativusStatsOut(
+        totalMemories=found.stats.total, estimatedTokens=found.estimated_tokens, userId=owner.user_id
+    )
 
 
 @topics.get("/topics", response_model=list[str])

@@ -27,19 +27,19 @@ from agent_memory.http.deps import (
     Writer,
 )
 from agent_memory.http.dialects.snippbot_schemas import (
-    ClusterOut,
-    ClustersOut,
     CreateEpisode,
     Episode,
     EpisodeListItem,
     EpisodePage,
-    GraphOut,
     RelatedOut,
     RelatedResultOut,
     SearchEpisode,
     SearchOut,
     SearchResultOut,
-    StatsOut,
+    SnippbotClusterOut,
+    SnippbotClustersOut,
+    SnippbotGraphOut,
+    SnippbotStatsOut,
 )
 from agent_memory.http.filters import ClusterId, memory_filter
 from agent_memory.http.job_schemas import STILL_RUNNING, OperationOut, answer_started
@@ -167,20 +167,20 @@ def search_(
     )
 
 
-@clusters.get("/clusters", response_model=ClustersOut, responses=problems(502))
+@clusters.get("/clusters", response_model=SnippbotClustersOut, responses=problems(502))
 def clusters_(
     principal: Reader,
     clusters_: Clusters,
     n: Annotated[int, Query(ge=MIN_CLUSTERS, le=MAX_CLUSTERS)] = DEFAULT_CLUSTERS,
     agent_id: AgentId = None,
-) -> ClustersOut:
+) -> SnippbotClustersOut:
     """The user's episodes in `n` clusters by meaning (fewer when there are fewer episodes), largest first."""
     found = clusters_.clusters(principal.bound_owner(), n, principal.agent(agent_id))
-    return ClustersOut(
+    return SnippbotClustersOut(
         n=found.n,
         agent_id=found.agent_id,
         clusters=[
-            ClusterOut(
+            SnippbotClusterOut(
                 id=c.id,
                 label=c.label,
                 size=c.size,
@@ -192,20 +192,20 @@ def clusters_(
     )
 
 
-@graph.get("/graph", response_model=GraphOut)
-def graph_(principal: Reader, graph_: Graph, agent_id: AgentId = None) -> GraphOut:
+@graph.get("/graph", response_model=SnippbotGraphOut)
+def graph_(principal: Reader, graph_: Graph, agent_id: AgentId = None) -> SnippbotGraphOut:
     """The user's knowledge graph: entities (most mentioned first) and the relationships between them."""
-    return GraphOut.of(graph_.graph(principal.bound_owner(), principal.agent(agent_id), limit=GRAPH_LIMIT))
+    return SnippbotGraphOut.of(graph_.graph(principal.bound_owner(), principal.agent(agent_id), limit=GRAPH_LIMIT))
 
 
-@stats.get("/stats", response_model=StatsOut)
-def stats_(principal: Reader, search_: Search, graph_: Graph) -> StatsOut:
+@stats.get("/stats", response_model=SnippbotStatsOut)
+def stats_(principal: Reader, search_: Search, graph_: Graph) -> SnippbotStatsOut:
     """Counts and distributions of the user's episodes and knowledge graph, and how recalls were used."""
     principal.whole_user("Statistics")
     owner = principal.bound_owner()
     result, counts = search_.stats(owner.tenant, owner.user_id), graph_.counts(owner)
     s = result.stats
-    return StatsOut(
+    return SnippbotStatsOut(
         total_episodes=s.total,
         total_entities=counts.entities,
         total_relations=counts.relations,

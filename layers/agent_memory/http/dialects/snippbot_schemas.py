@@ -126,7 +126,7 @@ class RelatedOut(BaseModel):
     results: list[RelatedResultOut]
 
 
-class ClusterOut(BaseModel):
+class SnippbotClusterOut(BaseModel):
     id: str = Field(description="Pass as cluster_id to GET /api/memory/episodes.")
     label: str
     size: int
@@ -134,10 +134,10 @@ class ClusterOut(BaseModel):
     episodes: list[EpisodeListItem] = Field(description="The most important members (up to 5).")
 
 
-class ClustersOut(BaseModel):
+class SnippbotClustersOut(BaseModel):
     n: int
     agent_id: str | None
-    clusters: list[ClusterOut]
+    clusters: list[SnippbotClusterOut]
 
 
 class RelationshipOut(BaseModel):
@@ -160,13 +160,13 @@ class RelationshipOut(BaseModel):
         )
 
 
-class GraphOut(BaseModel):
+class SnippbotGraphOut(BaseModel):
     entities: list[EntityNodeOut]
     relationships: list[RelationshipOut]
     truncated: bool = Field(description="True when the graph holds more entities than one answer lists (500).")
 
     @classmethod
-    def of(cls, graph: Graph) -> GraphOut:
+    def of(cls, graph: Graph) -> SnippbotGraphOut:
         return cls(
             entities=[EntityNodeOut.of(node) for node in graph.entities],
             relationships=[RelationshipOut.of(EdgeOut.of(edge)) for edge in graph.relations],
@@ -174,7 +174,7 @@ class GraphOut(BaseModel):
         )
 
 
-class StatsOut(BaseModel):
+class SnippbotStatsOut(BaseModel):
     total_episodes: int
     total_entities: int
     total_relations: int

@@ -91,7 +91,8 @@ class GraphProjector:
         self._table = table
 
     def apply(self, record: dict[str, Any]) -> str:
-        """Returns what was done: `projected`, `removed`, `unchanged`, `stale` (a newer write applies) or `skipped`."""
+        """Returns what was done: `projected`, `removed`, `unchanged` (no graph either side), `stale` (a newer write
+        applies) or `skipped`."""
         change = record.get("dynamodb") or {}
         keys = change.get("Keys") or {}
         if not keys or not items.is_memory_item(keys):
@@ -103,8 +104,10 @@ class GraphProjector:
             return "removed"
         memory = items.memory_from_item(new)
         after = graph_items(memory)
-        if before == after:
+        if not after and not before:
             return "unchanged"
+        # Items equal to the old image's are put again all the same: the record that should have put them may have
+        # been stale (the memory had moved on), and this record, at the memory's version, is the one that counts.
         kept = {item["sk"]["S"] for item in after}
         # Deletes need no condition: records of one item arrive in order, so a later record's puts come after them.
         self._table.batch_delete([_key(item) for item in before or () if item["sk"]["S"] not in kept])
