@@ -252,10 +252,8 @@ class Runtime:
         if self.config.responder_name != "bedrock":
             return None
         from agent_memory.adapters.aws.bedrock_responder import BedrockResponder
-        from agent_memory.adapters.aws.clients import AwsClients
 
-        clients = AwsClients(self.config.region)
-        return BedrockResponder(lambda: clients.client("bedrock-runtime"), self.config.converse_model)
+        return BedrockResponder(self._converse())
 
     @cached_property
     def transcripts(self) -> TranscriptService:

@@ -6,10 +6,15 @@ from __future__ import annotations
 import pytest
 from botocore.stub import ANY
 
+from agent_memory.adapters.aws.bedrock import ConverseClient
 from agent_memory.adapters.aws.bedrock_responder import BedrockResponder, converse_messages
 from agent_memory.domain.conversation import Message, Role
 from agent_memory.domain.errors import ModelOutputInvalid
 from tests.integration.test_bedrock import MODEL, runtime_client
+
+
+def responder(client) -> BedrockResponder:
+    return BedrockResponder(ConverseClient(lambda: client, MODEL, sleep=lambda _: None))
 
 
 def text_answer(text: str) -> dict:
@@ -45,7 +50,7 @@ def test_given_a_turn_when_bedrock_replies_then_the_context_is_in_the_system_pro
     stubber.add_response("converse", text_answer("Try the vegetarian place on Rua Augusta."), expected)
 
     with stubber:
-        reply = BedrockResponder(lambda: client, MODEL).reply("Memory: Is vegetarian", said)
+        reply = responder(client).reply("Memory: Is vegetarian", said)
 
     assert reply == "Try the vegetarian place on Rua Augusta."
 
@@ -60,4 +65,4 @@ def test_given_an_empty_answer_then_it_is_reported_not_returned() -> None:
     client, stubber = runtime_client()
     stubber.add_response("converse", text_answer("   "))
     with stubber, pytest.raises(ModelOutputInvalid):
-        BedrockResponder(lambda: client, MODEL).reply("s", [Message(Role.USER, "hi")])
+        responder(client).reply("s", [Message(Role.USER, "hi")])

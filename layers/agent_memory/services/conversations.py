@@ -96,7 +96,7 @@ class ConversationService:
         mode = MemoryMode.effective(turn.mode, settings.default_memory_mode)
         # The turn is kept first: if that fails nothing else has happened, and a retry keeps it once more at worst.
         keeping = keep_transcript and self._transcripts is not None
-        transcript = self._transcripts.keep(tenant, turn) if keeping and self._transcripts is not None else None
+        transcript = self._transcripts.keep(tenant, turn) if keeping and self._transcripts else None
         if mode is MemoryMode.OFF:
             reply = self._reply(tenant, turn, "", keeping) if turn.reply else None
             return TurnOutcome(mode=mode, transcript=transcript, reply=reply)

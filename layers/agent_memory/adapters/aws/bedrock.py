@@ -134,7 +134,7 @@ class TitanEmbedder:
 
 
 class ConverseClient:
-    """Asks a Bedrock chat model for one structured answer through a forced tool call."""
+    """Asks a Bedrock chat model for one structured answer through a forced tool call (`ask`), or for text (`say`)."""
 
     def __init__(
         self,
@@ -196,6 +196,26 @@ class ConverseClient:
             for use in uses
         ] or [{"text": note}]
         return [reply, {"role": "user", "content": content}]
+
+    def say(self, system: str, messages: list[dict[str, Any]], max_tokens: int, temperature: float) -> str:
+        """A plain-text answer to Converse `messages` (no tool). ModelOutputInvalid when it is empty."""
+        answer = _with_retries(
+            lambda: self._client.converse(
+                modelId=self._model,
+                system=[{"text": system}],
+                messages=messages,
+                inferenceConfig={"maxTokens": max_tokens, "temperature": temperature},
+            ),
+            self._attempts,
+            self._sleep,
+            "reply",
+            self._model,
+        )
+        blocks = answer.get("output", {}).get("message", {}).get("content", [])
+        text = "".join(block.get("text", "") for block in blocks).strip()
+        if not text:
+            raise ModelOutputInvalid(f"{self._model} gave an empty reply.")
+        return text
 
     def ask(self, system: str, prompt: str, tool: str, description: str, answer_model: type[Model]) -> Model:
         """One structured answer of `answer_model`'s shape. Invalid output is retried once, then ModelOutputInvalid."""

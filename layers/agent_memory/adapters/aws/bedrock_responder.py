@@ -7,16 +7,14 @@ messages of one role are joined).
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable, Sequence
-from functools import cached_property
+from collections.abc import Sequence
 from typing import Any
 
-from agent_memory.adapters.aws.bedrock import _with_retries
+from agent_memory.adapters.aws.bedrock import ConverseClient
 from agent_memory.domain.conversation import Message, Role
-from agent_memory.domain.errors import ModelOutputInvalid
 
 MAX_REPLY_TOKENS = 1024
+REPLY_TEMPERATURE = 0.3
 
 
 def converse_messages(messages: Sequence[Message]) -> tuple[list[str], list[dict[str, Any]]]:
@@ -41,38 +39,13 @@ def converse_messages(messages: Sequence[Message]) -> tuple[list[str], list[dict
 
 
 class BedrockResponder:
-    def __init__(
-        self, client_factory: Callable[[], Any], model: str, sleep: Callable[[float], None] = time.sleep
-    ) -> None:
-        self._client_factory = client_factory
-        self._model = model
-        self._sleep = sleep
-
-    @cached_property
-    def _client(self) -> Any:
-        return self._client_factory()
+    def __init__(self, client: ConverseClient) -> None:
+        self._client = client
 
     @property
     def model(self) -> str:
-        return self._model
+        return self._client.model
 
     def reply(self, system: str, messages: Sequence[Message]) -> str:
         extra, turns = converse_messages(messages)
-        prompt = "\n\n".join([system, *extra])
-        answer = _with_retries(
-            lambda: self._client.converse(
-                modelId=self._model,
-                system=[{"text": prompt}],
-                messages=turns,
-                inferenceConfig={"maxTokens": MAX_REPLY_TOKENS, "temperature": 0.3},
-            ),
-            5,
-            self._sleep,
-            "reply",
-            self._model,
-        )
-        blocks = answer.get("output", {}).get("message", {}).get("content", [])
-        text = "".join(block.get("text", "") for block in blocks).strip()
-        if not text:
-            raise ModelOutputInvalid(f"{self._model} gave an empty reply.")
-        return text
+        return self._client.say("\n\n".join([system, *extra]), turns, MAX_REPLY_TOKENS, REPLY_TEMPERATURE)
