@@ -175,29 +175,50 @@ async def test_given_a_started_optimize_when_its_operation_is_read_then_status_a
     assert "404" in await tool_error(session, "get_operation", operation_id="01NOSUCHOPERATION0000000000")
 
 
-async def test_given_a_wrong_api_key_when_a_tool_is_called_then_the_error_says_the_key_was_refused(server) -> None:
-    # Given an MCP server started with a key the API does not know
-    parameters = stdio_parameters(server, api_key="am_not_a_real_key")
-    async with stdio_client(parameters) as (read, write), ClientSession(read, write) as client:
-        await client.initialize()
-        # When a tool is called
-        message = await tool_error(client, "recall", query="anything")
-    # Then the tool error names the refusal and what to check, without a stack trace
-    assert "401" in message and "API key" in message and "AGENT_MEMORY_API_KEY" in message
-    assert "Traceback" not in message and "am_not_a_real_key" not in message
+async def test_given_a_wrong_or_read_only_key_when_a_tool_is_called_then_the_error_says_what_was_refused(
+    server,
+) -> None:
+    # Given MCP servers started with a key the API does not know, and with a key that may only read
+    for key, tool, arguments, expected in (
+        ("am_not_a_real_key", "recall", {"query": "anything"}, ("401", "AGENT_MEMORY_API_KEY")),
+        (server.reader_key, "remember", {"content": "Likes figs"}, ("403", "write")),
+    ):
+        async with (
+            stdio_client(stdio_parameters(server, api_key=key)) as (read, write),
+            ClientSession(read, write) as c,
+        ):
+            await c.initialize()
+            # When a tool is called
+            message = await tool_error(c, tool, **arguments)
+        # Then the tool error names the refusal and what to check, without a stack trace or the key
+        assert all(part in message for part in expected), message
+        assert "Traceback" not in message and key not in message
+
+
+def run_command(server, *options: str) -> subprocess.CompletedProcess[str]:
+    env = environment(AGENT_MEMORY_URL=server.base_url, AGENT_MEMORY_API_KEY=server.admin_key)
+    command = [sys.executable, *mcp_command(*options)]
+    return subprocess.run(command, env=env, capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL)
 
 
 def test_given_no_user_id_when_the_command_starts_then_it_exits_with_a_clear_message(server) -> None:
-    # Given neither --user-id nor AGENT_MEMORY_USER_ID
-    env = environment(AGENT_MEMORY_URL=server.base_url, AGENT_MEMORY_API_KEY=server.admin_key)
-    # When the command starts
-    done = subprocess.run(
-        [sys.executable, *mcp_command()], env=env, capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL
-    )
+    # Given neither --user-id nor AGENT_MEMORY_USER_ID, when the command starts
+    done = run_command(server)
     # Then it exits 2 with one line saying what to set, and never prints the key
     assert done.returncode == 2, done.stderr
-    assert "--user-id" in done.stderr and "AGENT_MEMORY_USER_ID" in done.stderr and "Traceback" not in done.stderr
+    assert "--user-id" in done.stderr and command.USER_ID_ENV in done.stderr and "Traceback" not in done.stderr
     assert server.admin_key not in done.stderr + done.stdout
+
+
+def test_given_a_busy_port_when_the_http_transport_starts_then_it_exits_with_a_clear_message(server) -> None:
+    # Given a port something else listens on
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        # When the HTTP transport is started on it
+        done = run_command(server, "--transport", "http", "--port", str(taken.getsockname()[1]), "--user-id", "x")
+    # Then it exits 2 saying so, before announcing anything
+    assert done.returncode == 2 and "port_unavailable" in done.stderr and "MCP server on" not in done.stderr
 
 
 @pytest.fixture(scope="module")

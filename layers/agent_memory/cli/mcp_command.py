@@ -4,9 +4,11 @@ streamable HTTP, talking to an agent-memory API (local or on AWS) as one configu
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 from typing import Any
 
+from agent_memory.cli.serve import listen
 from agent_memory.domain.errors import AgentMemoryError
 
 DEFAULT_BASE_URL = "http://127.0.0.1:8080"
@@ -45,7 +47,10 @@ def cmd_mcp(args: argparse.Namespace) -> int:
         api_key=args.api_key or os.environ.get(API_KEY_ENV) or None,
         acting_for=ActingFor(user_id=_user_id(args), agent_id=args.agent_id or os.environ.get(AGENT_ID_ENV) or None),
     )
-    serve(connection, args.transport, args.host, args.port, args.log_level)
+    # Bound before anything is announced, so a busy port is a clear error (as for `agent-memory serve`).
+    listening = listen(args.host, args.port) if args.transport == "http" else None
+    with contextlib.suppress(KeyboardInterrupt):  # Ctrl-C is how a terminal user stops it: no trace
+        serve(connection, args.log_level, listening)
     return 0
 
 

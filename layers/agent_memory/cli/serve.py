@@ -29,7 +29,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     from agent_memory.http.app import create_app
 
-    listening = _listen(args.host, args.port)
+    listening = listen(args.host, args.port)
     runtime = runtime_for(args)
     created = ensure_dev_key(runtime)
     if created is not None:
@@ -52,7 +52,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
-def _listen(host: str, port: int) -> socket.socket:
+def listen(host: str, port: int) -> socket.socket:
     """Bind before announcing anything, so a busy port is a clear error rather than "serving" and an exit."""
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     sock = socket.socket(family, socket.SOCK_STREAM)

@@ -3,18 +3,19 @@ the life of the process."""
 
 from __future__ import annotations
 
+import socket
 import sys
 from dataclasses import dataclass
 from typing import Literal, cast
 
 import anyio
+import uvicorn
 from agent_memory_client import AsyncAgentMemory, __version__
 from mcp.server.mcpserver import MCPServer
 from mcp_types import ToolAnnotations
 
 from agent_memory.mcp_server.tools import TOOL_NAMES, ActingFor, MemoryTools
 
-Transport = Literal["stdio", "http"]
 LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR"]
 HTTP_PATH = "/mcp"
 INSTRUCTIONS = (
@@ -50,18 +51,21 @@ def build_server(tools: MemoryTools, log_level: LogLevel = "WARNING") -> MCPServ
     return server
 
 
-def serve(connection: Connection, transport: Transport, host: str, port: int, log_level: str) -> None:
-    """Serve until the client closes stdin (stdio) or the process is interrupted (HTTP)."""
+def serve(connection: Connection, log_level: str, listening: socket.socket | None = None) -> None:
+    """Serve over stdio until the client closes it, or over streamable HTTP on `listening` (a bound socket) until the
+    process is interrupted."""
     level = cast(LogLevel, log_level.upper())
-    anyio.run(_serve, connection, transport, host, port, level)
+    anyio.run(_serve, connection, level, listening)
 
 
-async def _serve(connection: Connection, transport: Transport, host: str, port: int, log_level: LogLevel) -> None:
+async def _serve(connection: Connection, log_level: LogLevel, listening: socket.socket | None) -> None:
     async with AsyncAgentMemory(connection.base_url, api_key=connection.api_key) as api:
         server = build_server(MemoryTools(api, connection.acting_for, connection.base_url), log_level)
-        if transport == "stdio":
+        if listening is None:
             await server.run_stdio_async()
             return
+        host, port = listening.getsockname()[:2]
+        app = server.streamable_http_app(streamable_http_path=HTTP_PATH, host=host)
         # As with stdio (where stdout is the protocol), what the server says goes to stderr.
         print(f"agent-memory MCP server on http://{host}:{port}{HTTP_PATH}", file=sys.stderr, flush=True)
-        await server.run_streamable_http_async(host=host, port=port, streamable_http_path=HTTP_PATH)
+        await uvicorn.Server(uvicorn.Config(app, log_level=log_level.lower())).serve(sockets=[listening])

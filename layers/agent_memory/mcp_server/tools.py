@@ -228,5 +228,5 @@ def refusal(error: AgentMemoryError) -> str:
     if problems:
         message += f" ({'; '.join(problems)})"
     if isinstance(error, Unauthorized):
-        message += " The MCP server's API key (--api-key or AGENT_MEMORY_API_KEY) is missing, unknown or revoked."
+        message += " Check the key the MCP server was started with (--api-key or AGENT_MEMORY_API_KEY)."
     return message
