@@ -88,12 +88,45 @@ def test_rules_decide_how_two_memories_relate(older: str, newer: str, action: Me
         ("Has a flat in Leith", "Her sister has a flat in Leith", MergeAction.KEEP_BOTH),
         ("Her brother lives in Leeds", "Lives in Leeds", MergeAction.KEEP_BOTH),
         ("Mum lives in Cork", "Her mother lives in Cork", MergeAction.MERGE),
+        # an end, a death, a disposal, a transfer or a return said in other words replaces the older fact
+        ("Plays in a Sunday football league", "No more Sunday league, his knees gave out", MergeAction.SUPERSEDE),
+        ("Has a hamster called Nibbles", "Nibbles was put to sleep last week", MergeAction.SUPERSEDE),
+        ("Drives a Honda Civic", "Traded in the Civic for an electric Kia", MergeAction.SUPERSEDE),
+        ("Teaches maths at Oakfield Primary", "Transferred to Hillside Primary after Easter", MergeAction.SUPERSEDE),
+        ("Volunteers at the food bank", "Taking a break from the food bank for now", MergeAction.SUPERSEDE),
+        ("Flying to Nairobi next week for a summit", "Back from Nairobi, it went well", MergeAction.SUPERSEDE),
+        # a negated perfect with a start or a span: the habit stopped
+        ("Swims at the lido every morning", "Hasn't swum at the lido since the knee operation", MergeAction.SUPERSEDE),
+        ("Smokes about ten a day", "Hasn't smoked in two years", MergeAction.SUPERSEDE),
+        # "X, not Y" corrects the older Y when the two say more in common than Y
+        ("Her nephew studies in Glasgow", "Her nephew studies in Dundee, not Glasgow", MergeAction.SUPERSEDE),
+        ("Has a dog", "Wants a cat, not a dog", MergeAction.KEEP_BOTH),
+        ("His dad is a plumber", "Correction: his dad is an electrician", MergeAction.SUPERSEDE),
+        # "now" with an activity in progress, or with "also", adds a fact rather than changing one
+        ("Paints landscapes in watercolour", "Now painting a portrait of her niece", MergeAction.KEEP_BOTH),
+        ("Writes Java at work", "Now also writes some Scala", MergeAction.KEEP_BOTH),
+        # a named person's relative is neither that person nor the user
+        ("Engaged to Priya", "Priya's brother got engaged in May", MergeAction.KEEP_BOTH),
+        # eating anything is a diet a newer diet replaces
+        ("Eats just about anything", "Went vegetarian in the spring", MergeAction.SUPERSEDE),
+        # idioms of liking, wishes, lessons, clipped words, agent nouns, closed compounds and adjectives of a noun
+        ("Crazy about Thai green curry", "Can't get enough of Thai green curry", MergeAction.MERGE),
+        ("Would love to see Patagonia someday", "Hopes to visit Patagonia one day", MergeAction.MERGE),
+        ("Taking Italian lessons", "Learning Italian", MergeAction.MERGE),
+        ("Biology teacher at Kingsway Academy", "Teaches bio at Kingsway Academy", MergeAction.MERGE),
+        ("Keeps a day book of expenses", "Keeps a daybook of expenses", MergeAction.MERGE),
+        ("Has asthma and carries an inhaler", "Asthmatic, carries an inhaler", MergeAction.MERGE),
     ],
 )
 def test_given_two_memories_when_one_says_the_other_again_or_changes_its_value_then_merge_or_supersede(
     older: str, newer: str, action: MergeAction
 ) -> None:
     assert curator.decide_merge(older, newer).action is action
+
+
+def test_given_two_memories_stating_the_same_relation_about_the_same_place_when_compared_then_they_merge() -> None:
+    decision = curator.decide_merge("Would like to visit Kyoto before she turns forty", "Keen to visit Kyoto")
+    assert decision.action is MergeAction.MERGE
 
 
 def test_canonical_ignores_case_punctuation_and_spacing_only() -> None:

@@ -45,6 +45,24 @@ SAID = [
     ("health", "Broke her wrist snowboarding in January"),
     ("home", "The boiler broke again"),
     ("work", "Has a performance review next Tuesday"),
+    # a relative after "with", "and" or "to" is company or a recipient; a relative's own job is about family
+    ("home", "Lives in Bristol with her husband and their two sons"),
+    ("finance", "Sends money to his parents in Manila every month"),
+    ("family", "Her boyfriend Tom is a paramedic in Leeds"),
+    ("family", "Their youngest starts school in September"),
+    # the kind of thing a favourite is, an activity that is another topic's word, a verb that is not a job title
+    ("food", "Her favourite meal is her dad's lasagne"),
+    ("travel", "Spent a month backpacking across Chile"),
+    ("food", "Cooks dal and rice most evenings"),
+    ("home", "Rents a two-bedroom in Headingley"),
+    ("home", "Shares a flat in Leith with two friends"),
+    ("travel", "Taking the kids to Cornwall at half term"),
+    ("work", "Drives a taxi in Lisbon at night"),
+    ("work", "Runs her own little physio practice in Cork"),
+    ("health", "Dairy makes him bloated"),
+    ("health", "Trying to quit vaping"),
+    ("health", "Her grandad had a hip operation"),
+    ("hobbies", "Grows chillies and tomatoes on the balcony"),
 ]
 
 

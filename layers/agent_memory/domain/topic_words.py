@@ -29,7 +29,7 @@ JOBS = (
     r"administrator|assistant|technician|midwife|paramedic|carer|caregiver|marketer|salesperson"
 )
 RELATIVES = (
-    r"partner|wife|husband|fianc[ée]e?|spouse|son|daughter|kids?|child|children|mum|mom|mother|dad|father|"
+    r"partner|wife|husband|boyfriend|girlfriend|fianc[ée]e?|spouse|son|daughter|kids?|child|children|mum|mom|mother|dad|father|"
     r"brother|sister|siblings?|grandson|granddaughter|grandchildren|grandkids|grandma|grandpa|grandmother|"
     r"grandfather|aunt|uncle|cousin|niece|nephew|twins|married to|marrying|marry|married|parents|in-laws"
 )
@@ -67,7 +67,8 @@ WORDS: dict[str, str] = {
         vitamins rehab torn tore sprained sprain fracture fractured fitness gym workout workouts exercise exercises
         steps walk walks walking cardio strength stretch stretching posture back knee hip shoulder jab jabs flu
         booster fever antibiotics painkillers dermatologist cardiologist specialist referral bloodwork blood-test
-        heart rate pulse resting bp""",
+        heart rate pulse resting bp smoking smoke smoker cigarettes nicotine vaping vape snus sober sobriety
+        diabetic asthmatic""",
     "family": """family wife husband partner spouse fiance fiancee fiancé fiancée girlfriend boyfriend son sons
         daughter daughters kid kids child children baby babies toddler twins mum mom mother mummy mommy dad father
         daddy parent parents brother brothers sister sisters sibling siblings grandson granddaughter grandchild
@@ -82,14 +83,15 @@ WORDS: dict[str, str] = {
         hostel hostels resort cruise backpack backpacking abroad overseas tour tours tourist sightseeing road-trip
         roadtrip itinerary visit visits visited visiting destination getaway journey jet lag layover weekend-away
         pack packs packing luggage suitcase carry-on city-break break breaks jetlag jet-lag layover hostel
-        interrail countries""",
+        interrail interrailing countries pilgrimage hajj umrah camino""",
     "hobbies": """hobby hobbies play plays playing played game games match matches league club fan fans supporter
         season ticket tickets team sport sports training race races marathon gym climbing reading reads read books
         book novel novels author series film films movie movies cinema tv show shows podcast podcasts music band
         bands concert concerts gig gigs festival festivals album albums song songs sing sings singing choir guitar
         piano violin cello drums ukulele flute saxophone instrument paint paints painting draw drawing craft crafts
         knit knitting garden gardening grows grow plants collect collects collection collector photography camera
-        weekend weekends""",
+        weekend weekends championship championships tournament tournaments premiership playoffs playoff fixtures
+        allotment allotments greenhouse seedlings""",
     "technology": """code coding coder program programming programmer software app apps application website web
         frontend front-end backend back-end fullstack full-stack stack api apis database databases server servers
         cloud deploy deploys deployment infra infrastructure devops script scripts scripting terminal editor ide
@@ -146,9 +148,27 @@ PHRASES: tuple[tuple[str, str, float], ...] = (
     ),
     (r"\b(?:answer|reply|respond|explain|talk)\b.{0,20}\b(?:in|with|using)\b", "preferences", 1.5),
     (r"\bbeing called\b|\bcall (?:her|him|them|me)\b|\bgoes by\b|\bfavou?rite colou?r\b", "preferences", 4.0),
-    (r"\b(?:lives?|living|lived|resides?|based|moved|moving|relocated)\s+(?:back\s+)?(?:in|to)\b", "home", 3.0),
+    (
+        r"\b(?:lives?|living|lived|resides?|based|moved|moving|relocated)\s+(?:back\s+|alone\s+|together\s+)?"
+        r"(?:in|to)\b",
+        "home",
+        3.0,
+    ),
+    # A dwelling as what one rents, shares, owns or buys is about home, whatever the price says.
+    (
+        r"\b(?:rents?|renting|rented|shares?|sharing|shared|owns?|bought|buying|lives in)\s+"
+        r"(?:an?|the|her|his|their|my)?\s*(?:[\w-]+\s+)?(?:apartment|flat|house|condo|studio|room|townhouse|bungalow|cottage|one-bedroom|"
+        r"two-bedroom|\w+-bed)\b",
+        "home",
+        3.0,
+    ),
     (r"\b(?:born|grew up|raised|originally from)\b", "home", 2.0),
-    (r"\b(?:works?|working|worked|employed)\s+(?:as|at|for|in|on)\b|\bjob\b|\b(?:i'm|is) an? \w+ at\b", "work", 3.0),
+    (
+        r"\b(?:works?|working|worked|employed)\s+(?:part-time\s+|full-time\s+|remotely\s+|weekends\s+|nights\s+)?"
+        r"(?:as|at|for|in|on)\b|\bjob\b|\b(?:i'm|is) an? \w+ at\b|\bon[- ]call\b",
+        "work",
+        3.0,
+    ),
     (
         r"\b(?:attend(?:s|ing|ed)?|present(?:s|ing|ed)? at|speaking at|going to)\b.{0,30}\b(?:conference|summit|"
         r"con|expo|workshop)\b",
@@ -156,9 +176,33 @@ PHRASES: tuple[tuple[str, str, float], ...] = (
         2.0,
     ),
     (r"\b(?:allergic|intoleran[tc]e?|diagnosed|prescribed|flares? up)\b", "health", 4.0),
+    (r"\b(?:surgery|operation|op|procedure|transplant|chemo(?:therapy)?)\b", "health", 3.0),
+    # What makes someone ill, and quitting a habit that harms, are about health.
+    (
+        r"\b(?:makes?|made|gives?|gave) (?:her|him|me|them|us) (?:\w+ )?(?:ill|sick|unwell|bloated|nauseous|queasy|"
+        r"headaches?|migraines?|hives|a rash|heartburn|reflux|cramps)\b",
+        "health",
+        4.0,
+    ),
+    (
+        r"\b(?:quit|quits|quitting|stopped|giving up|gave up|cut(?:ting)? (?:down|back)(?: on)?|trying to stop)\s+"
+        r"(?:\w+\s+)?(?:smoking|cigarettes?|cigs|snus|vaping|vapes?|drinking|alcohol|booze|nicotine|caffeine)\b",
+        "health",
+        3.0,
+    ),
+    # Driving a bus, a cab or a lorry is a job.
+    (
+        r"\bdriv(?:es|ing|e) (?:a |an |the )?(?:\w+ ){0,3}(?:bus|buses|taxi|cab|truck|lorry|lorries|tram|train|"
+        r"ambulance|forklift|van|delivery van)\b",
+        "work",
+        3.0,
+    ),
+    # Growing plants or vegetables is gardening.
+    (r"\bgrow(?:s|ing)?\b(?! up)", "hobbies", 2.0),
     (
         r"\b(?:trip|travel(?:l?ing)?|flying|fly|visit(?:ed|ing)?|going|went|heading|holiday|vacation|dreams? of"
-        r" (?:seeing|visiting|going))\b.{0,30}\b(?:to|in)\b",
+        r" (?:seeing|visiting|going)|backpack(?:ed|ing)?|road-?trip(?:ped|ping)?|touring|toured)\b.{0,30}"
+        r"\b(?:to|in|around|across|through)\b",
         "travel",
         1.0,
     ),
@@ -170,23 +214,34 @@ PHRASES: tuple[tuple[str, str, float], ...] = (
         "finance",
         2.0,
     ),
+    (
+        r"\b(?:sends?|sending|sent|transfers?|transferring|wires?|lends?|lent|owes?|owed|borrow(?:s|ed)?)\s+"
+        r"(?:\w+\s+)?(?:money|cash|\d)|\bremittances?\b",
+        "finance",
+        3.0,
+    ),
     (r"[$€£¥₹]\s?\d|\b\d+(?:[.,]\d+)?\s?(?:k|euros?|dollars?|pounds?|rupees?|quid|bucks)\b", "finance", 2.0),
     (r"\b(?:speaks?|fluent in|classes in|course in|lessons|student at|studies at|studying at)\b", "education", 1.5),
+    # A relative as the object of a preposition ("lives in Leeds with her husband", "sends money to his mum") is
+    # a companion or a recipient: the memory is about something else.
     (
+        r"(?<!\bwith )(?<!\bto )(?<!\bfor )(?<!\bfrom )(?<!\bnear )(?<!\bby )(?<!\band )"
         r"\b(?:her|his|their|my|our) (?:\w+ )?(?:parents|mum|mom|mother|dad|father|sister|brother|wife|husband|partner|"
         r"son|daughter|kids|children|grandchildren|grandkids|family)\b",
         "family",
         2.0,
     ),
+    (rf"\bhas (?:an? |one |two |three |four |\d+ )?(?:\w+ )?(?:{RELATIVES})\b", "family", 2.0),
     (
-        rf"(?:^|\b(?:is|was|i'm|i am|works as|worked as|as)\s+)(?:an?\s+)?(?:retired\s+|former\s+|ex-)?"
+        rf"(?:^(?!(?:{JOBS})s\b)|\b(?:is|was|i'm|i am|works as|worked as|as)\s+)(?:an?\s+)?"
+        rf"(?:retired\s+|former\s+|ex-)?"
         rf"(?:(?!an?\s|the\s)[a-z-]+\s+){{0,2}}(?!student)(?:{JOBS})s?\b",
         "work",
         3.0,
     ),
-    (r"\btook (?:the |her |his |their |my )?\w+ to\b", "travel", 2.0),
     (
-        r"\bruns? (?:a |an |the |his |her |their )?(?:\w+ ){0,2}(?:restaurant|trattoria|cafe|café|bar|pub|bakery|shop|"
+        r"\b(?:runs?|owns?) (?:a |an |the |his |her |their )?(?:own )?(?:\w+ ){0,2}(?:restaurant|trattoria|cafe|"
+        r"café|bar|pub|bakery|shop|"
         r"store|business|company|startup|agency|practice|clinic|salon|studio|firm)\b",
         "work",
         3.0,

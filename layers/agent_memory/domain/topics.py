@@ -120,6 +120,11 @@ def _cues() -> tuple[dict[str, tuple[str, ...]], dict[tuple[str, ...], tuple[str
                 lowercase[key[0]] = _SUBTYPE_TOPICS[common[0]][0]
         if proper in _SUBTYPE_TOPICS:
             names[key] = _SUBTYPE_TOPICS[proper]
+        if proper == ("concept", "activity") and len(key) == 1:
+            # An activity named by another topic's cue word belongs to that topic: cooking is food, backpacking travel.
+            other = [t for t in words.get(stem(key[0]), ()) if t != "work"]
+            if other and "hobbies" not in other:
+                names[key] = ("|".join(other), names[key][1])
         if ("language", "natural") in found and ("food", "food") in found:
             names[key] = ("education|food", 1.5)  # "Thai": the language or the cuisine, half each
     return words, names, lowercase, max(len(key) for key in names)
@@ -153,15 +158,26 @@ def topic_scores(
                 i += size
                 break
         else:
-            for topic in words.get(stem(tokens[i]), ()):
-                scores[topic] += 1.0
+            # A compound without a cue of its own is read by its head, its last part: "one-bedroom" is a bedroom.
+            head = tokens[i] if stem(tokens[i]) in words else tokens[i].rsplit("-", 1)[-1]
+            for topic in words.get(stem(head), ()):
+                # A relative after "with", "for" or "to" is company or a recipient, not what the memory is about.
+                aside = topic == "family" and not _ASIDE.isdisjoint(folded[max(0, i - 3) : i])
+                scores[topic] += 0.5 if aside else 1.0
             i += 1
     lowered = text.casefold()
     for pattern, topic, weight in _PHRASES:
         if pattern.search(lowered):
             scores[topic] += weight
+    if _DESTINATION.search(text):
+        scores["travel"] += DESTINATION_WEIGHT
+    for kind in _FAVOURITE.findall(lowered):  # "favourite dish": the kind of thing liked names the topic
+        for topic in words.get(stem(kind), ()):
+            scores[topic] += FAVOURITE_WEIGHT
     subject = folded[0] if folded else ""
     if subject in family or _ABOUT_SOMEONE.match(lowered):
+        # Where a relative or friend works or lives is a fact about them, so about the user's family.
+        scores["work"] = scores["home"] = 0.0
         scores["family"] += SUBJECT_WEIGHT
     if subject in pets:
         scores["pets"] += SUBJECT_WEIGHT
@@ -189,6 +205,8 @@ def life_topics(texts: list[str]) -> list[str | None]:
 
 LEAST_SCORE = 1.0
 SUBJECT_WEIGHT = 4.0
+FAVOURITE_WEIGHT = 2.0
+DESTINATION_WEIGHT = 2.0
 _PRECEDENCE = (
     "preferences",
     "health",
@@ -204,7 +222,17 @@ _PRECEDENCE = (
     "home",
 )
 _PHRASES = [(re.compile(pattern), topic, weight) for pattern, topic, weight in PHRASES]
-_ABOUT_SOMEONE = re.compile(rf"^(?:(?:her|his|their|my|our)\s+)?(?:\w+\s+)?(?:{RELATIVES}|{FRIENDS})\b(?!-)")
+# Taking someone or something to a named place ("took the kids to Cornwall"), not to school or practice.
+_DESTINATION = re.compile(
+    r"\b(?i:take|takes|taking|took)\s+(?:\w+\s+){1,5}(?i:to)\s+"
+    r"(?:(?:the\s+)?[A-Z]|(?i:see|visit)\s+(?:\w+\s+){0,3}(?i:in)\s+[A-Z])"
+)
+_FAVOURITE = re.compile(r"\bfavou?rites? (\w+)")
+_ABOUT_SOMEONE = re.compile(
+    rf"^(?:(?:her|his|their|my|our)\s+)?(?:\w+\s+)?(?:{RELATIVES}|{FRIENDS})\b(?!-)|"
+    r"^(?:her|his|their|my|our)\s+(?:eldest|oldest|youngest|firstborn|middle one|little one)\b"
+)
+_ASIDE = frozenset({"with", "for", "to"})
 _RELATIVE_NAME = re.compile(rf"\b(?:{RELATIVES}|{FRIENDS})\b,?\s+(?:(?:is|named|called)\s+)?([A-Z][a-z\u00c0-\u024f]+)")
 _PET_NAME = re.compile(
     r"\b(?:dog|cat|puppy|kitten|pup|parrot|rabbit|hamster|tortoise|horse|pet|beagle|spaniel|terrier|retriever|"

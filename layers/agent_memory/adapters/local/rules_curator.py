@@ -12,17 +12,21 @@ from collections import Counter
 from collections.abc import Sequence
 
 from agent_memory.adapters.local.curator_words import (
+    CLIPPINGS,
     EXCLUSIVE_PAIRS,
+    NOW_NOT_CHANGE,
     NUMBERS,
     OUTCOME,
     PENDING,
     PHRASES,
     SYNONYMS,
+    UPDATE,
     americanise,
 )
 from agent_memory.adapters.local.entity_typing import recognise_all
 from agent_memory.adapters.local.relation_rules import relations_in
 from agent_memory.adapters.local.rules_extractor import RulesExtractor
+from agent_memory.adapters.local.word_likeness import agent_noun, base, closed, derived, near
 from agent_memory.domain.conversation import Message, Role
 from agent_memory.domain.curation import MergeAction, MergeDecision, canonical
 from agent_memory.domain.gazetteers import DIETS
@@ -37,7 +41,7 @@ SAME_WORDING = 0.8
 PARAPHRASE_WORDING = 0.6
 """A lower share that still says the same thing once spelling, synonyms and typos are evened out."""
 _SINGLE_VALUED = frozenset({"lives_in", "works_at", "works_as", "born_in"})
-_DIETS = frozenset(DIETS.split("|")) - {"halal", "kosher", "jain", "sattvic"}
+_DIETS = frozenset(DIETS.split("|")) - {"halal", "kosher", "jain", "sattvic"} | {"omnivore"}
 
 MAX_SUMMARY_FACTS = 3
 
@@ -68,22 +72,27 @@ _EXCLUSIVE_SLOTS: tuple[tuple[str, re.Pattern[str]], ...] = (
 
 _FILLER_WORDS = _FILLERS | frozenset(
     "really quite pretty much plain stuff things thing both either just also too proper lot bit still please "
-    "whole mostly fluently".split()
-)
-_UPDATE = re.compile(
-    r"\b(correction|actually|no longer|anymore|any more|now|these days|switched|switching|moved|moving|left|quit|"
-    r"sold|gave up|stopped|passed away|died|again|used to|turned|changed|replaced|closed on|broke up|divorced|"
-    r"promoted|graduated|finished|completed|retired|has since|since then|not any more|instead|split up|separated)\b"
+    "whole mostly fluently came come comes get gets got".split()
 )
 _PLAN = re.compile(
     r"\b(thinking about|thinking of|planning|plans to|plan to|going to|getting|training for|saving for|hoping to|"
     r"wants to|will|considering|about to|looking for)\b"
 )
+# A plan is reported carried out in the past tense ("adopted", "took", "went").
+_PAST = re.compile(
+    r"\b(?:\w{3,}ed|took|went|got|bought|ran|saw|did|had|made|found|began|flew|won|gave|left|sold|met|became|came|"
+    r"drove|rode|swam|wrote|built|paid|spent|sent|brought|caught|taught)\b"
+)
 _ADDITION = re.compile(r"\b(also|too|as well)\b")
+_CONTRAST = re.compile(r"([\w' -]+?),?\s+not\s+(?:in |at |on |the |an? )?([\w'-]+(?: [\w'-]+)?)\s*[.!]?$")
+_SINCE = re.compile(r"\bsince\b|\bin (?:\w+ ){0,2}(?:years|months|weeks|ages|a while|a long time)\b")
 _KIN = "|".join(word for word in RELATIVES.split("|") if not word.startswith("marr"))
 _ABOUT = re.compile(
-    r"^(?:(?:actually|correction|update|so|also|now|btw),?\s+)?(?:(?:her|his|their|my|our)\s+)?"
+    r"^(?:(?:actually|correction|update|so|also|now|btw)[,:]?\s+)?(?:(?:her|his|their|my|our)\s+)?"
     rf"(?:(?:older|younger|little|big|elder|best|close)\s+)?({_KIN}|{FRIENDS})\b(?!-)"
+)
+_POSSESSED = re.compile(
+    rf"^([A-Z][\w\u00c0-\u024f]+)'s\s+(?:(?:older|younger|little|big|elder|best|close)\s+)?({_KIN}|{FRIENDS})\b(?!-)"
 )
 
 
@@ -101,24 +110,14 @@ def _phrased(text: str) -> str:
     return plain
 
 
-def _base(word: str) -> str:
-    """Third-person and plural -s dropped ("likes" → "like", "watches" → "watch"): agreement is no difference."""
-    if len(word) > 4 and word.endswith("ies"):
-        return word[:-3] + "y"
-    if len(word) > 4 and word.endswith(("ches", "shes", "sses", "xes", "zes")):
-        return word[:-2]
-    if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
-        return word[:-1]
-    return word
-
-
 def _words(text: str) -> list[str]:
     """Content words once spelling, synonyms and agreement are evened out."""
     out: list[str] = []
     for raw in canonical(_phrased(text)).split():
         word = americanise(NUMBERS.get(raw, raw))
+        word = CLIPPINGS.get(word, word)
         out.extend(
-            _base(w)
+            base(w)
             for w in SYNONYMS.get(word, word).split()
             if (len(w) > 1 or w.isdigit()) and w not in STOPWORDS | _FILLER_WORDS
         )
@@ -134,26 +133,16 @@ def _names(text: str) -> frozenset[str]:
     return frozenset(w.casefold() for w in re.findall(r"(?<=\s)[A-Z][\w']+", text))
 
 
-def _near(a: str, b: str) -> bool:
-    """One edit apart (insertion, deletion, substitution or swap of neighbours): a typo of a word of 5+ letters."""
-    if min(len(a), len(b)) < 5 or abs(len(a) - len(b)) > 1 or a == b:
-        return a == b
-    if len(a) == len(b):
-        diff = [i for i in range(len(a)) if a[i] != b[i]]
-        return len(diff) == 1 or (
-            len(diff) == 2 and diff[1] == diff[0] + 1 and a[diff[0]] == b[diff[1]] and a[diff[1]] == b[diff[0]]
-        )
-    short, long = (a, b) if len(a) < len(b) else (b, a)
-    return any(long[:i] + long[i + 1 :] == short for i in range(len(long)))
-
-
 def _shared(old: frozenset[str], new: frozenset[str], names: frozenset[str]) -> set[str]:
-    """Words of `new` also in `old`, a typo of a common (not name) word counting as the word."""
+    """Words of `new` also in `old`, a typo of a common (not name) word, or an agent noun of a verb, counting as
+    the word."""
     stems = {stem(o) for o in old}
     return {
         w
         for w in new
-        if w in old or stem(w) in stems or (w not in names and any(_near(w, o) for o in old if o not in names))
+        if w in old
+        or stem(w) in stems
+        or (w not in names and any(near(w, o) or agent_noun(w, o) or derived(w, o) for o in old if o not in names))
     }
 
 
@@ -180,11 +169,44 @@ def _entity_names(text: str) -> frozenset[str]:
 
 
 def _about(text: str) -> str:
-    """Who a memory is about: the relative or friend it opens with ("Her sister has …", "Mum's name is …"), else
-    the user."""
+    """Who a memory is about: the relative or friend it opens with ("Her sister has …", "Mum's name is …", "Ana's
+    brother …"), else the user."""
+    possessed = _POSSESSED.match(text.replace("\u2019", "'"))
+    if possessed is not None:
+        return f"{possessed.group(1).casefold()}'s {americanise(possessed.group(2).casefold())}"
     match = _ABOUT.match(normalise(text).replace("\u2019", "'"))
     who = americanise(match.group(1)) if match else "user"
     return SYNONYMS.get(who, who)
+
+
+def _possessor(text: str) -> frozenset[str]:
+    """The person a memory names only as the owner of its subject: "Ana" in "Ana's brother moved to Rome"."""
+    possessed = _POSSESSED.match(text.replace("\u2019", "'"))
+    return frozenset({possessed.group(1).casefold()}) if possessed else frozenset()
+
+
+def _updates(plain: str) -> set[str]:
+    """The update cues of a memory, without a "now" that marks an ongoing activity or an added fact."""
+    return {m.group() for m in UPDATE.finditer(NOW_NOT_CHANGE.sub("", plain))}
+
+
+def _corrects(old_core: frozenset[str], shared: set[str], new_plain: str) -> bool:
+    """The newer memory sets a value right against the older one: "… in Leeds, not Manchester", where the older
+    said Manchester and not Leeds, and the two share more than the wrong value (so "Wants a cat, not a dog" does not
+    correct "Has a dog")."""
+    match = _CONTRAST.search(new_plain)
+    if match is None:
+        return False
+    right, wrong = _words(match.group(1)), _words(match.group(2))
+    cues = {"actually", "correction"}
+    right = [w for w in right if w not in cues]
+    return bool(right and wrong and shared - set(wrong)) and set(wrong) <= old_core and right[-1] not in old_core
+
+
+def _stopped(new_plain: str) -> bool:
+    """A negated perfect with a starting point or a span ("hasn't played since …", "hasn't smoked in two years"):
+    the habit of the older memory ended."""
+    return bool(_SINCE.search(new_plain))
 
 
 def _people(text: str) -> frozenset[str]:
@@ -215,7 +237,10 @@ class RulesCurator:
     def decide_merge(self, older: str, newer: str) -> MergeDecision:
         if canonical(older) == canonical(newer):
             return MergeDecision(MergeAction.MERGE, "same words")
-        if _about(older) != _about(newer) and not _people(older) & _people(newer):
+        if closed(older) == closed(newer):
+            return MergeDecision(MergeAction.MERGE, "same words, a compound written open or closed")
+        together = (_people(older) & _people(newer)) - _possessor(older) - _possessor(newer)
+        if _about(older) != _about(newer) and not together:
             return MergeDecision(MergeAction.KEEP_BOTH, "facts about different people")
         old_core, new_core = _core(older), _core(newer)
         names = _names(older) | _names(newer)
@@ -227,12 +252,12 @@ class RulesCurator:
         diets = _diets(old_plain), _diets(new_plain)
         if all(diets) and diets[0] != diets[1] and not _negated(older) and not _negated(newer):
             return MergeDecision(MergeAction.SUPERSEDE, "a new diet replaces the old one")
-        if shared and {m.group() for m in _UPDATE.finditer(new_plain)} - {
-            m.group() for m in _UPDATE.finditer(old_plain)
-        }:
+        if shared and _updates(new_plain) - _updates(old_plain):
             return MergeDecision(MergeAction.SUPERSEDE, "the newer memory updates or corrects the older one")
-        if shared and _PLAN.search(old_plain) and not _PLAN.search(new_plain):
+        if shared and _PLAN.search(old_plain) and not _PLAN.search(new_plain) and _PAST.search(new_plain):
             return MergeDecision(MergeAction.SUPERSEDE, "a plan the newer memory says was carried out")
+        if shared and _corrects(old_core, shared, new_plain):
+            return MergeDecision(MergeAction.SUPERSEDE, "the newer memory corrects a value of the older one")
         if shared and PENDING.search(old_plain) and not PENDING.search(new_plain) and OUTCOME.search(new_plain):
             return MergeDecision(MergeAction.SUPERSEDE, "the newer memory reports the outcome the older one awaited")
         for one, other in EXCLUSIVE_PAIRS:
@@ -249,6 +274,8 @@ class RulesCurator:
             stripped = {w for w in old_core ^ new_core if w not in {"dislike", "like", "likes"}}
             if len(shared - {"dislike", "like"}) >= 1 and len(stripped) <= 1:
                 return MergeDecision(MergeAction.SUPERSEDE, "the newer memory says the opposite")
+            if shared - {"dislike", "like"} and _negated(newer) and not _negated(older) and _stopped(new_plain):
+                return MergeDecision(MergeAction.SUPERSEDE, "the newer memory says the older habit stopped")
             return MergeDecision(MergeAction.KEEP_BOTH, "different facts")
         old_slot, new_slot = _slot(older), _slot(newer)
         if old_slot is not None and new_slot is not None and old_slot[0] == new_slot[0]:
@@ -260,6 +287,9 @@ class RulesCurator:
         same_names = _entity_names(older)
         if len(same_names) >= 2 and same_names == _entity_names(newer):
             return MergeDecision(MergeAction.MERGE, "the same things named", merged_content=longer)
+        stated = set(relations_in(older))
+        if same_names and same_names == _entity_names(newer) and stated and stated == set(relations_in(newer)):
+            return MergeDecision(MergeAction.MERGE, "the same fact about the same things", merged_content=longer)
         union = old_core | new_core
         overlap = len(shared) / (len(union) - (len(shared) - len(old_core & new_core))) if union else 0.0
         contained = len(shared) / min(len(old_core), len(new_core)) if old_core and new_core else 0.0
