@@ -12,13 +12,14 @@ LOCOMO ?= ../shared/benchmarks/locomo/locomo-dev.json
 STAGE ?= dev
 CDK ?= npx --yes aws-cdk@2
 
-.PHONY: help install install-dev install-cdk run test lint format bench synth diff deploy clean
+.PHONY: help install install-dev install-cdk install-browser run test lint format bench screenshots synth diff deploy clean
 
 help:
 	@echo "make run    - install (first time) and serve the API on http://$(HOST):$(PORT)"
 	@echo "make test   - install dev tools (first time) and run the test suite"
 	@echo "make lint   - ruff and mypy"
 	@echo "make bench  - LoCoMo retrieval and latency benchmarks (see docs/benchmarks.md)"
+	@echo "make screenshots - the memory explorer's pictures in docs/ui/, taken by its browser tests"
 	@echo "make synth  - CloudFormation for STAGE=dev|prod into cdk.out (offline: no AWS account needed), cfn-lint"
 	@echo "make deploy - cdk deploy STAGE=dev|prod (needs AWS credentials; see docs/operations.md)"
 
@@ -31,7 +32,21 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[local-model]'
 	touch $@
 
-$(VENV)/.installed-dev: pyproject.toml clients/python/pyproject.toml | $(BIN)/python
+# The explorer's browser tests (tests/ui) drive Debian's Chromium: Playwright is never asked to download a browser.
+CHROMIUM := /usr/bin/chromium
+SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
+
+$(CHROMIUM):
+	@if command -v apt-get >/dev/null; then \
+	  $(SUDO) apt-get update && \
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium chromium-driver; \
+	else \
+	  echo "No apt-get here: install Chromium at $(CHROMIUM) for the browser tests (they skip without it, fail in CI)"; \
+	fi
+
+install-browser: $(CHROMIUM)
+
+$(VENV)/.installed-dev: pyproject.toml clients/python/pyproject.toml | $(BIN)/python $(CHROMIUM)
 	$(BIN)/python -m pip install --quiet -e '.[dev,aws,cdk,local-model,mcp]' -e clients/python
 	touch $@
 
@@ -70,6 +85,9 @@ format: install-dev
 bench: install
 	$(BIN)/agent-memory bench locomo --data $(LOCOMO)
 	$(BIN)/agent-memory bench latency
+
+screenshots: install-dev
+	AGENT_MEMORY_UI_SCREENSHOTS=docs/ui $(BIN)/python -m pytest -q -p no:xdist tests/ui/test_explorer.py
 
 # Synthesis runs the CDK app directly: the layers are built locally with pip (arm64 wheels), no Docker, no AWS.
 synth: install-cdk

@@ -13,6 +13,7 @@ from agent_memory.http.docs_pages import install_docs_pages
 from agent_memory.http.errors import install_error_handlers
 from agent_memory.http.openapi_problems import install_problem_docs
 from agent_memory.http.request_guard import RequestGuardMiddleware
+from agent_memory.http.ui_pages import install_ui
 
 if TYPE_CHECKING:
     from agent_memory.runtime import Runtime
@@ -68,6 +69,8 @@ def create_app(
     app.state.runtime_provider = runtime if callable(runtime) else (lambda: runtime)
     for router in routers if routers is not None else default_routers():
         app.include_router(router)
+    if routers is None:
+        install_ui(app)  # the local server (every router) serves the explorer; a Lambda function only its route
     install_error_handlers(app)
     install_problem_docs(app)
     if openapi:
