@@ -19,30 +19,35 @@ from tests.ui.conftest import Explorer, screenshot
 pytestmark = pytest.mark.slow
 
 ALICE = "alice"
-MEMORIES = [
-    ("Prefers window seats on long flights", ["travel"], None),
-    ("Her sister Chloe lives in Leeds", ["family"], "planner"),
-    ("Vegetarian and allergic to peanuts", ["health"], None),
-    ("Works at Acme as a data engineer, mostly in Python", ["work"], None),
-    ("Runs a half marathon every spring", ["sport"], None),
-    ("Her dog Biscuit is a beagle", ["family"], None),
-    ("Learning Japanese for a trip to Kyoto next year", ["travel"], None),
-    ("Takes the train to work on Mondays", ["work"], None),
-    ("Likes green tea in the afternoon", ["food"], None),
-    ("Her birthday is on the 3rd of May", ["family"], None),
-    ("Uses PostgreSQL and dbt for the company's data warehouse", ["work"], "planner"),
-    # Markup and the highlight marker in content: the page must show it as text, never run or parse it.
-    ("Likes the <b>bold</b> tag <img src=x onerror=alert(1)> in **markdown** notes", ["web"], None),
+MEMORIES = [  # content, topics, agent, importance
+    ("Prefers window seats on long flights", ["travel"], None, 0.6),
+    ("Her sister Chloe lives in Leeds", ["family"], "planner", 0.7),
+    ("Vegetarian and allergic to peanuts", ["health"], None, 0.95),
+    ("Works at Acme as a data engineer, mostly in Python", ["work"], None, 0.8),
+    ("Runs a half marathon every spring", ["sport"], None, 0.5),
+    ("Her dog Biscuit is a beagle", ["family"], None, 0.6),
+    ("Learning Japanese for a trip to Kyoto next year", ["travel"], None, 0.55),
+    ("Takes the train to work on Mondays", ["work"], None, 0.3),
+    ("Likes green tea in the afternoon", ["food"], None, 0.35),
+    ("Her birthday is on the 3rd of May", ["family"], None, 0.85),
+    ("Uses PostgreSQL and dbt for the company's data warehouse", ["work"], "planner", 0.65),
 ]
+# Markup and the highlight marker in content (another user's, to keep alice's pictures plain): the page must show
+# it as text, never run or parse it.
+PROBE_USER = "mallory"
+PROBE = "Likes the <b>bold</b> tag <img src=x onerror=alert(1)> in **markdown** notes"
 MOVED_FROM = "Lives in Lyon"
 MOVED_TO = "Lives in Berlin since March"
 
 
 @pytest.fixture(scope="module")
 def seeded(explorer: Explorer) -> dict[str, Any]:
-    """Alice's memories (one corrected, so it has a history), one of Bob's, and a finished optimize operation."""
-    for content, topics, agent in MEMORIES:
-        explorer.remember(ALICE, content, topics=topics, **({"agent_id": agent} if agent else {}))
+    """Alice's memories (one corrected, so it has a history), one of Bob's, the markup probe, and a finished
+    optimize operation."""
+    for content, topics, agent, importance in MEMORIES:
+        extra = {"agent_id": agent} if agent else {}
+        explorer.remember(ALICE, content, topics=topics, importance=importance, **extra)
+    explorer.remember(PROBE_USER, PROBE, topics=["web"])
     moved = explorer.remember(ALICE, MOVED_FROM, topics=["home"])
     patched = explorer.api.patch(f"/v1/memories/{moved['id']}", json={"user_id": ALICE, "content": MOVED_TO})
     assert patched.status_code == 200, patched.text
@@ -199,6 +204,8 @@ def test_given_a_query_when_searching_then_matches_are_marked_and_markup_stays_t
     assert "Prefers window seats on long flights" in first.inner_text()
     screenshot(page, "search")
 
+    page.fill("#user-id", PROBE_USER)
+    page.click("#user-form button[type=submit]")
     page.fill("#search-form input[name=q]", "bold markdown")
     page.click("#search-form button[type=submit]")
 
