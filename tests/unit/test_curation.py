@@ -91,6 +91,8 @@ def test_rules_decide_how_two_memories_relate(older: str, newer: str, action: Me
         # an end, a death, a disposal, a transfer or a return said in other words replaces the older fact
         ("Plays in a Sunday football league", "No more Sunday league, his knees gave out", MergeAction.SUPERSEDE),
         ("Has a hamster called Nibbles", "Nibbles was put to sleep last week", MergeAction.SUPERSEDE),
+        ("Captain of the netball team", "Stepped down as netball captain", MergeAction.SUPERSEDE),
+        ("On a fixed-term contract with the council", "The council contract ended in June", MergeAction.SUPERSEDE),
         ("Drives a Honda Civic", "Traded in the Civic for an electric Kia", MergeAction.SUPERSEDE),
         ("Teaches maths at Oakfield Primary", "Transferred to Hillside Primary after Easter", MergeAction.SUPERSEDE),
         ("Volunteers at the food bank", "Taking a break from the food bank for now", MergeAction.SUPERSEDE),

@@ -48,7 +48,9 @@ WORDS: dict[str, str] = {
         officer therapist psychologist vet veterinarian librarian paramedic midwife carer salesperson marketer
         recruiter administrator receptionist cashier clerk trader banker actuary entrepreneur owner restaurant
         trattoria bistro cafe shop store salon clinic warehouse factory conference conferences workshop keynote
-        talk talks present presenting commute commutes commuting remote hybrid overtime appraisal""",
+        talk talks present presenting commute commutes commuting remote hybrid overtime appraisal firm firms agency
+        agencies teammate teammates standup stand-up sprint stakeholders kpis okrs onboarding mentor mentoring
+        layoffs redundancy redundant fired hiring unemployed self-employed gig-economy""",
     "food": """food foods eat eats eating ate meal meals dinner lunch breakfast brunch supper snack snacks dessert
         desserts cuisine dish dishes recipe recipes cook cooking cooks bake baking baker restaurant restaurants
         cafe takeaway takeout delivery diet vegetarian vegan drink drinks drinking coffee tea spicy sweet savoury
@@ -56,7 +58,8 @@ WORDS: dict[str, str] = {
         cheese bread rice pasta noodles soup salad sandwich sandwiches burger pizza chocolate cake wine beer
         cocktail cocktails grocery groceries kitchen chef cups cup sauce sauces spice spices seasoning buffet
         picnic grill grilled fried roast baked homemade leftovers portion portions calories carbs protein fibre
-        fiber meal-prep prep preps""",
+        fiber meal-prep prep preps stew stews curry curries stir-fry barbecue bbq dumplings oven cookbook juice
+        smoothie smoothies latte lattes espresso dairy dining takeaways pickles ferments fermenting""",
     "health": """health healthy allergic allergy allergies intolerant intolerance doctor doctors gp physician nurse
         hospital clinic medicine medication medications meds pill pills prescription prescribed dose inhaler
         injection insulin vaccine vaccinated sick illness ill disease condition chronic diagnosed diagnosis
@@ -68,22 +71,28 @@ WORDS: dict[str, str] = {
         steps walk walks walking cardio strength stretch stretching posture back knee hip shoulder jab jabs flu
         booster fever antibiotics painkillers dermatologist cardiologist specialist referral bloodwork blood-test
         heart rate pulse resting bp smoking smoke smoker cigarettes nicotine vaping vape snus sober sobriety
-        diabetic asthmatic""",
+        diabetic asthmatic cancer tumour tumor arthritis eczema rash nausea bloated cramps dizzy dizziness vertigo
+        burnout depression depressed autism autistic dyslexia dyslexic wheelchair crutches stitches hangover
+        alcohol meditation meditating mindfulness""",
     "family": """family wife husband partner spouse fiance fiancee fiancé fiancée girlfriend boyfriend son sons
         daughter daughters kid kids child children baby babies toddler twins mum mom mother mummy mommy dad father
         daddy parent parents brother brothers sister sisters sibling siblings grandson granddaughter grandchild
         grandchildren grandkids grandma grandpa grandmother grandfather grandparents granny nan nana aunt uncle
         cousin cousins niece nephew in-laws stepson stepdaughter stepmother stepfather married marry marrying
         wedding engaged engagement anniversary birthday birthdays divorced divorce separated pregnant friend
-        friends flatmate roommate housemate neighbour neighbor relatives relative godson goddaughter""",
+        friends flatmate roommate housemate neighbour neighbor relatives relative godson goddaughter eldest
+        youngest grandkid stepkids ex-wife ex-husband widow widowed widower babysitter babysitting nanny childcare
+        daycare bedtime mother-in-law father-in-law sister-in-law brother-in-law funeral christening baptism""",
     "pets": """pet pets dog dogs puppy pup cat cats kitten kitty rescue adopt adopted adopting vet vets walkies
-        kennel litter leash breed flea fleas groomer grooming worming""",
+        kennel litter leash breed flea fleas groomer grooming worming foster fosters fostering kittens puppies
+        aquarium neutered spayed microchip kibble dog-walker dog-sitter catflap""",
     "travel": """travel travels travelling traveling travelled traveled trip trips holiday holidays vacation
         vacations honeymoon flight flights fly flying flew airport airline airlines passport visa hotel hotels
         hostel hostels resort cruise backpack backpacking abroad overseas tour tours tourist sightseeing road-trip
         roadtrip itinerary visit visits visited visiting destination getaway journey jet lag layover weekend-away
         pack packs packing luggage suitcase carry-on city-break break breaks jetlag jet-lag layover hostel
-        interrail interrailing countries pilgrimage hajj umrah camino""",
+        interrail interrailing countries pilgrimage hajj umrah camino ferry airbnb safari staycation sightsee
+        expedition""",
     "hobbies": """hobby hobbies play plays playing played game games match matches league club fan fans supporter
         season ticket tickets team sport sports training race races marathon gym climbing reading reads read books
         book novel novels author series film films movie movies cinema tv show shows podcast podcasts music band
@@ -91,7 +100,10 @@ WORDS: dict[str, str] = {
         piano violin cello drums ukulele flute saxophone instrument paint paints painting draw drawing craft crafts
         knit knitting garden gardening grows grow plants collect collects collection collector photography camera
         weekend weekends championship championships tournament tournaments premiership playoffs playoff fixtures
-        allotment allotments greenhouse seedlings""",
+        allotment allotments greenhouse seedlings sew sewing crochet crocheting quilting woodwork woodworking pottery
+        ceramics chess puzzle puzzles crossword crosswords sudoku lego theatre theater museum museums gallery opera
+        ballet dance dancing karaoke anime manga comics videogames console playstation xbox nintendo volunteer
+        volunteers volunteering derby""",
     "technology": """code coding coder program programming programmer software app apps application website web
         frontend front-end backend back-end fullstack full-stack stack api apis database databases server servers
         cloud deploy deploys deployment infra infrastructure devops script scripts scripting terminal editor ide
@@ -100,7 +112,8 @@ WORDS: dict[str, str] = {
         commit commits pull open-source opensource bug bugs debug debugging test tests testing automate automation
         dashboard dashboards pipeline pipelines container containers cluster clusters model models dataset datasets
         data algorithm algorithms tech technical technology online digital wifi internet password passwords backup
-        backups spreadsheet spreadsheets pivot macros""",
+        backups spreadsheet spreadsheets pivot macros router smartwatch headphones earbuds printer homelab
+        self-hosted vpn chatbot llm""",
     "education": """study studies studying studied student students school schools university uni college campus
         degree degrees bachelor bachelors master masters msc bsc ba ma phd doctorate thesis dissertation course
         courses class classes lesson lessons lecture lectures seminar exam exams test grade grades homework
@@ -108,7 +121,8 @@ WORDS: dict[str, str] = {
         graduated graduation enrolled enrol enroll diploma certificate certification certified qualification learn
         learns learning learned learnt language languages fluent fluently speaks speak speaking native vocabulary
         grammar streak curriculum kindergarten nursery preschool academy bootcamp gcse gcses a-levels a-level sats
-        exam exams revision revising tuition ucas admissions programme programmes phd applying application""",
+        exam exams revision revising tuition ucas admissions programme programmes phd applying application major
+        gpa textbook textbooks apprenticeship apprentice coursework""",
     "finance": """money finance finances financial save saves saving savings saver budget budgets budgeting spend
         spending spends expense expenses cost costs price prices afford cheap expensive invest invests investing
         investment investments investor portfolio stock stocks shares fund funds index etf etfs bond bonds crypto
@@ -116,12 +130,15 @@ WORDS: dict[str, str] = {
         banking account accounts tax taxes income salary wage wages paycheck payslip bills bill insurance deposit
         down-payment payment payments repay repayment repayments pay paid financed finance inheritance dividends
         interest rate rates euros dollars pounds rupees yen overdrawn overdraft bills split splits fees
-        subscription subscriptions refund refunds invoice invoices""",
+        subscription subscriptions refund refunds invoice invoices pesos rand naira krona kronor kroner yuan francs
+        lira dirhams ringgit baht zloty reais rubles lend lends owe owes owed payday""",
     "home": """home house houses flat flats apartment apartments condo studio room rent rents renting rented
         landlord tenant lease neighbourhood neighborhood area suburb district street city town village move moves
         moving moved relocate relocated relocating resides reside based grew raised commute garden balcony kitchen
         renovate renovating renovation decorate furniture diy chores cleaning laundry boiler heating plumber
-        plumbing leak leaking roof mould mold damp repairs fridge dishwasher live lives living lived""",
+        plumbing leak leaking roof mould mold damp repairs fridge dishwasher live lives living lived bedroom
+        bedrooms bathroom garage driveway lawn townhouse bungalow cottage semi-detached terraced flatshare
+        houseshare downsizing downsized loft attic basement porch""",
     "preferences": """prefers prefer preference preferences answers answer replies reply responses response
         explanations explanation format formatting tone concise brief short terse detailed verbose bullet bullets
         tables table summary summaries emoji emojis examples caveats jargon formal informal casual language units
@@ -220,7 +237,12 @@ PHRASES: tuple[tuple[str, str, float], ...] = (
         "finance",
         3.0,
     ),
-    (r"[$€£¥₹]\s?\d|\b\d+(?:[.,]\d+)?\s?(?:k|euros?|dollars?|pounds?|rupees?|quid|bucks)\b", "finance", 2.0),
+    (
+        r"[$€£¥₹]\s?\d|\b\d+(?:[.,]\d+)?\s?(?:k|euros?|dollars?|pounds?|rupees?|quid|bucks|pesos?|rand|naira|kronor|"
+        r"kroner|krona|yuan|francs?|lira|dirhams?|ringgit|baht|zloty|reais|rubles?|yen)\b",
+        "finance",
+        2.0,
+    ),
     (r"\b(?:speaks?|fluent in|classes in|course in|lessons|student at|studies at|studying at)\b", "education", 1.5),
     # A relative as the object of a preposition ("lives in Leeds with her husband", "sends money to his mum") is
     # a companion or a recipient: the memory is about something else.

@@ -151,7 +151,8 @@ EXCLUSIVE_PAIRS = (("part-time", "full-time"), ("single", "married"), ("unemploy
 _ENDED = (
     r"no longer|no more|anymore|any more|not any more|used to|gave up|giv(?:es|ing) up|stopped|stopping|quit|quits|"
     r"quitting|left|leaving|dropped|ditched|cut out|got rid of|sold|selling|traded in|gave away|cancell?ed|retired|"
-    r"resigned|laid off|(?:took|taking|on) a break from|on hold|paused|closed on|broke up|divorced|split up|separated"
+    r"resigned|laid off|stepped down|(?:took|taking|on) a break from|on hold|paused|closed on|broke up|divorced|"
+    r"split up|separated|ended|is over|formerly|previously|ex"
 )
 _CHANGED = (
     r"now|these days|nowadays|switched|switching|changed|replaced|swapped|moved|moving|relocated|transferred|"
