@@ -65,7 +65,7 @@ def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
             args=CHROMIUM_ARGS,
             viewport={"width": 1280, "height": 860},
         )
-        context.set_default_timeout(10_000)
+        context.set_default_timeout(15_000)  # generous: CI runs the suite on two busy workers
         try:
             yield context
         finally:
