@@ -171,3 +171,13 @@ def test_given_a_small_user_when_turns_are_benchmarked_then_both_settings_report
     assert result["turns"] == 4 and result["earlier_threads"] == 3
     for setting in ("with_transcripts", "without_transcripts"):
         assert 0 < result[setting]["p50_ms"] <= result[setting]["p95_ms"], setting
+
+
+def test_given_a_hashing_server_when_first_answers_are_benchmarked_then_each_start_reports_ready_write_and_search(
+    capsys,
+) -> None:
+    # Given one real `agent-memory serve` start; When the bench times it; Then every figure is measured and positive
+    assert main(["bench", "first-answer", "--embedder", "hashing", "--repeats", "1", "--json"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert len(result["samples"]) == 1
+    assert result["ready_s"] > 0 and result["first_write_ms"] > 0 and result["first_search_ms"] > 0

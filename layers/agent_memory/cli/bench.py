@@ -104,6 +104,14 @@ def cmd_bench_knowledge(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_bench_first_answer(args: argparse.Namespace) -> int:
+    from agent_memory.bench import first_answer
+
+    result = first_answer.run(args.embedder, repeats=args.repeats)
+    print(json.dumps(result) if args.json else first_answer.render(result))
+    return 0
+
+
 def register(sub: Any, common: argparse.ArgumentParser) -> None:
     """Adds its commands to the `agent-memory` parser."""
     bench = sub.add_parser("bench", help="benchmarks").add_subparsers(dest="bench_command", required=True)
@@ -178,3 +186,8 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     knowledge.add_argument("--errors", action="store_true", help="include each wrong answer in the JSON")
     knowledge.add_argument("--json", action="store_true")
     knowledge.set_defaults(func=cmd_bench_knowledge)
+    first = bench.add_parser("first-answer", help="seconds from `agent-memory serve` to its first answers")
+    first.add_argument("--embedder", default="minilm", choices=["minilm", "hashing"])
+    first.add_argument("--repeats", type=int, default=3, help="server starts (the median is reported)")
+    first.add_argument("--json", action="store_true")
+    first.set_defaults(func=cmd_bench_first_answer)

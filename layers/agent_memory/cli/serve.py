@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import socket
 import sys
+import time
 from typing import Any
 
 from agent_memory.adapters.local.private_files import write_private
@@ -24,6 +25,17 @@ def ensure_dev_key(runtime: Runtime) -> str | None:
     return plaintext
 
 
+def warm_up(runtime: Runtime) -> None:
+    """Load the local embedding model before taking requests, so the first one does not wait for it (a remote
+    model has nothing to load)."""
+    if runtime.config.embedder_name == "titan":
+        return
+    started = time.perf_counter()
+    runtime.embedder.embed(["warm-up"])
+    print(f"Embedding model {runtime.embedder.model_id} loaded in {time.perf_counter() - started:.1f} s")
+    sys.stdout.flush()
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
@@ -35,6 +47,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     if created is not None:
         print(f"Created an API key for tenant 'default' (shown once): {created}")
         print(f"It is saved in {runtime.dev_key_path} (readable by you only).")
+    warm_up(runtime)
     resumed = runtime.worker.resume()  # jobs a previous process left queued or running continue here
     if resumed:
         print(f"Resuming {len(resumed)} unfinished job(s): {', '.join(resumed)}")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import unicodedata
@@ -99,6 +100,7 @@ def query_terms(text: str, limit: int = 64) -> list[str]:
     return (meaningful or words)[:limit]
 
 
+@functools.lru_cache(maxsize=65536)  # highlights stem every word of every hit
 def stem(word: str) -> str:
     """A light suffix stripper, enough to match words to their inflections: runs, running → run; live, lives,
     living, lived → liv. Only stems are compared, never shown, so a stem need not be a word."""

@@ -1,22 +1,23 @@
-"""Local search index: SQLite FTS5 (BM25, Porter stemming) and exact cosine k-NN with numpy.
+"""Local search index: BM25 over an in-memory keyword index and exact cosine k-NN with numpy.
 
-Both read the store's own file. The FTS table and a change log are maintained by triggers inside every write
-transaction, so the index can never disagree with the records, even after a crash. Each user's vectors are cached
-in memory as one float32 matrix and refreshed from the change log, which also sees writes from other processes.
+Both are per-user snapshots read from the store's own file and refreshed from its change log, which every write
+appends to inside its own transaction (so the index never disagrees with the records, and sees writes from other
+processes too): each user's vectors as one float32 matrix, each user's words as postings (`keyword_scope`).
 """
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
-from dataclasses import dataclass
+import sqlite3
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 import numpy as np
 
+from agent_memory.adapters.local import keyword_scope
+from agent_memory.adapters.local.keyword_scope import Document, ScopeTerms, TermFolder
+from agent_memory.adapters.local.scope_cache import ScopeCache
 from agent_memory.adapters.local.sqlite.database import SqliteDatabase
 from agent_memory.adapters.local.sqlite.memory_rows import blob_vector, filter_sql
-from agent_memory.adapters.local.sqlite.schema import scope_key
 from agent_memory.domain.clock import to_micros
 from agent_memory.domain.errors import EmbeddingMismatch
 from agent_memory.domain.models import MemoryFilter, Owner
@@ -24,8 +25,6 @@ from agent_memory.domain.text import query_terms
 from agent_memory.ports import IndexHit
 
 NO_EXPIRY = np.iinfo(np.int64).max
-# Column weights for content, summary (the context a memory was said in) and the scope token (never scored).
-BM25_WEIGHTS = "1.0, 0.5, 0.0"
 
 
 @dataclass
@@ -39,13 +38,19 @@ class _ScopeVectors:
     other_models: int
 
 
-def fts_query(owner: Owner, query: str) -> str | None:
-    """The FTS5 expression: the user's scope token AND any of the query's terms in content or summary."""
-    terms = query_terms(query)
-    if not terms:
-        return None
-    alternatives = " OR ".join('"' + term.replace('"', '""') + '"' for term in terms)
-    return f"scope_key : {scope_key(owner.tenant, owner.user_id)} AND {{content summary}} : ({alternatives})"
+def _scope_rows(conn: sqlite3.Connection, owner: Owner, columns: str, ids: list[str] | None) -> list[sqlite3.Row]:
+    """The user's memories (or those of `ids`), in the order they were first written."""
+    sql = f"SELECT {columns} FROM memories WHERE tenant = ? AND user_id = ?"
+    params: list[object] = [owner.tenant, owner.user_id]
+    if ids is not None:
+        sql += f" AND id IN ({', '.join('?' * len(ids))})"
+        params.extend(ids)
+    return conn.execute(sql + " ORDER BY rid", params).fetchall()
+
+
+def _few(changed: int, size: int) -> bool:
+    """Patching a snapshot pays per changed memory; past a quarter of the scope, loading it afresh is cheaper."""
+    return changed <= max(256, size // 4)
 
 
 class SqliteSearchIndex:
@@ -58,43 +63,35 @@ class SqliteSearchIndex:
         self._database = database
         self._model_id = model_id
         self._dimension = dimension
-        self._cache: OrderedDict[Owner, _ScopeVectors] = OrderedDict()
-        self._lock = threading.Lock()
+        self._folder = TermFolder()
+        self._vector_scopes: ScopeCache[_ScopeVectors] = ScopeCache(
+            self._load, self._apply_changes, self.MAX_CACHED_SCOPES
+        )
+        self._term_scopes: ScopeCache[ScopeTerms] = ScopeCache(
+            self._load_terms, self._patch_terms, self.MAX_CACHED_SCOPES
+        )
 
     def keyword(self, owner: Owner, query: str, filters: MemoryFilter, now: datetime, limit: int) -> list[IndexHit]:
-        match = fts_query(owner, query)
-        if match is None:
+        terms = [term for word in query_terms(query) for term in self._folder.terms(word)]
+        if not terms:
             return []
-        where, params = filter_sql(owner, filters, now)
-        # Rank inside FTS5 alone first (joining every match to its record costs as much as the ranking), then
-        # apply the filters to the few best. Only when filters reject so many that the page cannot be filled is
-        # the joined query needed.
-        wanted = limit + self.KEYWORD_SLACK
         with self._database.read() as conn:
-            ranked = conn.execute(
-                f"SELECT rowid, bm25(memories_fts, {BM25_WEIGHTS}) AS rank FROM memories_fts"
-                " WHERE memories_fts MATCH ? ORDER BY rank LIMIT ?",
-                [match, wanted],
-            ).fetchall()
-            if not ranked:
-                return []
-            placeholders = ", ".join("?" * len(ranked))
-            kept = dict(
-                conn.execute(
-                    f"SELECT rid, id FROM memories WHERE rid IN ({placeholders}) AND {where}",
-                    [row[0] for row in ranked] + params,
-                ).fetchall()
-            )
-            hits = [IndexHit(kept[row[0]], -float(row[1])) for row in ranked if row[0] in kept]
-            if len(hits) >= limit or len(ranked) < wanted:
-                return hits[:limit]
-            rows = conn.execute(
-                f"SELECT memories.id, bm25(memories_fts, {BM25_WEIGHTS}) AS rank FROM memories_fts"
-                " JOIN memories ON memories.rid = memories_fts.rowid"
-                f" WHERE memories_fts MATCH ? AND {where} ORDER BY rank LIMIT ?",
-                [match, *params, limit],
-            ).fetchall()
-        return [IndexHit(row[0], -float(row[1])) for row in rows]
+            scope = self._term_scopes.current(conn, owner)
+        moment = to_micros(now)
+        if filters.is_default:
+            return [IndexHit(*hit) for hit in scope.rank(terms, moment, False, limit, None)]
+        # The other filters are checked on the best few first; only when they reject so many that the page cannot
+        # be filled is every memory they allow read.
+        best = scope.rank(terms, moment, filters.include_superseded, limit + self.KEYWORD_SLACK, None)
+        if not best:
+            return []
+        allowed = self._allowed_among(owner, filters, now, [memory_id for memory_id, _ in best])
+        kept = [IndexHit(*hit) for hit in best if hit[0] in allowed]
+        if len(kept) >= limit or len(best) < limit + self.KEYWORD_SLACK:
+            return kept[:limit]
+        permitted = self._allowed_ids(owner, filters, now)
+        mask = np.fromiter((memory_id in permitted for memory_id in scope.ids), dtype=bool, count=len(scope.ids))
+        return [IndexHit(*hit) for hit in scope.rank(terms, moment, filters.include_superseded, limit, mask)]
 
     def semantic(
         self, owner: Owner, vector: np.ndarray, filters: MemoryFilter, now: datetime, limit: int
@@ -141,52 +138,43 @@ class SqliteSearchIndex:
         with self._database.read() as conn:
             return {row[0] for row in conn.execute(f"SELECT id FROM memories WHERE {where}", params)}
 
+    def _allowed_among(self, owner: Owner, filters: MemoryFilter, now: datetime, ids: list[str]) -> set[str]:
+        where, params = filter_sql(owner, filters, now)
+        placeholders = ", ".join("?" * len(ids))
+        with self._database.read() as conn:
+            rows = conn.execute(f"SELECT id FROM memories WHERE id IN ({placeholders}) AND {where}", [*ids, *params])
+            return {row[0] for row in rows}
+
+    # -- the per-user keyword index ---------------------------------------------------------------
+
+    def _documents(self, conn: sqlite3.Connection, owner: Owner, ids: list[str] | None) -> list[Document]:
+        rows = _scope_rows(conn, owner, "id, content, summary, superseded_by IS NOT NULL, expires_at", ids)
+        return [
+            Document(memory_id, content, summary, bool(superseded), expires_at)
+            for memory_id, content, summary, superseded, expires_at in rows
+        ]
+
+    def _load_terms(self, conn: sqlite3.Connection, owner: Owner, seq: int) -> ScopeTerms:
+        return keyword_scope.build(self._documents(conn, owner, None), seq, self._folder)
+
+    def _patch_terms(
+        self, conn: sqlite3.Connection, owner: Owner, cached: ScopeTerms, changed: list[str], seq: int
+    ) -> ScopeTerms | None:
+        # Dead positions are dropped only by a fresh load, so they count against patching too.
+        if not _few(len(changed) + cached.dead, len(cached.position)):
+            return None
+        fresh = self._documents(conn, owner, changed) if changed else []
+        return keyword_scope.extend(cached, fresh, changed, seq, self._folder)
+
     # -- the per-user vector cache ----------------------------------------------------------------
 
     def _vectors(self, owner: Owner) -> _ScopeVectors:
         with self._database.read() as conn:
-            latest = conn.execute(
-                "SELECT MAX(seq) FROM memory_changes WHERE tenant = ? AND user_id = ?", (owner.tenant, owner.user_id)
-            ).fetchone()[0]
-            latest = 0 if latest is None else int(latest)
-            with self._lock:
-                cached = self._cache.get(owner)
-                if cached is not None:
-                    self._cache.move_to_end(owner)
-            if cached is not None and cached.seq == latest:
-                return cached
-            oldest = conn.execute("SELECT MIN(seq) FROM memory_changes").fetchone()[0] or 0
-            if cached is not None and not cached.other_models and latest > cached.seq >= oldest - 1:
-                changed = [
-                    row[0]
-                    for row in conn.execute(
-                        "SELECT DISTINCT memory_id FROM memory_changes WHERE tenant = ? AND user_id = ? AND seq > ?",
-                        (owner.tenant, owner.user_id, cached.seq),
-                    )
-                ]
-                if len(changed) <= max(256, len(cached.ids) // 4):
-                    refreshed = self._apply_changes(conn, owner, cached, changed, latest)
-                    return self._remember(owner, refreshed)
-            return self._remember(owner, self._load(conn, owner, latest))
+            return self._vector_scopes.current(conn, owner)
 
-    def _remember(self, owner: Owner, scope: _ScopeVectors) -> _ScopeVectors:
-        with self._lock:
-            self._cache[owner] = scope
-            self._cache.move_to_end(owner)
-            while len(self._cache) > self.MAX_CACHED_SCOPES:
-                self._cache.popitem(last=False)
-        return scope
-
-    def _rows(self, conn, owner: Owner, ids: list[str] | None):  # type: ignore[no-untyped-def]
-        sql = (
-            "SELECT id, embedding_model, embedding, superseded_by IS NOT NULL, expires_at FROM memories"
-            " WHERE tenant = ? AND user_id = ?"
-        )
-        params: list[object] = [owner.tenant, owner.user_id]
-        if ids is not None:
-            sql += f" AND id IN ({', '.join('?' * len(ids))})"
-            params.extend(ids)
-        return conn.execute(sql + " ORDER BY rid", params).fetchall()
+    def _rows(self, conn: sqlite3.Connection, owner: Owner, ids: list[str] | None) -> list[sqlite3.Row]:
+        columns = "id, embedding_model, embedding, superseded_by IS NOT NULL, expires_at"
+        return _scope_rows(conn, owner, columns, ids)
 
     def _build(self, rows: list, seq: int) -> _ScopeVectors:  # type: ignore[type-arg]
         ids: list[str] = []
@@ -219,15 +207,19 @@ class SqliteSearchIndex:
             other_models=other,
         )
 
-    def _load(self, conn, owner: Owner, seq: int) -> _ScopeVectors:  # type: ignore[no-untyped-def]
+    def _load(self, conn: sqlite3.Connection, owner: Owner, seq: int) -> _ScopeVectors:
         return self._build(self._rows(conn, owner, None), seq)
 
-    def _apply_changes(self, conn, owner: Owner, cached: _ScopeVectors, changed: list[str], seq: int) -> _ScopeVectors:  # type: ignore[no-untyped-def]
+    def _apply_changes(
+        self, conn: sqlite3.Connection, owner: Owner, cached: _ScopeVectors, changed: list[str], seq: int
+    ) -> _ScopeVectors | None:
+        if cached.other_models or not _few(len(changed), len(cached.ids)):
+            return None
+        if not changed:
+            return replace(cached, seq=seq)
         gone = set(changed)
         keep = np.fromiter((memory_id not in gone for memory_id in cached.ids), dtype=bool, count=len(cached.ids))
-        fresh = self._build(self._rows(conn, owner, changed), seq) if changed else None
-        if fresh is None:
-            return cached
+        fresh = self._build(self._rows(conn, owner, changed), seq)
         kept_ids = [memory_id for memory_id, k in zip(cached.ids, keep, strict=True) if k]
         return _ScopeVectors(
             seq=seq,

@@ -11,7 +11,6 @@ from typing import Any
 import numpy as np
 
 from agent_memory.adapters.local.sqlite.database import dumps, optional_datetime
-from agent_memory.adapters.local.sqlite.schema import scope_key
 from agent_memory.domain import knowledge
 from agent_memory.domain.clock import from_micros, to_micros
 from agent_memory.domain.models import Entity, HistoryEntry, HistoryEvent, Memory, MemoryFilter, Owner, Source
@@ -22,6 +21,13 @@ MEMORY_COLUMNS = (
     " metadata, source_refs, access_count, created_at, updated_at, expires_at, supersedes, superseded_by,"
     " version, embedding_model, relations"
 )
+
+
+def _json(raw: str) -> Any:
+    # Most memories have no topics, entities, metadata, references or relations: skip the parser for those.
+    if raw == "[]":
+        return []
+    return {} if raw == "{}" else json.loads(raw)
 
 
 def row_to_memory(row: sqlite3.Row) -> Memory:
@@ -36,10 +42,10 @@ def row_to_memory(row: sqlite3.Row) -> Memory:
         source=Source(row["source"]),
         importance=row["importance"],
         valence=row["valence"],
-        topics=tuple(json.loads(row["topics"])),
-        entities=tuple(Entity(**entity) for entity in json.loads(row["entities"])),
-        metadata=json.loads(row["metadata"]),
-        source_refs=tuple(json.loads(row["source_refs"])),
+        topics=tuple(_json(row["topics"])),
+        entities=tuple(Entity(**entity) for entity in _json(row["entities"])),
+        metadata=_json(row["metadata"]),
+        source_refs=tuple(_json(row["source_refs"])),
         access_count=row["access_count"],
         created_at=from_micros(row["created_at"]),
         updated_at=from_micros(row["updated_at"]),
@@ -48,7 +54,7 @@ def row_to_memory(row: sqlite3.Row) -> Memory:
         superseded_by=row["superseded_by"],
         version=row["version"],
         embedding_model=row["embedding_model"],
-        relations=knowledge.from_json(json.loads(row["relations"])),
+        relations=knowledge.from_json(_json(row["relations"])),
     )
 
 
@@ -81,7 +87,6 @@ def memory_values(memory: Memory) -> dict[str, Any]:
         "version": memory.version,
         "embedding_model": memory.embedding_model,
         "relations": dumps(knowledge.to_json(memory.relations)),
-        "scope_key": scope_key(memory.tenant, memory.user_id),
     }
 
 

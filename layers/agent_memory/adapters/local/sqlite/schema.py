@@ -15,6 +15,7 @@ SCOPE_KEY_FUNCTION = "agent_memory_scope_key"
 
 def scope_key(tenant: str, user_id: str) -> str:
     """One keyword-index token per (tenant, user), so a keyword match only ever walks that user's documents.
+    Used by migration 3 only (migration 9 dropped the column), which a new database still runs.
 
     Digits after a letter: the tokenizer keeps it whole and the stemmer leaves it alone.
     """
@@ -213,6 +214,16 @@ MIGRATIONS: list[str] = [
     """
     ALTER TABLE api_keys ADD COLUMN user_id TEXT;
     ALTER TABLE api_keys ADD COLUMN agent_id TEXT;
+    """,
+    # 9: keyword search reads each user's words into memory (adapters/local/keyword_scope.py) and ranks them with
+    # numpy; FTS5's per-row ranking was the slow half of every search. Its table and triggers go, and with them
+    # the per-user token that scoped its matches.
+    """
+    DROP TRIGGER memories_fts_insert;
+    DROP TRIGGER memories_fts_delete;
+    DROP TRIGGER memories_fts_update;
+    DROP TABLE memories_fts;
+    ALTER TABLE memories DROP COLUMN scope_key;
     """,
 ]
 
