@@ -73,6 +73,7 @@ def test_given_a_fresh_folder_when_served_then_a_dev_key_is_printed_once_and_sav
     assert server.key in server.first_output
     # The embedding model is loaded before the server announces itself, so no request waits for it
     assert server.first_output.index("Embedding model hashing-") < server.first_output.index("serving on")
+    assert f"explorer: {server.base_url}/ui" in server.first_output
     headers = {"X-API-Key": server.key}
     created = httpx.post(
         f"{server.base_url}/v1/memories", json={"user_id": "alice", "content": "over real HTTP"}, headers=headers

@@ -53,7 +53,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
         print(f"Resuming {len(resumed)} unfinished job(s): {', '.join(resumed)}")
     sweeper = RetentionSweeper(lambda: runtime.retention.sweep(), runtime.config.retention_sweep_seconds)
     sweeper.start()
-    print(f"agent-memory serving on http://{args.host}:{args.port}  (docs: /docs, data: {runtime.config.data_dir})")
+    base = f"http://{args.host}:{args.port}"
+    print(f"agent-memory serving on {base}  (explorer: {base}/ui, docs: {base}/docs, data: {runtime.config.data_dir})")
     sys.stdout.flush()
     server = uvicorn.Server(uvicorn.Config(create_app(runtime), log_level=args.log_level))
     try:

@@ -20,6 +20,7 @@ from agent_memory.contract import PROBLEM_MEDIA_TYPE, REQUEST_ID_HEADER
 from agent_memory.domain.errors import Unauthenticated
 from agent_memory.domain.models import Principal
 from agent_memory.entry import shared
+from agent_memory.entry.snapshot import register_priming
 from agent_memory.http.app import create_app
 from agent_memory.http.deps import get_principal
 from agent_memory.observability import Handler, lambda_entry, metrics
@@ -73,4 +74,5 @@ def api_handler(router: APIRouter) -> Handler:
         metrics.add_metric(name=f"Responses{response['statusCode'] // 100}xx", unit=MetricUnit.Count, value=1)
         return response
 
+    register_priming()
     return lambda_entry(handle, correlation_paths.API_GATEWAY_REST)
