@@ -128,6 +128,7 @@ def _singular(word: str) -> list[str]:
     return [*forms, word[:-2]] if re.search(r"(o|s|x|z|ch|sh)es$", word) else forms
 
 
+@lru_cache(maxsize=65_536)  # every position of every memory asks for each span from the longest entry down
 def lookup(phrase: str) -> str | None:
     """The gazetteer type of a phrase, if any (case-insensitive; plurals of foods, animals and concepts)."""
     lexicon, _ = _lexicon()
@@ -145,9 +146,19 @@ def _capitalised(word: str) -> bool:
     return word[:1].isupper()
 
 
+@lru_cache(maxsize=1)
+def _longest_from() -> dict[str, int]:
+    """The most words of an entry that starts with each word: longer spans from that word cannot match."""
+    lexicon, _ = _lexicon()
+    longest: dict[str, int] = {}
+    for key in lexicon:
+        longest[key[0]] = max(longest.get(key[0], 1), len(key))
+    return longest
+
+
 def _gazetteer_at(tokens: list[Token], text: str, i: int) -> tuple[int, str] | None:
     """Longest gazetteer entry starting at token i: (tokens it spans, type)."""
-    _, longest = _lexicon()
+    longest = _longest_from().get(_key(tokens[i][0]), 1)
     for size in range(min(longest, len(tokens) - i), 0, -1):
         words = [tokens[i + k][0] for k in range(size)]
         gaps = [text[tokens[i + k - 1][2] : tokens[i + k][1]] for k in range(1, size)]
@@ -261,6 +272,17 @@ def _first_word_is_name(tokens: list[Token], text: str) -> bool:
 def recognise(text: str, known: dict[str, str] | None = None) -> list[Mention]:
     """Entities in one memory text, in order. `known` maps a case-folded name to a type a clear cue gave it in
     another memory of the same user ("her dog Biscuit"), used where this text gives only a weak hint."""
+    return list(_recognise_alone(text)[0]) if not known else _recognise(text, known)[0]
+
+
+@lru_cache(maxsize=4_096)  # a write reads a text's entities, then its relations read them again
+def _recognise_alone(text: str) -> tuple[tuple[Mention, ...], frozenset[str]]:
+    mentions, unsure = _recognise(text, None)
+    return tuple(mentions), unsure
+
+
+def _recognise(text: str, known: dict[str, str] | None) -> tuple[list[Mention], frozenset[str]]:
+    """The mentions, and the case-folded names typed without a sure cue (the only ones `known` can change)."""
     tokens = _tokens(text)
     found: list[Mention] = []
     i = 0
@@ -333,15 +355,20 @@ def recognise(text: str, known: dict[str, str] | None = None) -> list[Mention]:
     unique: dict[str, Mention] = {}
     for mention in found:
         unique.setdefault(mention.name.casefold(), mention)
-    return list(unique.values())
+    return list(unique.values()), frozenset(m.name.casefold() for m in found if not m.sure)
 
 
 def recognise_all(texts: Sequence[str]) -> list[list[Mention]]:
     """Entities of several memories of one user: a name a clear cue typed in one memory ("her dog Biscuit") keeps
     that type in another that gives only a weak hint ("Biscuit is 3", "the commute to Flipkart")."""
+    alone = [_recognise_alone(text) for text in texts]
     known: dict[str, str] = {}
-    for mentions in map(recognise, texts):
+    for mentions, _ in alone:
         for mention in mentions:
             if mention.sure:
                 known.setdefault(mention.name.casefold(), mention.type)
-    return [recognise(text, known) for text in texts]
+    # Only a text with an unsure name that another memory typed surely can read differently the second time.
+    return [
+        recognise(text, known) if not unsure.isdisjoint(known) else list(mentions)
+        for text, (mentions, unsure) in zip(texts, alone, strict=True)
+    ]
