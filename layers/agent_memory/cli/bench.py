@@ -11,9 +11,11 @@ from agent_memory.cli.common import whole_numbers
 
 
 def cmd_bench_locomo(args: argparse.Namespace) -> int:
+    from agent_memory.adapters.local.blas import use_one_blas_thread
     from agent_memory.bench import locomo
     from agent_memory.services.search import SearchMode
 
+    use_one_blas_thread()  # searches as `agent-memory serve` runs them
     graph = {"on": True, "off": False}.get(args.graph)
     conversations = args.conversations.split(",") if args.conversations else None
     result = locomo.run(
@@ -29,8 +31,10 @@ def cmd_bench_locomo(args: argparse.Namespace) -> int:
 
 
 def cmd_bench_latency(args: argparse.Namespace) -> int:
+    from agent_memory.adapters.local.blas import use_one_blas_thread
     from agent_memory.bench import latency
 
+    use_one_blas_thread()  # searches as `agent-memory serve` runs them
     result = latency.run(args.memories, embedder=args.embedder, queries=args.queries)
     print(json.dumps(result) if args.json else latency.render(result))
     return 0

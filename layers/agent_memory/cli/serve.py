@@ -8,6 +8,7 @@ import sys
 import time
 from typing import Any
 
+from agent_memory.adapters.local.blas import use_one_blas_thread
 from agent_memory.adapters.local.private_files import write_private
 from agent_memory.cli.common import runtime_for
 from agent_memory.domain.errors import AgentMemoryError
@@ -42,6 +43,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from agent_memory.http.app import create_app
 
     listening = listen(args.host, args.port)
+    use_one_blas_thread()
     runtime = runtime_for(args)
     created = ensure_dev_key(runtime)
     if created is not None:
