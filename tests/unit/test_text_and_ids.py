@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 import pytest
 
 from agent_memory.domain.cursor import CursorCodec, query_fingerprint
@@ -81,3 +83,14 @@ class TestCursor:
         cursor = self.codec.encode({"before_id": "01ABC"}, self.fp)
         with pytest.raises(InvalidCursor, match="different query"):
             self.codec.decode(cursor, query_fingerprint("acme", "bob", None))
+
+
+def test_every_unicode_control_character_and_only_those_is_refused() -> None:
+    # Given every code point of Unicode's category Cc, and a sample of others that look odd but are not controls
+    controls = [chr(point) for point in range(0x110000) if unicodedata.category(chr(point)) == "Cc"]
+    others = ["\u200b", "\u2028", "\u00a0", "\ufeff", "\U0001f600", "é"]
+    # Then each control is found (tab, newline and carriage return only where line breaks are allowed)
+    assert len(controls) == 65
+    assert all(has_control_characters(f"a{ch}b", allow_line_breaks=False) for ch in controls)
+    assert [ch for ch in controls if not has_control_characters(ch)] == ["\t", "\n", "\r"]
+    assert not any(has_control_characters(f"a{ch}b", allow_line_breaks=False) for ch in others)
