@@ -10,6 +10,7 @@ from __future__ import annotations
 
 
 def use_one_blas_thread() -> None:
+    import numpy  # noqa: F401  (loads the BLAS library: a limit applies only to libraries already loaded)
     from threadpoolctl import threadpool_limits
 
     threadpool_limits(limits=1, user_api="blas")
