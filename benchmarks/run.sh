@@ -13,3 +13,4 @@ echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, $(pytho
 .venv/bin/agent-memory bench optimize --memories 10000
 .venv/bin/agent-memory bench cold-start --repeats 9
 .venv/bin/agent-memory bench durability
+.venv/bin/agent-memory bench first-answer --embedder minilm
