@@ -37,6 +37,8 @@ class LaggingIndex:
     """The runtime's index, answering some memories from documents the store has moved past (as the adapter does,
     one hit per memory, these in place of the current ones)."""
 
+    reads_records = False  # a projection that lags, so every hit is re-checked
+
     def __init__(self, index: Any, stale: Sequence[IndexHit]) -> None:
         self._index = index
         self._stale = list(stale)
@@ -152,3 +154,44 @@ def test_closest_and_related_ignore_documents_the_store_has_moved_past(lagging_w
     # And related memories leave out what the store no longer stands behind
     related = {hit.memory.id for hit in service.related(ALICE, world["coach"].id)}
     assert not related & {world["gone"].id, world["old_fact"].id, world["moved"].id}
+
+
+class CountingStore:
+    """The runtime's store, recording which memories each search reads."""
+
+    def __init__(self, store: Any) -> None:
+        self._store = store
+        self.read: list[list[str]] = []
+
+    def get_many(self, owner: Owner, memory_ids: Sequence[str], now: Any) -> dict[str, Memory]:
+        self.read.append(list(memory_ids))
+        return self._store.get_many(owner, memory_ids, now)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._store, name)
+
+
+@pytest.mark.parametrize("runtime", ["local"], indirect=True)
+@pytest.mark.parametrize("mode", list(SearchMode))
+def test_given_an_index_that_reads_the_records_when_searched_then_only_the_page_is_read(runtime, mode) -> None:
+    # Given 30 memories that all match, an index that reads the records themselves, and a store that counts reads
+    for n in range(30):
+        remember(runtime, f"Tea note number {n} about green tea")
+    store = CountingStore(runtime.store)
+    service = SearchService(store, runtime.index, runtime.embedder, runtime.recall_log)  # type: ignore[arg-type]
+    # When one page of 5 is asked for
+    result = service.search(ALICE, "green tea", mode=mode, limit=5, record_access=False)
+    # Then only those 5 records were read, and the total still counts every candidate
+    assert runtime.index.reads_records is True
+    assert [len(ids) for ids in store.read] == [5]
+    assert len(result.hits) == 5 and result.total == 30
+
+
+@pytest.mark.parametrize("runtime", ["local"], indirect=True)
+def test_given_a_projection_that_can_lag_when_searched_then_every_candidate_is_read_and_checked(runtime) -> None:
+    for n in range(30):
+        remember(runtime, f"Tea note number {n} about green tea")
+    store = CountingStore(runtime.store)
+    service = SearchService(store, LaggingIndex(runtime.index, []), runtime.embedder, runtime.recall_log)  # type: ignore[arg-type]
+    service.search(ALICE, "green tea", mode=SearchMode.KEYWORD, limit=5, record_access=False)
+    assert [len(ids) for ids in store.read] == [30]

@@ -227,6 +227,10 @@ class SearchIndex(Protocol):
     """A keyword + vector projection of the store. It may lag the store (hold documents of older versions, or of
     memories since deleted): search hydrates hits from the store and re-checks them."""
 
+    reads_records: bool
+    """True where every search reads the records themselves (the local index: no projection to lag), so its hits
+    need no re-check and search reads only the page's records."""
+
     def keyword(self, owner: Owner, query: str, filters: MemoryFilter, now: datetime, limit: int) -> list[IndexHit]:
         """Best first, by BM25 over content and summary (one hit per memory)."""
         ...

@@ -208,10 +208,16 @@ class SearchService:
             nearest = self._index.semantic(owner, vector, filters, now, pool if walk is None else MAX_CANDIDATES)
             floor = self._embedder.min_similarity
             found.append((SEMANTIC_WEIGHT, [hit for hit in nearest[:pool] if hit.score >= floor]))
-        # The index is a projection: hydrate from the store and keep only the hits the records still stand behind,
-        # before ranking, so a stale document neither shows nor takes a rank from a true one.
-        memories = self._store.get_many(owner, list({hit.memory_id for _, hits in found for hit in hits}), now)
-        rankings = [(weight, still_true(hits, memories, filters, now)) for weight, hits in found]
+        # An index that reads the records themselves cannot lag them: only the page's records are read (unless a
+        # blend or the graph needs every candidate's). A projection's hits are all hydrated and re-checked before
+        # ranking, so a stale document neither shows nor takes a rank from a true one.
+        page_only = self._index.reads_records and ranking is Ranking.RELEVANCE and walk is None
+        memories: dict[str, Memory] = {}
+        if page_only:
+            rankings = list(found)
+        else:
+            memories = self._store.get_many(owner, list({hit.memory_id for _, hits in found for hit in hits}), now)
+            rankings = [(weight, still_true(hits, memories, filters, now)) for weight, hits in found]
         if within is not None:
             rankings = [(weight, [hit for hit in hits if hit.memory_id in within]) for weight, hits in rankings]
         if walk is not None:
@@ -227,10 +233,17 @@ class SearchService:
             ranked = fuse_hits(rankings)
         else:
             ranked = [(hit.memory_id, hit.score) for hit in rankings[0][1]]
-        scored = [(memories[i], score) for i, score in ranked]
-        if ranking is Ranking.BLENDED:
-            scored = self._blend(scored, now)
-        page = scored[offset : offset + limit]
+        total = len(ranked)
+        if page_only:
+            window = ranked[offset : offset + limit]
+            memories = self._store.get_many(owner, [memory_id for memory_id, _ in window], now)
+            # A memory deleted or changed since the index read it (a write in between) is left out of the page.
+            page = [(memories[i], score) for i, score in window if i in memories and admits(filters, memories[i], now)]
+        else:
+            scored = [(memories[i], score) for i, score in ranked]
+            if ranking is Ranking.BLENDED:
+                scored = self._blend(scored, now)
+            page = scored[offset : offset + limit]
         recall_id = None
         if record_access and page:
             self._store.record_access(owner, [memory.id for memory, _ in page])
@@ -239,7 +252,7 @@ class SearchService:
                 recall_id = self.remember_recall(owner, [memory.id for memory, _ in page])
         terms = query_terms(query)
         hits = [Hit(memory, round(score, 6), highlights(memory.content, terms)) for memory, score in page]
-        return SearchResult(query=query, mode=mode, total=len(scored), hits=hits, recall_id=recall_id)
+        return SearchResult(query=query, mode=mode, total=total, hits=hits, recall_id=recall_id)
 
     def remember_recall(self, owner: Owner, memory_ids: Sequence[str]) -> str:
         """Record what was handed to the client, so it can say which of it it used; returns the recall id."""

@@ -28,6 +28,8 @@ def _terms(text: str) -> set[str]:
 class FreshIndex:
     """Implements SearchIndex: OpenSearch results with the refresh window filled in from DynamoDB."""
 
+    reads_records = False  # a projection kept by the stream: it can lag the table
+
     def __init__(self, index: OpenSearchIndex, memories: DynamoMemories, model_id: str, window_seconds: float) -> None:
         self._index = index
         self._memories = memories

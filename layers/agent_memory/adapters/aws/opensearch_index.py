@@ -61,6 +61,8 @@ def client_for(endpoint: str, region: str, timeout: float = 10.0) -> Any:
 class OpenSearchIndex:
     """Implements SearchIndex (queries) plus the writes the stream indexer and reindex job need."""
 
+    reads_records = False  # a projection kept by the stream: it can lag the table
+
     def __init__(
         self,
         client_factory: Callable[[], Any],

@@ -58,6 +58,7 @@ class SqliteSearchIndex:
 
     MAX_CACHED_SCOPES = 64
     KEYWORD_SLACK = 20
+    reads_records = True
 
     def __init__(self, database: SqliteDatabase, model_id: str, dimension: int) -> None:
         self._database = database
