@@ -12,13 +12,14 @@ LOCOMO ?= ../shared/benchmarks/locomo/locomo-dev.json
 STAGE ?= dev
 CDK ?= npx --yes aws-cdk@2
 
-.PHONY: help install install-dev install-cdk install-browser run test lint format bench screenshots synth diff deploy clean
+.PHONY: help install install-dev install-cdk install-browser run test lint format bench bench-mem0 screenshots synth diff deploy clean
 
 help:
 	@echo "make run    - install (first time) and serve the API on http://$(HOST):$(PORT)"
 	@echo "make test   - install dev tools (first time) and run the test suite"
 	@echo "make lint   - ruff and mypy"
 	@echo "make bench  - LoCoMo retrieval and latency benchmarks (see docs/benchmarks.md)"
+	@echo "make bench-mem0 - the same LoCoMo and latency runs side by side with mem0, offline (benchmarks/mem0)"
 	@echo "make screenshots - the memory explorer's pictures in docs/ui/, taken by its browser tests"
 	@echo "make synth  - CloudFormation for STAGE=dev|prod into cdk.out (offline: no AWS account needed), cfn-lint"
 	@echo "make deploy - cdk deploy STAGE=dev|prod (needs AWS credentials; see docs/operations.md)"
@@ -85,6 +86,11 @@ format: install-dev
 bench: install
 	$(BIN)/agent-memory bench locomo --data $(LOCOMO)
 	$(BIN)/agent-memory bench latency
+
+# mem0 in its own virtualenv (benchmarks/mem0/.venv), then agent-memory, in one run; results in benchmarks/mem0/results.
+# (run.sh installs the project first unless its venv already has the local model.)
+bench-mem0:
+	bash benchmarks/mem0/run.sh $(LOCOMO)
 
 screenshots: install-dev
 	AGENT_MEMORY_UI_SCREENSHOTS=docs/ui $(BIN)/python -m pytest -q -p no:xdist tests/ui/test_explorer.py
