@@ -61,7 +61,7 @@ fi
 
 cpu=$(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo)
 cat >"$out/machine.json" <<EOF
-{"cores": $(nproc), "arch": "$(uname -m)", "cpu": "$cpu", "memory_gib": $(free -g | awk '/Mem:/ {print $2}'),
+{"cores": $(nproc --all), "arch": "$(uname -m)", "cpu": "$cpu", "memory_gib": $(free -g | awk '/Mem:/ {print $2}'),
  "python": "$(.venv/bin/python -c 'import platform; print(platform.python_version())')",
  "threads": "${THREADS:-library default}",
  "offline": "$([ ${#offline[@]} -gt 0 ] && echo 'network namespace without network' || echo 'hub switched off')"}
