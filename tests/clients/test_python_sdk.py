@@ -120,6 +120,74 @@ def test_given_an_optimize_job_when_started_then_its_operation_is_polled_to_succ
     assert memory.get_operation(started.operation_id).operation_id == started.operation_id
 
 
+def test_given_memories_naming_people_and_places_when_the_graph_is_read_then_it_answers_typed_nodes_and_edges(
+    memory,
+) -> None:
+    # Given two memories whose content names people, places and an employer
+    home = memory.create_memory("jo", "Lives in Lisbon with her partner Ana")
+    memory.create_memory("jo", "Works at Feedzai in Coimbra")
+    assert ("user", "lives_in", "place:lisbon") in {(r.subject.id, r.predicate, r.object.id) for r in home.relations}
+    # When the graph is read
+    graph = memory.graph(user_id="jo")
+    # Then it holds the entities the memories name and the relations they state
+    named = {"user", "person:ana", "place:lisbon", "place:coimbra", "organization:feedzai"}
+    assert {node.id for node in graph.entities} == named
+    edges = {(edge.subject, edge.predicate, edge.object) for edge in graph.relations}
+    assert {("user", "lives_in", "place:lisbon"), ("user", "works_at", "organization:feedzai")} <= edges
+    assert not graph.truncated and all(edge.valid_to is None and edge.memory_ids for edge in graph.relations)
+    # And the neighbourhood of one entity, a limit, the listing by type and the stats agree with it
+    near = memory.graph(user_id="jo", entity="Lisbon", depth=1)
+    assert {node.id for node in near.entities} == {"place:lisbon", "user"}
+    cut = memory.graph(user_id="jo", limit=1)
+    assert cut.truncated and len(cut.entities) == 1
+    places = memory.list_entities(user_id="jo", type="place")
+    assert sorted(node.name for node in places.entities) == ["Coimbra", "Lisbon"] and places.total == 2
+    second = memory.list_entities(user_id="jo", limit=1, offset=1)
+    assert len(second.entities) == 1 and second.offset == 1 and second.total == 4
+    stats = memory.stats(user_id="jo")
+    assert (stats.total_entities, stats.total_relations) == (4, 3) and stats.entity_type_distribution["place"] == 2
+
+
+def test_given_an_entity_when_read_by_id_or_name_then_it_comes_with_its_relations_and_memories(memory) -> None:
+    # Given a memory naming a place
+    home = memory.create_memory("kim", "Lives in Porto with her partner Rui")
+    # When the place is read by id and by name (any case)
+    by_id = memory.get_entity("place:porto", user_id="kim")
+    by_name = memory.get_entity("porto", user_id="kim")
+    # Then both are the same entity, with the relation and the memory stating it
+    assert by_id == by_name and (by_id.name, by_id.type, by_id.mentions) == ("Porto", "place", 1)
+    assert [(edge.subject, edge.predicate) for edge in by_id.relations] == [("user", "lives_in")]
+    assert [each.id for each in by_id.memories] == [home.id] and by_id.relations[0].memory_ids == [home.id]
+    # And an unknown entity is NotFound, a depth beyond 3 ValidationFailed
+    with pytest.raises(NotFound) as unknown:
+        memory.get_entity("place:atlantis", user_id="kim")
+    assert unknown.value.status == 404
+    with pytest.raises(ValidationFailed) as too_deep:
+        memory.graph(user_id="kim", entity="Porto", depth=4)
+    assert too_deep.value.status == 422 and "depth" in too_deep.value.errors[0]["loc"]
+
+
+def test_given_an_earlier_run_when_a_turn_and_a_runs_search_follow_then_they_find_its_output(memory) -> None:
+    # Given a thread where the assistant answered
+    answer = "The Alfa Pendular train from Lisbon Oriente reaches Coimbra in under two hours."
+    asked = [{"role": "user", "content": "Which train goes to Coimbra?"}, {"role": "assistant", "content": answer}]
+    first = memory.conversation_turn("run-1", asked, user_id="lea", memory="off")
+    assert first.transcript is not None and first.previous_runs == []
+    # When a turn of another thread asks about it, and the runs are searched
+    again = [{"role": "user", "content": "Remind me about the train to Coimbra"}]
+    turn = memory.conversation_turn("run-2", again, user_id="lea", memory="readonly")
+    found = memory.search_runs("train to Coimbra", user_id="lea", limit=3)
+    # Then both find the earlier output, typed
+    assert [(run.thread_id, run.content) for run in turn.previous_runs] == [("run-1", answer)]
+    assert answer in turn.context and turn.previous_runs[0].score > 0 and turn.previous_runs[0].ts is not None
+    assert found.query == "train to Coimbra" and found.user_id == "lea"
+    assert [run.thread_id for run in found.results] == ["run-1"]
+    # And a turn can leave them out
+    assert (
+        memory.conversation_turn("run-3", again, user_id="lea", memory="off", previous_runs=False).previous_runs == []
+    )
+
+
 def test_given_the_async_client_when_used_then_it_creates_searches_iterates_and_reports_errors(server) -> None:
     async def scenario() -> None:
         async with AsyncAgentMemory(server.base_url, api_key=server.admin_key) as memory:
@@ -134,6 +202,11 @@ def test_given_the_async_client_when_used_then_it_creates_searches_iterates_and_
                 "t-1", [{"role": "user", "content": "I moved to Lisbon last month."}], user_id="fay", memory="on"
             )
             assert turn.saved and turn.mode == "on"
+            lisbon = await memory.get_entity("Lisbon", user_id="fay")
+            assert lisbon.id == "place:lisbon" and [each.id for each in lisbon.memories] == [turn.saved[0].id]
+            assert "place:lisbon" in {node.id for node in (await memory.graph(user_id="fay")).entities}
+            assert (await memory.list_entities(user_id="fay", type="place")).total == 1
+            assert (await memory.search_runs("Lisbon", user_id="fay")).results == []
             job = await memory.start_job("backfill-entities", user_id="fay")
             assert (await memory.wait_for_operation(job, timeout=30, interval=0.1)).status == "succeeded"
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 import os
 import re
 import subprocess
@@ -10,7 +11,9 @@ from pathlib import Path
 from typing import get_args, get_type_hints
 
 import httpx
-from agent_memory_client import inputs, models
+from agent_memory_client import _api, inputs, models
+
+from agent_memory.domain.conversation import ENTITY_TYPES
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -45,7 +48,24 @@ ANSWER_SCHEMAS = {
     models.ImportSkip: "ImportSkipOut",
     models.ImportReport: "ImportOut",
     models.Cleared: "ClearedOut",
+    models.EntityRef: "EntityRef",
+    models.Relation: "RelationOut",
+    models.EntityNode: "EntityNodeOut",
+    models.Edge: "EdgeOut",
+    models.Graph: "GraphOut",
+    models.Entities: "EntitiesOut",
+    models.EntityDetail: "EntityDetailOut",
+    models.Run: "RunOut",
+    models.Runs: "RunsResponse",
+    models.Reply: "ReplyOut",
 }
+
+
+def parameters(build, *, path: tuple[str, ...] = (), renamed: dict[str, str] | None = None) -> set[str]:
+    """The query parameters (or body fields) an `_api` builder sends: its own, less the path's, some renamed."""
+    names = set(inspect.signature(build).parameters) - set(path)
+    return {(renamed or {}).get(name, name) for name in names}
+
 
 # What the SDK sends, and the server's request schema or query parameters it must fit.
 REQUEST_FIELDS = {
@@ -54,11 +74,16 @@ REQUEST_FIELDS = {
     "MemorySettingsUpdate": set(get_type_hints(inputs.SettingsChanges)),
     "EntityIn": set(inputs.EntityIn.model_fields),
     "MessageIn": set(inputs.Message.model_fields),
+    "ConversationTurnRequest": parameters(_api.conversation_turn, path=("thread_id",)),
 }
 QUERY_PARAMETERS = {
     ("get", "/v1/memories"): {"user_id", "limit", "cursor", "offset", *get_type_hints(inputs.ListFilters)},
     ("get", "/v1/memories/search"): {"q", "user_id", *get_type_hints(inputs.SearchOptions)},
     ("get", "/v1/operations"): {"limit", "before", *get_type_hints(inputs.OperationFilters)},
+    ("get", "/v1/graph"): parameters(_api.graph),
+    ("get", "/v1/entities"): parameters(_api.list_entities),
+    ("get", "/v1/entities/{entity_id}"): parameters(_api.get_entity),
+    ("get", "/v1/runs/search"): parameters(_api.search_runs, renamed={"query": "q"}),
 }
 ENUMS = {
     "Source": inputs.Source,
@@ -87,6 +112,7 @@ def test_given_the_servers_openapi_when_compared_then_the_sdk_sends_and_reads_on
         assert sent <= {parameter["name"] for parameter in document["paths"][path][method]["parameters"]}, path
     for name, literal in ENUMS.items():
         assert set(get_args(literal)) <= set(schemas[name]["enum"]), name
+    assert set(get_args(inputs.EntityType)) <= set(ENTITY_TYPES)
 
 
 def python_example(readme: Path, marker: str | None = None) -> str:
@@ -114,3 +140,13 @@ def test_given_the_sdk_readme_example_when_run_as_written_then_it_works(server) 
     out = run_example(server, python_example(REPO / "clients" / "python" / "README.md"))
     assert "Prefers aisle seats on long flights" in out
     assert "['created', 'updated']" in out
+
+
+def test_given_the_sdk_readme_knowledge_example_when_run_as_written_then_it_works(server) -> None:
+    readme = REPO / "clients" / "python" / "README.md"
+    out = run_example(server, python_example(readme, "python-sdk-knowledge")).splitlines()
+    assert "user lives_in place:lisbon" in out and "user works_at organization:feedzai" in out
+    assert "['Coimbra', 'Lisbon']" in out or "['Lisbon', 'Coimbra']" in out
+    assert "place:lisbon ['Lives in Lisbon with her partner Ana']" in out
+    assert "['place:lisbon', 'user']" in out and "no such entity" in out
+    assert out[-1] == "trip-1 The Alfa Pendular train from Lisbon reaches Coimbra in two hours."

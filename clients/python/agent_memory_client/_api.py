@@ -25,6 +25,7 @@ from agent_memory_client._call import (
 )
 from agent_memory_client.inputs import (
     EntityIn,
+    EntityType,
     ExportFormat,
     ListFilters,
     MemoryChanges,
@@ -137,6 +138,39 @@ def topics(*, user_id: str | None = None) -> Call[m.Topics]:
     return Call("GET", "/v1/topics", read_model(m.Topics), params=query_params({"user_id": user_id}))
 
 
+def graph(
+    *,
+    user_id: str,
+    agent_id: str | None = None,
+    entity: str | None = None,
+    depth: int | None = None,
+    limit: int | None = None,
+) -> Call[m.Graph]:
+    """The user's entities (most mentioned first) and the relations between them; with `entity` (an id or a name),
+    only those within `depth` (1-3) relations of it."""
+    params = query_params({"user_id": user_id, "agent_id": agent_id, "entity": entity, "depth": depth, "limit": limit})
+    return Call("GET", "/v1/graph", read_model(m.Graph), params=params)
+
+
+def list_entities(
+    *,
+    user_id: str,
+    agent_id: str | None = None,
+    type: EntityType | None = None,
+    limit: int | None = None,
+    offset: int | None = None,
+) -> Call[m.Entities]:
+    """The user's entities, most mentioned first; `type` keeps one kind (person, place, ...)."""
+    params = query_params({"user_id": user_id, "agent_id": agent_id, "type": type, "limit": limit, "offset": offset})
+    return Call("GET", "/v1/entities", read_model(m.Entities), params=params)
+
+
+def get_entity(entity_id: str, *, user_id: str, agent_id: str | None = None) -> Call[m.EntityDetail]:
+    """One entity, by id (`place:lisbon`) or name (`Lisbon`), with its relations and the memories naming it."""
+    params = query_params({"user_id": user_id, "agent_id": agent_id})
+    return Call("GET", f"/v1/entities/{segment(entity_id)}", read_model(m.EntityDetail), params=params)
+
+
 def get_settings() -> Call[m.MemorySettings]:
     return Call("GET", "/v1/settings/memory", read_model(m.MemorySettings))
 
@@ -154,12 +188,26 @@ def conversation_turn(
     agent_id: str | None = None,
     memory: MemoryMode | None = None,
     recall_limit: int | None = None,
+    previous_runs: bool | None = None,
 ) -> Call[m.ConversationTurn]:
-    """Save what is worth remembering from a turn's messages and recall what is relevant to them (`context`)."""
+    """Save what is worth remembering from a turn's messages and recall what is relevant to them (`context`), with
+    the assistant's matching outputs in the user's other threads (`previous_runs`; False leaves them out)."""
     sent = [Message.model_validate(message) for message in messages]
-    fields = {"user_id": user_id, "agent_id": agent_id, "memory": memory, "recall_limit": recall_limit}
+    fields = {
+        "user_id": user_id,
+        "agent_id": agent_id,
+        "memory": memory,
+        "recall_limit": recall_limit,
+        "previous_runs": previous_runs,
+    }
     path = f"/v1/conversations/{segment(thread_id)}/messages"
     return Call("POST", path, read_model(m.ConversationTurn), json=body({**fields, "messages": sent}))
+
+
+def search_runs(query: str, *, user_id: str, agent_id: str | None = None, limit: int | None = None) -> Call[m.Runs]:
+    """The assistant's earlier outputs in the user's conversations that match `query`, best first (`limit` 1-20)."""
+    params = query_params({"q": query, "user_id": user_id, "agent_id": agent_id, "limit": limit})
+    return Call("GET", "/v1/runs/search", read_model(m.Runs), params=params)
 
 
 def start_job(
@@ -259,9 +307,13 @@ class Api:
     recall_feedback = Endpoint(recall_feedback)
     clusters = Endpoint(clusters)
     topics = Endpoint(topics)
+    graph = Endpoint(graph)
+    list_entities = Endpoint(list_entities)
+    get_entity = Endpoint(get_entity)
     get_settings = Endpoint(get_settings)
     update_settings = Endpoint(update_settings)
     conversation_turn = Endpoint(conversation_turn)
+    search_runs = Endpoint(search_runs)
     start_job = Endpoint(start_job)
     get_operation = Endpoint(get_operation)
     list_operations = Endpoint(list_operations)

@@ -16,6 +16,21 @@ Ranking = Literal["relevance", "blended"]
 MemoryMode = Literal["off", "on", "auto", "readonly"]
 Role = Literal["user", "assistant", "system", "tool"]
 ExportFormat = Literal["ndjson", "json"]
+# The entity types the service assigns (a filter of list_entities).
+EntityType = Literal[
+    "person",
+    "place",
+    "organization",
+    "tool",
+    "language",
+    "framework",
+    "concept",
+    "event",
+    "date",
+    "food",
+    "animal",
+    "product",
+]
 OperationStatus = Literal["queued", "running", "succeeded", "failed"]
 JobKind = Literal[
     "optimize",
@@ -120,6 +135,7 @@ class SearchOptions(TypedDict, total=False):
     topic: str
     min_importance: float
     cluster_id: str
+    graph: bool
 
 
 class SettingsChanges(TypedDict, total=False):

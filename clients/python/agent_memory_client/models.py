@@ -23,6 +23,20 @@ class Entity(Model):
     mentions: int
 
 
+class EntityRef(Model):
+    id: str
+    name: str
+    type: str
+
+
+class Relation(Model):
+    """What a memory states, read from its content when written; the subject `user` is the memory's own user."""
+
+    subject: EntityRef
+    predicate: str
+    object: EntityRef
+
+
 class Memory(Model):
     id: str
     user_id: str
@@ -35,6 +49,7 @@ class Memory(Model):
     valence: float
     topics: list[str] = Field(default_factory=list)
     entities: list[Entity] = Field(default_factory=list)
+    relations: list[Relation] = Field(default_factory=list)
     metadata: dict[str, Any] = Field(default_factory=dict)
     source_refs: list[str] = Field(default_factory=list)
     access_count: int = 0
@@ -128,6 +143,9 @@ class Stats(Model):
     by_agent: dict[str, int]
     by_topic: dict[str, int]
     recall_feedback: RecallFeedbackStats
+    total_entities: int | None = None
+    total_relations: int | None = None
+    entity_type_distribution: dict[str, int] | None = None
 
 
 class RecallFeedback(Model):
@@ -170,6 +188,49 @@ class Topic(Model):
 class Topics(Model):
     user_id: str | None = None
     topics: list[Topic]
+
+
+class EntityNode(Model):
+    """An entity of the knowledge graph: `id` is `{type}:{name in lower case}` (`user` is the user themselves)."""
+
+    id: str
+    name: str
+    type: str
+    aliases: list[str] = Field(default_factory=list)
+    mentions: int
+
+
+class Edge(Model):
+    """A relation between two entity ids; `valid_to` is None while a memory stating it is current."""
+
+    subject: str
+    predicate: str
+    object: str
+    memory_ids: list[str] = Field(default_factory=list)
+    valid_from: datetime
+    valid_to: datetime | None = None
+
+
+class Graph(Model):
+    user_id: str
+    entities: list[EntityNode]
+    relations: list[Edge]
+    truncated: bool
+
+
+class Entities(Model):
+    user_id: str
+    entities: list[EntityNode]
+    total: int
+    limit: int
+    offset: int
+
+
+class EntityDetail(EntityNode):
+    """An entity with its relations in both directions and the memories naming it (newest first, up to 100)."""
+
+    relations: list[Edge] = Field(default_factory=list)
+    memories: list[Memory] = Field(default_factory=list)
 
 
 class Progress(Model):
@@ -233,6 +294,30 @@ class RecalledMemory(Model):
     matched_by: str
 
 
+class Run(Model):
+    """An earlier output of the assistant in one of the user's conversations."""
+
+    thread_id: str
+    agent_id: str | None = None
+    content: str
+    ts: datetime | None = None
+    score: float
+
+
+class Runs(Model):
+    query: str
+    user_id: str
+    results: list[Run]
+
+
+class Reply(Model):
+    """The assistant's answer: `status` answered, or no_model (none is configured; use the turn's `context`)."""
+
+    status: str
+    text: str | None = None
+    model: str | None = None
+
+
 class ConversationTurn(Model):
     """What a turn saved, skipped and recalled, and `context`: ready to put in front of the model."""
 
@@ -245,6 +330,10 @@ class ConversationTurn(Model):
     context: str
     extractor: str | None = None
     recall_id: str | None = None
+    previous_runs: list[Run] = Field(default_factory=list)
+    transcript: str | None = None
+    profile: list[RecalledMemory] = Field(default_factory=list)
+    reply: Reply | None = None
 
 
 class ImportSkip(Model):
