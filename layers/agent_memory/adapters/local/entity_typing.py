@@ -90,7 +90,7 @@ Token = tuple[str, int, int]
 
 
 @lru_cache(maxsize=1)
-def _lexicon() -> tuple[dict[tuple[str, ...], str], int]:
+def _lexicon() -> dict[tuple[str, ...], str]:
     readings: dict[tuple[str, ...], list[str]] = {}
     for kind, entries in GAZETTEERS.items():
         for entry in entries.split("|"):
@@ -103,7 +103,7 @@ def _lexicon() -> tuple[dict[tuple[str, ...], str], int]:
             common = [kind for kind in kinds if kind in _COMMON_TYPES and kind != lexicon[key]]
             _LOWERCASE.update({key: common[0]} if common else {})
     lexicon.update({(word,): "date" for word in _DATE_WORDS})
-    return lexicon, max(len(key) for key in lexicon)
+    return lexicon
 
 
 def _tokens(text: str) -> list[Token]:
@@ -131,7 +131,7 @@ def _singular(word: str) -> list[str]:
 @lru_cache(maxsize=65_536)  # every position of every memory asks for each span from the longest entry down
 def lookup(phrase: str) -> str | None:
     """The gazetteer type of a phrase, if any (case-insensitive; plurals of foods, animals and concepts)."""
-    lexicon, _ = _lexicon()
+    lexicon = _lexicon()
     key = tuple(_key(t) for t, _, _ in _tokens(phrase))
     if key in lexicon:
         return lexicon[key]
@@ -149,7 +149,7 @@ def _capitalised(word: str) -> bool:
 @lru_cache(maxsize=1)
 def _longest_from() -> dict[str, int]:
     """The most words of an entry that starts with each word: longer spans from that word cannot match."""
-    lexicon, _ = _lexicon()
+    lexicon = _lexicon()
     longest: dict[str, int] = {}
     for key in lexicon:
         longest[key[0]] = max(longest.get(key[0], 1), len(key))
