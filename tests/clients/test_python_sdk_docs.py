@@ -95,6 +95,8 @@ ENUMS = {
     "OperationStatus": inputs.OperationStatus,
     "JobKind": inputs.JobKind,
 }
+# Enumerations the server declares inline, on one field of a request schema.
+FIELD_ENUMS = {("ConversationTurnRequest", "scope"): inputs.TurnScope}
 
 
 def test_given_the_servers_openapi_when_compared_then_the_sdk_sends_and_reads_only_what_it_describes(server) -> None:
@@ -112,6 +114,8 @@ def test_given_the_servers_openapi_when_compared_then_the_sdk_sends_and_reads_on
         assert sent <= {parameter["name"] for parameter in document["paths"][path][method]["parameters"]}, path
     for name, literal in ENUMS.items():
         assert set(get_args(literal)) <= set(schemas[name]["enum"]), name
+    for (name, field), literal in FIELD_ENUMS.items():
+        assert set(get_args(literal)) <= set(schemas[name]["properties"][field]["enum"]), (name, field)
     assert set(get_args(inputs.EntityType)) <= set(ENTITY_TYPES)
 
 

@@ -37,6 +37,7 @@ from agent_memory_client.inputs import (
     SearchOptions,
     SettingsChanges,
     StartableJob,
+    TurnScope,
 )
 
 MEDIA_TYPES: dict[str, str] = {"ndjson": "application/x-ndjson", "json": "application/json"}
@@ -189,9 +190,19 @@ def conversation_turn(
     memory: MemoryMode | None = None,
     recall_limit: int | None = None,
     previous_runs: bool | None = None,
+    scope: TurnScope | None = None,
+    save_memories: bool | None = None,
+    profile: bool | None = None,
+    profile_tokens: int | None = None,
+    reply: bool | None = None,
 ) -> Call[m.ConversationTurn]:
     """Save what is worth remembering from a turn's messages and recall what is relevant to them (`context`), with
-    the assistant's matching outputs in the user's other threads (`previous_runs`; False leaves them out)."""
+    the assistant's matching outputs in the user's other threads (`previous_runs`; False leaves them out).
+
+    Each option left None takes the server's default: `scope` "user" ("agent": recall only memories saved under
+    `agent_id`, which it then needs), `save_memories` True (False saves nothing from the turn), `profile` False (True:
+    also the user's standing facts, within `profile_tokens`, 50-4000, default 500), `reply` False (True: the
+    assistant answers too, when the server has a chat model)."""
     sent = [Message.model_validate(message) for message in messages]
     fields = {
         "user_id": user_id,
@@ -199,6 +210,11 @@ def conversation_turn(
         "memory": memory,
         "recall_limit": recall_limit,
         "previous_runs": previous_runs,
+        "scope": scope,
+        "save_memories": save_memories,
+        "profile": profile,
+        "profile_tokens": profile_tokens,
+        "reply": reply,
     }
     path = f"/v1/conversations/{segment(thread_id)}/messages"
     return Call("POST", path, read_model(m.ConversationTurn), json=body({**fields, "messages": sent}))

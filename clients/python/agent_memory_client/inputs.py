@@ -16,6 +16,8 @@ Ranking = Literal["relevance", "blended"]
 MemoryMode = Literal["off", "on", "auto", "readonly"]
 Role = Literal["user", "assistant", "system", "tool"]
 ExportFormat = Literal["ndjson", "json"]
+# Whose memories a conversation turn recalls: all the user's, or only those saved under the turn's agent_id.
+TurnScope = Literal["user", "agent"]
 # The entity types the service assigns (a filter of list_entities).
 EntityType = Literal[
     "person",
