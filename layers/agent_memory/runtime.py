@@ -196,9 +196,11 @@ class Runtime:
             from agent_memory.adapters.aws.bedrock_curator import BedrockCurator
 
             return BedrockCurator(self._converse())
+        from agent_memory.adapters.local.meaning_rules import scale_for
         from agent_memory.adapters.local.rules_curator import RulesCurator
 
-        return RulesCurator()
+        # The optimize job hands the curator each pair's cosine; the rules weigh it when the model is calibrated.
+        return RulesCurator(scale_for(self.embedder.model_id))
 
     @cached_property
     def knowledge_reader(self) -> KnowledgeReader:

@@ -209,11 +209,11 @@ class DiesAfterFirstChange:
         self._inner = RulesCurator()
         self.died = False
 
-    def decide_merge(self, older: str, newer: str) -> MergeDecision:
+    def decide_merge(self, older: str, newer: str, similarity: float | None = None) -> MergeDecision:
         if any(memory.superseded_by for memory in every_memory(self._runtime)):
             self.died = True
             raise Died()
-        return self._inner.decide_merge(older, newer)
+        return self._inner.decide_merge(older, newer, similarity)
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._inner, name)
@@ -250,9 +250,9 @@ def test_given_optimize_out_of_time_mid_judging_when_the_next_step_runs_then_no_
     asked: list[tuple[str, str]] = []
 
     class Counting(RulesCurator):
-        def decide_merge(self, older: str, newer: str) -> MergeDecision:
+        def decide_merge(self, older: str, newer: str, similarity: float | None = None) -> MergeDecision:
             asked.append((older, newer))
-            return super().decide_merge(older, newer)
+            return super().decide_merge(older, newer, similarity)
 
     steps = steps_with(runtime, optimize_phases(runtime, Counting()))
     steps.begin("acme", operation.id)
@@ -295,11 +295,11 @@ class MergesIntoOtherCasing(RulesCurator):
     def __init__(self) -> None:
         self.asked = 0
 
-    def decide_merge(self, older: str, newer: str) -> MergeDecision:
+    def decide_merge(self, older: str, newer: str, similarity: float | None = None) -> MergeDecision:
         if "hiking" in older and "hiking" in newer:
             self.asked += 1
             return MergeDecision(MergeAction.MERGE, "the same fact", merged_content=newer.lower())
-        return super().decide_merge(older, newer)
+        return super().decide_merge(older, newer, similarity)
 
 
 def test_given_a_merge_whose_words_normalise_to_the_retired_memorys_when_optimize_runs_then_it_merges(

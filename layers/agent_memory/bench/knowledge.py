@@ -12,6 +12,8 @@ from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Any
 
+from agent_memory.adapters.local.embedders import build_embedder
+from agent_memory.adapters.local.meaning_rules import MeaningScale, scale_for
 from agent_memory.adapters.local.relation_rules import relations_in
 from agent_memory.adapters.local.rules_curator import RulesCurator
 from agent_memory.domain.curation import MergeAction
@@ -116,13 +118,23 @@ def relation_scores(memories: list[dict[str, Any]]) -> tuple[dict[str, Any], lis
     return scores, errors
 
 
-def curator_scores(pairs: list[dict[str, Any]]) -> tuple[dict[str, Any], list[dict[str, Any]]]:
-    curator = RulesCurator()
+def pair_similarities(pairs: list[dict[str, Any]], embedder: str) -> list[float]:
+    """Cosine of each pair's two texts by the embedder, as the optimize job finds and hands them to the curator."""
+    model = build_embedder(embedder)
+    older = model.embed([pair["older"] for pair in pairs])
+    newer = model.embed([pair["newer"] for pair in pairs])
+    return [float(value) for value in (older * newer).sum(axis=1)]
+
+
+def curator_scores(
+    pairs: list[dict[str, Any]], similarities: list[float], meaning: MeaningScale | None
+) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    curator = RulesCurator(meaning)
     confusion: dict[str, Counter[str]] = {gold: Counter() for gold in DECISIONS}
     right = 0
     errors: list[dict[str, Any]] = []
-    for pair in pairs:
-        decision = curator.decide_merge(pair["older"], pair["newer"])
+    for pair, similarity in zip(pairs, similarities, strict=True):
+        decision = curator.decide_merge(pair["older"], pair["newer"], similarity)
         got = next(name for name, action in DECISIONS.items() if action is decision.action)
         confusion[pair["decision"]][got] += 1
         if got == pair["decision"]:
@@ -131,6 +143,7 @@ def curator_scores(pairs: list[dict[str, Any]]) -> tuple[dict[str, Any], list[di
             errors.append({"id": pair["id"], "kind": pair["kind"], "gold": pair["decision"], "got": got})
     scores = {
         "pairs": len(pairs),
+        "second_reading": meaning is not None,
         "accuracy": right / len(pairs) if pairs else 0.0,
         "confusion": {gold: {got: row[got] for got in DECISIONS} for gold, row in confusion.items()},
     }
@@ -222,7 +235,11 @@ def run(data_dir: Path, split: str | None, embedder: str, errors: bool = False) 
     pairs = _load(data_dir / "pairs.jsonl", split)
     entities, entity_errors = entity_scores(memories)
     relations, relation_errors = relation_scores(memories)
-    curator, curator_errors = curator_scores(pairs)
+    similarities = pair_similarities(pairs, embedder)
+    meaning = scale_for(build_embedder(embedder).model_id)
+    curator, curator_errors = curator_scores(pairs, similarities, meaning)
+    if meaning is not None:
+        curator["words_only_accuracy"] = curator_scores(pairs, similarities, None)[0]["accuracy"]
     result: dict[str, Any] = {
         "split": split or "all",
         "memories": len(memories),
@@ -245,7 +262,13 @@ def render(result: dict[str, Any]) -> str:
         f"  ({e['gold']} gold, {e['found']} found)",
         f"relations   precision {r['precision']:.3f}  recall {r['recall']:.3f}  F1 {r['f1']:.3f}"
         f"  ({r['gold']} gold, {r['predicted']} predicted)",
-        f"curator     accuracy {c['accuracy']:.3f} on {c['pairs']} pairs",
+        f"curator     accuracy {c['accuracy']:.3f} on {c['pairs']} pairs"
+        + (
+            f" (word rules and {result['clusters']['embedder']} similarity;"
+            f" word rules alone {c['words_only_accuracy']:.3f})"
+            if c["second_reading"]
+            else " (word rules; the embedder has no meaning calibration)"
+        ),
         "            gold \\ got   " + "  ".join(f"{got:>9}" for got in DECISIONS),
     ]
     lines += [

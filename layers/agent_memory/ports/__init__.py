@@ -339,7 +339,9 @@ class Curator(Protocol):
 
     name: str
 
-    def decide_merge(self, older: str, newer: str) -> MergeDecision: ...
+    def decide_merge(self, older: str, newer: str, similarity: float | None = None) -> MergeDecision:
+        """How two memories relate; `similarity` is the cosine of their embeddings, which a curator may weigh."""
+        ...
 
     def label_topic(self, samples: Sequence[str]) -> str: ...
 

@@ -35,7 +35,8 @@ class BedrockCurator:
     def __init__(self, client: ConverseClient) -> None:
         self._client = client
 
-    def decide_merge(self, older: str, newer: str) -> MergeDecision:
+    def decide_merge(self, older: str, newer: str, similarity: float | None = None) -> MergeDecision:
+        # The model reads the two texts itself; the cosine adds nothing it needs.
         answer = tasks.decide_merge(self._client, older, newer)
         merged = answer.merged_content.strip() if answer.merged_content else None
         return MergeDecision(MergeAction(answer.action), answer.reason, merged or None)

@@ -24,6 +24,14 @@ from agent_memory.adapters.local.curator_words import (
     americanise,
 )
 from agent_memory.adapters.local.entity_typing import recognise_all
+from agent_memory.adapters.local.meaning_rules import (
+    MeaningScale,
+    PairSignals,
+    denied_words,
+    reports_event,
+    reread,
+    shares_a_name,
+)
 from agent_memory.adapters.local.relation_rules import relations_in
 from agent_memory.adapters.local.rules_extractor import RulesExtractor
 from agent_memory.adapters.local.word_likeness import agent_noun, base, closed, derived, near
@@ -231,17 +239,52 @@ def _changed_fact(older: str, newer: str) -> str | None:
     return None
 
 
+def _signals(older: str, newer: str, about_different_people: bool) -> PairSignals:
+    old_plain, new_plain = _phrased(older), _phrased(newer)
+    old_numbers, new_numbers = _numbers(older), _numbers(newer)
+    plan_done = bool(_PLAN.search(old_plain)) and not _PLAN.search(new_plain)
+    denied = {word for phrase in denied_words(new_plain) for word in _words(phrase)}
+    return PairSignals(
+        about_different_people=about_different_people,
+        shares_a_name=shares_a_name(older, newer),
+        changes=bool(_updates(new_plain) - _updates(old_plain))
+        or bool(old_numbers and new_numbers and old_numbers != new_numbers)
+        or plan_done,
+        corrects=bool(denied & _core(older)) and not denied_words(old_plain),
+        reports_event=reports_event(new_plain) and not reports_event(old_plain),
+        negation_differs=_negated(older) != _negated(newer),
+    )
+
+
+_DIFFERENT_FACTS = "different facts"
+_DIFFERENT_PEOPLE = "facts about different people"
+
+
 class RulesCurator:
+    """Word rules, and with a calibrated sentence model's cosine (`meaning`), a second reading of the pairs the
+    word rules leave as different facts (meaning_rules)."""
+
     name = "rules"
 
-    def decide_merge(self, older: str, newer: str) -> MergeDecision:
+    def __init__(self, meaning: MeaningScale | None = None) -> None:
+        self._meaning = meaning
+
+    def decide_merge(self, older: str, newer: str, similarity: float | None = None) -> MergeDecision:
+        decision = self._by_words(older, newer)
+        if similarity is None or self._meaning is None or decision.reason not in {_DIFFERENT_FACTS, _DIFFERENT_PEOPLE}:
+            return decision
+        signals = _signals(older, newer, about_different_people=decision.reason == _DIFFERENT_PEOPLE)
+        longer = newer if len(newer) > len(older) else older
+        return reread(decision, signals, similarity, self._meaning, longer)
+
+    def _by_words(self, older: str, newer: str) -> MergeDecision:
         if canonical(older) == canonical(newer):
             return MergeDecision(MergeAction.MERGE, "same words")
         if closed(older) == closed(newer):
             return MergeDecision(MergeAction.MERGE, "same words, a compound written open or closed")
         together = (_people(older) & _people(newer)) - _possessor(older) - _possessor(newer)
         if _about(older) != _about(newer) and not together:
-            return MergeDecision(MergeAction.KEEP_BOTH, "facts about different people")
+            return MergeDecision(MergeAction.KEEP_BOTH, _DIFFERENT_PEOPLE)
         old_core, new_core = _core(older), _core(newer)
         names = _names(older) | _names(newer)
         shared = _shared(old_core, new_core, names)
@@ -276,7 +319,7 @@ class RulesCurator:
                 return MergeDecision(MergeAction.SUPERSEDE, "the newer memory says the opposite")
             if shared - {"dislike", "like"} and _negated(newer) and not _negated(older) and _stopped(new_plain):
                 return MergeDecision(MergeAction.SUPERSEDE, "the newer memory says the older habit stopped")
-            return MergeDecision(MergeAction.KEEP_BOTH, "different facts")
+            return MergeDecision(MergeAction.KEEP_BOTH, _DIFFERENT_FACTS)
         old_slot, new_slot = _slot(older), _slot(newer)
         if old_slot is not None and new_slot is not None and old_slot[0] == new_slot[0]:
             old_value, new_value = _core(old_slot[1]), _core(new_slot[1])
@@ -298,7 +341,7 @@ class RulesCurator:
             return MergeDecision(MergeAction.MERGE, f"{overlap:.0%} of the words are shared", merged_content=longer)
         if not addition and overlap >= PARAPHRASE_WORDING:
             return MergeDecision(MergeAction.MERGE, f"{overlap:.0%} of the words are shared", merged_content=longer)
-        return MergeDecision(MergeAction.KEEP_BOTH, "different facts")
+        return MergeDecision(MergeAction.KEEP_BOTH, _DIFFERENT_FACTS)
 
     def label_topic(self, samples: Sequence[str]) -> str:
         # The life topic most of the samples are about, else the lexicon topic they touch most, else a common word.

@@ -202,7 +202,7 @@ class ResolveDuplicates:
             if gone or (dry and (i in planned or j in planned)):
                 continue
             older, newer = _older_first(memories, i, j)
-            decision = self._curator.decide_merge(memories[older].content, memories[newer].content)
+            decision = self._curator.decide_merge(memories[older].content, memories[newer].content, similarity)
             judged = planned_change(memories, decision, older, newer, similarity)
             if judged is None:
                 checkpoint.save_if_due(progress)
