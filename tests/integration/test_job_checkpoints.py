@@ -16,7 +16,7 @@ import pytest
 
 from agent_memory.adapters.local.rules_curator import RulesCurator
 from agent_memory.domain.clock import utcnow
-from agent_memory.domain.curation import MergeAction, MergeDecision
+from agent_memory.domain.curation import RELATED_SIMILARITY, MergeAction, MergeDecision
 from agent_memory.domain.models import Memory, MemoryFilter, NewMemory, Owner
 from agent_memory.domain.operations import JobKind, Operation, OperationStatus, Phase
 from agent_memory.runtime import Runtime
@@ -248,10 +248,12 @@ def test_given_optimize_out_of_time_mid_judging_when_the_next_step_runs_then_no_
     remember(runtime, "Lives in Berlin", "Lives in Munich", "Lives in Paris", "Likes tea", "Likes green tea")
     operation = start(runtime, JobKind.OPTIMIZE)
     asked: list[tuple[str, str]] = []
+    cosines: list[float | None] = []
 
     class Counting(RulesCurator):
         def decide_merge(self, older: str, newer: str, similarity: float | None = None) -> MergeDecision:
             asked.append((older, newer))
+            cosines.append(similarity)
             return super().decide_merge(older, newer, similarity)
 
     steps = steps_with(runtime, optimize_phases(runtime, Counting()))
@@ -271,6 +273,8 @@ def test_given_optimize_out_of_time_mid_judging_when_the_next_step_runs_then_no_
     # Then: the phase took several steps, each continuing where the last stopped
     assert rounds >= 2
     assert len(asked) == len(set(asked))
+    # And the curator was handed each pair's cosine, at least the similarity that made it a candidate
+    assert cosines and all(c is not None and RELATED_SIMILARITY <= c <= 1.0 + 1e-6 for c in cosines)
     current = runtime.memories.list_memories(OWNER, MemoryFilter()).items
     assert "Lives in Paris" in {m.content for m in current}
     assert not {"Lives in Berlin", "Lives in Munich"} & {m.content for m in current}
@@ -293,6 +297,7 @@ class MergesIntoOtherCasing(RulesCurator):
     """Judges the two hiking memories the same fact, in the newer one's words with other casing."""
 
     def __init__(self) -> None:
+        super().__init__()
         self.asked = 0
 
     def decide_merge(self, older: str, newer: str, similarity: float | None = None) -> MergeDecision:

@@ -5,11 +5,15 @@ The cosines are given, not computed, so these tests hold the rule, not a model's
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from agent_memory.adapters.local.meaning_rules import SCALES, denied_words, reports_event, scale_for, shares_a_name
 from agent_memory.adapters.local.rules_curator import RulesCurator
+from agent_memory.config import Config
 from agent_memory.domain.curation import MergeAction
+from agent_memory.runtime import Runtime
 
 MINILM = scale_for("all-MiniLM-L6-v2")
 reading = RulesCurator(MINILM)
@@ -99,3 +103,15 @@ def test_signals_read_events_denials_and_shared_names() -> None:
     assert denied_words("her mom is in springfield, not joplin, he mixed them up") == ["joplin"]
     assert shares_a_name("his daughter Kaylee is 14", "Kaylee's 15 now")
     assert not shares_a_name("Lives in Oslo", "Lives with her parents")  # a capital at the start is no name
+
+
+@pytest.mark.parametrize(
+    ("embedder", "action"), [("minilm", MergeAction.SUPERSEDE), ("hashing", MergeAction.KEEP_BOTH)]
+)
+def test_given_the_configured_embedder_when_the_runtime_builds_the_curator_then_it_weighs_only_calibrated_cosines(
+    tmp_path: Path, embedder: str, action: MergeAction
+) -> None:
+    # Given a local runtime (building it loads no model)
+    curator = Runtime(Config(data_dir=tmp_path / "data", embedder=embedder, extractor="rules")).curator
+    # When a pair the word rules leave open comes with a cosine, then only the MiniLM curator weighs it
+    assert curator.decide_merge("Has one grandchild", "Two grandchildren now", 0.60).action is action
