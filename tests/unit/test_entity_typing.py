@@ -39,6 +39,15 @@ def typed(text: str) -> set[tuple[str, str]]:
         ("speaks tagalog and a little japanese", {("tagalog", "language"), ("japanese", "language")}),
         ("Supports Celtic, goes to every home game", {("Celtic", "organization")}),
         ("Played chess at the Marshall Chess Club", {("chess", "concept"), ("Marshall Chess Club", "organization")}),
+        # Names no gazetteer holds, typed by the words around them
+        ("Has two goats, Pepper and Sage", {("Pepper", "animal"), ("Sage", "animal")}),
+        ("Walks along Loch Tay on Sundays", {("Loch Tay", "place"), ("Sundays", "date")}),
+        ("Hiked the Overland Trail last spring", {("Overland Trail", "place")}),
+        ("Interned at KB Tbilisi after college", {("KB Tbilisi", "organization")}),
+        ("Speaks Kinyarwanda at home", {("Kinyarwanda", "language")}),
+        ("Drives an old Zastava to the market", {("Zastava", "product")}),
+        ("Cashier at a Walmart in Tulsa", {("Walmart", "organization"), ("Tulsa", "place")}),
+        ("Her girlfriend Oyelaran paints murals", {("Oyelaran", "person")}),
     ],
 )
 def test_entities_get_types_from_gazetteers_shape_and_context(text: str, expected: set[tuple[str, str]]) -> None:
@@ -119,6 +128,8 @@ def test_lookup_is_case_insensitive_and_plural_tolerant_for_foods_only() -> None
             {("user", "speaks", "Polish"), ("user", "speaks", "Czech"), ("user", "speaks", "English")},
         ),
         ("Learning Japanese on Anki", {("user", "learning", "Japanese"), ("user", "uses", "Anki")}),
+        ("Hill farmer near Brecon", {("user", "works_as", "Hill farmer")}),
+        ("Works as a court interpreter", {("user", "works_as", "court interpreter")}),
         ("Has a dachshund named Pretzel", {("user", "has_pet", "Pretzel")}),
         ("allergic to peanuts", {("user", "allergic_to", "peanuts")}),
         ("Can't stand olives", {("user", "dislikes", "olives")}),

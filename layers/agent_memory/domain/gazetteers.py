@@ -256,7 +256,8 @@ ANIMALS = (
     "rottweiler|doberman|boxer dog|bulldog|french bulldog|frenchie|pug|corgi|terrier|jack russell|staffie|"
     "staffordshire bull terrier|yorkshire terrier|westie|schnauzer|shih tzu|chihuahua|pomeranian|samoyed|shiba inu|"
     "akita|vizsla|weimaraner|dalmatian|great dane|bernese mountain dog|newfoundland|saint bernard|maine coon|siamese|"
-    "persian cat|ragdoll|bengal|sphynx|british shorthair|russian blue|norwegian forest cat|tabby"
+    "persian cat|ragdoll|bengal|sphynx|british shorthair|russian blue|norwegian forest cat|tabby|shiba|heeler|"
+    "blue heeler|cattle dog|sheepdog|sheepdogs|sheep|ewes|lambs|cows|cattle|pigs|alpacas|llamas|bees"
 )
 HOLIDAYS = (
     "christmas|christmas eve|christmas day|boxing day|new year|new year's eve|new year's day|hogmanay|easter|"

@@ -26,7 +26,11 @@ JOBS = (
     r"architect|manager|director|consultant|chef|cook|baker|barista|waiter|writer|editor|journalist|"
     r"photographer|artist|musician|researcher|student|intern|founder|ceo|cto|cfo|vp|electrician|plumber|"
     r"mechanic|driver|pilot|firefighter|officer|therapist|psychologist|vet|veterinarian|librarian|recruiter|"
-    r"administrator|assistant|technician|midwife|paramedic|carer|caregiver|marketer|salesperson"
+    r"administrator|assistant|technician|midwife|paramedic|carer|caregiver|marketer|salesperson|guide|farmer|"
+    r"illustrator|gp|trucker|clerk|cashier|cleaner|builder|carpenter|tailor|fisherman|miner|soldier|courier|"
+    r"receptionist|secretary|translator|interpreter|tutor|coach|trainer|hairdresser|barber|butcher|gardener|"
+    r"rancher|shepherd|welder|painter|singer|dancer|actor|actress|priest|pastor|imam|judge|banker|broker|trader|"
+    r"economist|entrepreneur|optician|optometrist|physiotherapist|surveyor|bookkeeper|auditor|social worker"
 )
 RELATIVES = (
     r"partner|wife|husband|boyfriend|girlfriend|fianc[ée]e?|spouse|son|daughter|kids?|child|children|mum|mom|mother|dad|father|"

@@ -26,7 +26,7 @@ _RELATIVES = (
     "dad|father|brother|sister|grandson|granddaughter|grandchildren|grandkids|grandma|grandpa|grandmother|"
     "grandfather|aunt|uncle|cousin|niece|nephew|friend|best friend|flatmate|roommate|boss|manager|colleague|"
     "coworker|supervisor|mentor|co-founder|cofounder|prof|prof.|professor|dr|dr.|mr|mr.|mrs|mrs.|ms|ms.|"
-    "married to|twins|boys|girls|baby"
+    "married to|twins|boys|girls|baby|boyfriend|girlfriend|spouse"
 )
 PET_WORDS = frozenset(
     w for w in GAZETTEERS["animal"].split("|") if " " not in w and w not in {"horses", "chickens", "rabbits"}
@@ -39,7 +39,13 @@ _ORG_SUFFIX = frozenset(
 _SCHOOL_LAST = frozenset("primary secondary elementary high prep montessori nursery kindergarten preschool".split())
 _PLACE_SUFFIX = frozenset(
     "park lake street road avenue square beach mountain mountains river bridge field stadium market island "
-    "islands valley bay hill hills heights layout village town city".split()
+    "islands valley bay hill hills heights layout village town city trail".split()
+)
+_PLACE_PREFIX = frozenset("lake loch mount mt plaza parc port cape fort isla rio puerto monte lago".split())
+_LANGUAGE_CUE = re.compile(r"\b(?:speaks?|spoke|speaking|fluent in|native)\s+$")
+# "a Dacia Sandero", "an old Dell", "a NISA account": people and places take no article; a brand's item does.
+_ARTICLE_CUE = re.compile(
+    r"(?<!\bat )(?<!\bfor )\b(?:a|an)\s+(?:(?:old|new|used|second-hand|little|small|big|red|black|white)\s+)?$"
 )
 _EVENT_SUFFIX = frozenset("summit conference con marathon festival fest expo cup games week eve day".split())
 _WORK_CUE = re.compile(
@@ -49,7 +55,7 @@ _WORK_CUE = re.compile(
     r"college|university|choir|volunteers?)\b"
 )
 _PET_CUE = re.compile(
-    rf"\b({'|'.join(sorted(PET_WORDS | set(GAZETTEERS['animal'].split('|'))))})\s+((is\s+)?(named|called)\s+)?$"
+    rf"\b({'|'.join(sorted(PET_WORDS | set(GAZETTEERS['animal'].split('|'))))})s?,?\s+((is\s+)?(named|called)\s+)?$"
 )
 _RELATIVE_CUE = re.compile(rf"\b({_RELATIVES})\W+((is|was|named|called)\s+)?$")
 _VENUE_CUE = re.compile(r"\b(trattoria|restaurant|cafe|café|bar|shop|business|company|startup|bakery)\b[\w\s]*$")
@@ -243,8 +249,14 @@ def _name_type(before: str, after: str, name: str, first: bool) -> tuple[str | N
         return "event", True
     if _STUDY_CUE.search(before):
         return "concept", True
-    if len(words) > 1 and words[-1] in _PLACE_SUFFIX:
+    if len(words) > 1 and (words[-1] in _PLACE_SUFFIX or words[0] in _PLACE_PREFIX):
         return "place", True
+    if len(words) > 1 and name.split()[0].isupper() and lookup(" ".join(name.split()[1:])) == "place":
+        return "organization", True  # "JR Hokkaido", "ISI Yogyakarta": an acronym of a place's body
+    if _LANGUAGE_CUE.search(before):
+        return "language", True
+    if _ARTICLE_CUE.search(before):
+        return "product", False
     if last in {"named", "called"}:
         return "organization", False
     if last in _PLACE_CUE:

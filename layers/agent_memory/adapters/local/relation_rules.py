@@ -320,7 +320,7 @@ def _predicate(predicate: str, trigger: str, mention: Mention) -> str:
 
 _JOB_TITLE = re.compile(
     rf"(?:^|\bworks? (?:part-time |full-time )?as |\b(?:i'm|i am|is|she's|he's|she is|he is|now|as)\s+|,\s+)"
-    rf"(?:an?\s+)?(?:retired\s+|former\s+|ex-)?(?!her\b|his\b|their\b|my\b|our\b)(?P<title>(?:[a-z-]+\s+){{0,2}}?(?:{_JOBS}))\b(?=\s+at\b|\s+for\b|,|$|\s+in\b)",
+    rf"(?:an?\s+)?(?:retired\s+|former\s+|ex-)?(?!her\b|his\b|their\b|my\b|our\b)(?P<title>(?:[a-z-]+\s+){{0,2}}?(?:{_JOBS}))\b(?=\s+at\b|\s+for\b|,|$|\s+in\b|\s+near\b)",
     re.IGNORECASE,
 )
 
