@@ -56,6 +56,23 @@ def test_rules_decide_how_two_memories_relate(older: str, newer: str, action: Me
         ("Likes pierogi", "Doesn't like borscht", MergeAction.KEEP_BOTH),
         ("Trying to drink less soda", "Trying to drink less coffee too", MergeAction.KEEP_BOTH),
         ("Allergic to pollen", "Allergic to penicillin", MergeAction.KEEP_BOTH),
+        # the same words about two relatives are two facts; a side of the body is no departure
+        ("Calls her sister in Tartu every Sunday", "Calls her mother in Tartu every Sunday", MergeAction.KEEP_BOTH),
+        ("Had knee surgery on his right leg", "The left leg is next, booked for May", MergeAction.KEEP_BOTH),
+        # a corrected value, even when the correction repeats the older words around it; a count "up to" a number
+        (
+            "Married to Ilmar, who teaches history at TLU",
+            "Ilmar teaches music at TLU, not history",
+            MergeAction.SUPERSEDE,
+        ),
+        (
+            "Had his left hip replaced in 2022",
+            "It was the right hip they replaced, not the left",
+            MergeAction.SUPERSEDE,
+        ),
+        ("Prefers being called Kasia rather than Katarzyna", "Call her Kasia, not Katarzyna", MergeAction.MERGE),
+        ("Keeps 6 hives behind the barn", "The apiary is up to 9 hives", MergeAction.SUPERSEDE),
+        ("In his 11th season with the choir", "Singing his 12th season with the choir", MergeAction.SUPERSEDE),
         # ages, diets, promotions, finished things, favourites, counts and named people change one value; other
         # words for the same thing (inflections, remote/from home, film/movie, NYC, a job said two ways) merge
         ("Is 34 years old", "Turned 35 last week", MergeAction.SUPERSEDE),

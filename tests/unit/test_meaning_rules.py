@@ -26,17 +26,17 @@ words_only = RulesCurator()
         # Same meaning in other words: merged, keeping the longer text.
         (
             "Uses a ResMed CPAP for sleep apnea",
-            "Sleeps hooked up to a ResMed machine every night because of his apnea",
+            "Sleeps with a ResMed machine on every night because of his apnea",
             0.78,
             MergeAction.MERGE,
         ),
         # A changed count with no word in common.
         ("Has one grandchild", "Two grandchildren now", 0.60, MergeAction.SUPERSEDE),
-        # A correction: "not the left" of a memory that said left.
+        # A correction in the middle of the newer memory ("not Joplin, …"), which the word rules read only at the end.
         (
-            "Had his left hip replaced in 2022",
-            "It was the right hip they replaced, not the left",
-            0.72,
+            "Her mom lives near Joplin",
+            "Mom is in Springfield, not Joplin, he mixed the two up",
+            0.66,
             MergeAction.SUPERSEDE,
         ),
         # An event that ends a state.
@@ -73,6 +73,8 @@ def test_given_a_pair_the_word_rules_leave_open_when_the_cosine_is_weighed_then_
         ("Plays the cello in a community orchestra", "Switched banks to Monzo", 0.20),
         # A state and a state: nothing reported as an event.
         ("Likes sushi", "Likes ramen", 0.60),
+        # Close in meaning but each names a place the other does not.
+        ("Wants to see the regatta start in Tallinn", "Wants to see the regatta finish in Helsinki", 0.72),
     ],
 )
 def test_given_pairs_that_differ_when_the_cosine_is_weighed_then_both_are_kept(
@@ -100,6 +102,7 @@ def test_given_a_decision_the_word_rules_are_sure_of_when_the_cosine_disagrees_t
 def test_signals_read_events_denials_and_shared_names() -> None:
     assert reports_event("got her own place in gauthier") and reports_event("the doctor raised his dose")
     assert not reports_event("her boat is called havblikk") and not reports_event("lives in oslo")
+    assert not reports_event("otter turns her recorded interviews into text") and not reports_event("drives a used car")
     assert denied_words("her mom is in springfield, not joplin, he mixed them up") == ["joplin"]
     assert shares_a_name("his daughter Kaylee is 14", "Kaylee's 15 now")
     assert not shares_a_name("Lives in Oslo", "Lives with her parents")  # a capital at the start is no name

@@ -150,13 +150,14 @@ EXCLUSIVE_PAIRS = (("part-time", "full-time"), ("single", "married"), ("unemploy
 # return. A newer memory with one the older lacks, about something they share, replaces it.
 _ENDED = (
     r"no longer|no more|anymore|any more|not any more|used to|gave up|giv(?:es|ing) up|stopped|stopping|quit|quits|"
-    r"quitting|left|leaving|dropped|ditched|cut out|got rid of|sold|selling|traded in|gave away|cancell?ed|retired|"
+    r"quitting|(?<!\bthe )(?<!\bhis )(?<!\bher )(?<!\bmy )(?<!\btheir )(?<!\bour )left|"  # not the left eye
+    r"leaving|dropped|ditched|cut out|got rid of|sold|selling|traded in|gave away|cancell?ed|retired|"
     r"resigned|laid off|stepped down|(?:took|taking|on) a break from|on hold|paused|closed on|broke up|divorced|"
     r"split up|separated|ended|is over|formerly|previously|ex"
 )
 _CHANGED = (
     r"now|these days|nowadays|switched|switching|changed|replaced|swapped|moved|moving|relocated|transferred|"
-    r"converted|turned|promoted|upgraded|downgraded|again|instead|has since|since then"
+    r"converted|turned|promoted|upgraded|downgraded|again|instead|has since|since then|(?:up|down) to \d+"
 )
 _DIED = r"passed away|passed on|died|put down|put to sleep"
 _CORRECTED = r"correction|actually|got it wrong|was wrong|mistaken|misremembered"

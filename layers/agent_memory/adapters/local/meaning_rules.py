@@ -54,11 +54,15 @@ class PairSignals:
     reports_event: bool
     """The newer reports an event in the past tense and the older has none."""
     negation_differs: bool
+    names_differ: bool
+    """Each names something the other does not ("the Iditarod start in Anchorage", "… finish in Nome")."""
 
 
-# A past form that is an event, not a state: "is called", "was based", "'s married" are states.
+# A past form that is an event, not a state: "is called", "was based", "'s married" are states, and after a
+# determiner it is an adjective ("her recorded interviews", "a used car").
 _PAST_EVENT = re.compile(
     r"(?<!\bis )(?<!\bare )(?<!\bwas )(?<!\bwere )(?<!\bbe )(?<!\bbeen )(?<!'s )"
+    r"(?<!\bher )(?<!\bhis )(?<!\bmy )(?<!\bour )(?<!\btheir )(?<!\bthe )(?<!\ba )(?<!\ban )"
     r"\b(?:\w{3,}ed|took|went|got|bought|ran|saw|did|had|made|found|began|flew|won|gave|left|sold|met|became|came|"
     r"drove|rode|swam|wrote|built|paid|spent|sent|brought|caught|taught)\b"
 )
@@ -101,6 +105,7 @@ def reread(
         return MergeDecision(MergeAction.SUPERSEDE, "about the same thing, and the newer memory corrects it")
     if similarity >= scale.event and signals.reports_event:
         return MergeDecision(MergeAction.SUPERSEDE, "the newer memory reports an event that ends the older state")
-    if similarity >= scale.same and not signals.negation_differs and not signals.about_different_people:
+    differs = signals.negation_differs or signals.names_differ or signals.about_different_people
+    if similarity >= scale.same and not differs:
         return MergeDecision(MergeAction.MERGE, f"the same meaning (similarity {similarity:.2f})", longer)
     return decision

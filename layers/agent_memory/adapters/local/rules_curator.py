@@ -32,6 +32,7 @@ from agent_memory.adapters.local.meaning_rules import (
     reread,
     shares_a_name,
 )
+from agent_memory.adapters.local.memory_subject import about, kin, possessor, slot
 from agent_memory.adapters.local.relation_rules import relations_in
 from agent_memory.adapters.local.rules_extractor import RulesExtractor
 from agent_memory.adapters.local.word_likeness import agent_noun, base, closed, derived, near
@@ -41,7 +42,6 @@ from agent_memory.domain.gazetteers import DIETS
 from agent_memory.domain.knowledge import Knowledge, link
 from agent_memory.domain.models import Entity
 from agent_memory.domain.text import STOPWORDS, normalise
-from agent_memory.domain.topic_words import FRIENDS, JOBS, RELATIVES
 from agent_memory.domain.topics import LIFE_TOPICS, life_topics, stem, topics_of
 
 SAME_WORDING = 0.8
@@ -59,22 +59,6 @@ _NEGATION = re.compile(
 _FILLERS = frozenset(
     "really also still usually always currently now very just no longer not never anymore does do did don doesn didn "
     "isn aren wasn won can t".split()
-)
-_OWNER = r"their|her|his|my"
-# Facts that hold one value at a time: a second value replaces the first. (slot name, pattern with the value last)
-_EXCLUSIVE_SLOTS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    (
-        "residence",
-        re.compile(r"^(?:now |currently )?(?:lives|is living|resides|has moved|moved|relocated) (?:in|to) (.+)$"),
-    ),
-    ("employer", re.compile(r"^(?:now |currently )?(?:works|is working) (?:at|for) (.+)$")),
-    ("role", re.compile(r"^(?:now |currently )?works as (?:an? )?(.+)$")),
-    ("role", re.compile(rf"^(?:now |currently )?is (?:now )?an? ((?:[\w-]+ ){{0,2}}(?:{JOBS}))$")),
-    ("favourite", re.compile(rf"^(?:(?:{_OWNER}) )?(?:favou?rite \w+) is (.+)$")),
-    ("name", re.compile(rf"^(?:(?:{_OWNER}) )?((?:\w+ )?(?:name|\w+'s name)) is (.+)$")),
-    ("called", re.compile(rf"^(?:(?:{_OWNER}) )?(\w+(?: \w+)?) is (?:called|named) (.+)$")),
-    ("age", re.compile(r"^(?:is|is now|now|turned|just turned|has (?:just )?turned) (\d+)(?: years old)?\b")),
-    ("preference", re.compile(r"^(?:now |currently )?prefers (\S+(?: \S+){0,2})$")),
 )
 
 
@@ -94,14 +78,6 @@ _PAST = re.compile(
 _ADDITION = re.compile(r"\b(also|too|as well)\b")
 _CONTRAST = re.compile(r"([\w' -]+?),?\s+not\s+(?:in |at |on |the |an? )?([\w'-]+(?: [\w'-]+)?)\s*[.!]?$")
 _SINCE = re.compile(r"\bsince\b|\bin (?:\w+ ){0,2}(?:years|months|weeks|ages|a while|a long time)\b")
-_KIN = "|".join(word for word in RELATIVES.split("|") if not word.startswith("marr"))
-_ABOUT = re.compile(
-    r"^(?:(?:actually|correction|update|so|also|now|btw)[,:]?\s+)?(?:(?:her|his|their|my|our)\s+)?"
-    rf"(?:(?:older|younger|little|big|elder|best|close)\s+)?({_KIN}|{FRIENDS})\b(?!-)"
-)
-_POSSESSED = re.compile(
-    rf"^([A-Z][\w\u00c0-\u024f]+)'s\s+(?:(?:older|younger|little|big|elder|best|close)\s+)?({_KIN}|{FRIENDS})\b(?!-)"
-)
 
 
 def _negated(text: str) -> bool:
@@ -154,43 +130,15 @@ def _shared(old: frozenset[str], new: frozenset[str], names: frozenset[str]) -> 
     }
 
 
-def _slot(text: str) -> tuple[str, str] | None:
-    """(slot, value) of a single-valued fact; the slot includes what is named ("favourite colour")."""
-    plain = normalise(text).rstrip(".!")
-    for name, pattern in _EXCLUSIVE_SLOTS:
-        match = pattern.match(plain)
-        if match is not None:
-            groups = match.groups()
-            slot = name if len(groups) == 1 else f"{name}:{groups[0]}"
-            if name == "favourite":
-                slot = americanise(re.sub(rf"^(?:{_OWNER}) ", "", plain[: plain.index(" is ")]))
-            return slot, canonical(groups[-1])
-    return None
-
-
 def _numbers(text: str) -> frozenset[str]:
-    return frozenset(w for w in _words(text) if w.isdigit())
+    """Counts and ordinals a memory states ("14 dogs", "his 29th season" → 14, 29)."""
+    return frozenset(
+        re.sub(r"(?<=\d)(?:st|nd|rd|th)$", "", w) for w in _words(text) if re.fullmatch(r"\d+(?:st|nd|rd|th)?", w)
+    )
 
 
 def _entity_names(text: str) -> frozenset[str]:
     return frozenset(" ".join(_words(m.name)) for m in recognise_all([text])[0] if m.type != "date")
-
-
-def _about(text: str) -> str:
-    """Who a memory is about: the relative or friend it opens with ("Her sister has …", "Mum's name is …", "Ana's
-    brother …"), else the user."""
-    possessed = _POSSESSED.match(text.replace("\u2019", "'"))
-    if possessed is not None:
-        return f"{possessed.group(1).casefold()}'s {americanise(possessed.group(2).casefold())}"
-    match = _ABOUT.match(normalise(text).replace("\u2019", "'"))
-    who = americanise(match.group(1)) if match else "user"
-    return SYNONYMS.get(who, who)
-
-
-def _possessor(text: str) -> frozenset[str]:
-    """The person a memory names only as the owner of its subject: "Ana" in "Ana's brother moved to Rome"."""
-    possessed = _POSSESSED.match(text.replace("\u2019", "'"))
-    return frozenset({possessed.group(1).casefold()}) if possessed else frozenset()
 
 
 def _updates(plain: str) -> set[str]:
@@ -198,17 +146,24 @@ def _updates(plain: str) -> set[str]:
     return {m.group() for m in UPDATE.finditer(NOW_NOT_CHANGE.sub("", plain))}
 
 
-def _corrects(old_core: frozenset[str], shared: set[str], new_plain: str) -> bool:
+def _corrects(old_core: frozenset[str], shared: set[str], old_plain: str, new_plain: str) -> bool:
     """The newer memory sets a value right against the older one: "… in Leeds, not Manchester", where the older
-    said Manchester and not Leeds, and the two share more than the wrong value (so "Wants a cat, not a dog" does not
-    correct "Has a dog")."""
+    said Manchester (and did not already deny it: "Beth rather than Elizabeth") and the two share more than the wrong
+    value (so "Wants a cat, not a dog" does not correct "Has a dog")."""
     match = _CONTRAST.search(new_plain)
     if match is None:
         return False
     right, wrong = _words(match.group(1)), _words(match.group(2))
     cues = {"actually", "correction"}
     right = [w for w in right if w not in cues]
-    return bool(right and wrong and shared - set(wrong)) and set(wrong) <= old_core and right[-1] not in old_core
+    denied = {
+        w
+        for phrase in re.findall(r"\b(?:not|rather than|instead of|over)\s+([\w' -]+)", old_plain)
+        for w in _words(phrase)
+    }
+    return (
+        bool(right and wrong and shared - set(wrong)) and set(wrong) <= old_core - denied and not set(right) <= old_core
+    )
 
 
 def _stopped(new_plain: str) -> bool:
@@ -219,6 +174,11 @@ def _stopped(new_plain: str) -> bool:
 
 def _people(text: str) -> frozenset[str]:
     return frozenset(m.name.casefold() for m in recognise_all([text])[0] if m.type == "person")
+
+
+def _proper_names(text: str) -> frozenset[str]:
+    """Capitalised names of places, people and things a memory names (not dates, not common nouns)."""
+    return frozenset(m.name.casefold() for m in recognise_all([text])[0] if m.type != "date" and m.name[:1].isupper())
 
 
 def _diets(plain: str) -> frozenset[str]:
@@ -244,6 +204,7 @@ def _signals(older: str, newer: str, about_different_people: bool) -> PairSignal
     old_numbers, new_numbers = _numbers(older), _numbers(newer)
     plan_done = bool(_PLAN.search(old_plain)) and not _PLAN.search(new_plain)
     denied = {word for phrase in denied_words(new_plain) for word in _words(phrase)}
+    old_names, new_names = _proper_names(older), _proper_names(newer)
     return PairSignals(
         about_different_people=about_different_people,
         shares_a_name=shares_a_name(older, newer),
@@ -253,6 +214,7 @@ def _signals(older: str, newer: str, about_different_people: bool) -> PairSignal
         corrects=bool(denied & _core(older)) and not denied_words(old_plain),
         reports_event=reports_event(new_plain) and not reports_event(old_plain),
         negation_differs=_negated(older) != _negated(newer),
+        names_differ=bool(old_names - new_names) and bool(new_names - old_names),
     )
 
 
@@ -282,8 +244,8 @@ class RulesCurator:
             return MergeDecision(MergeAction.MERGE, "same words")
         if closed(older) == closed(newer):
             return MergeDecision(MergeAction.MERGE, "same words, a compound written open or closed")
-        together = (_people(older) & _people(newer)) - _possessor(older) - _possessor(newer)
-        if _about(older) != _about(newer) and not together:
+        together = (_people(older) & _people(newer)) - possessor(older) - possessor(newer)
+        if about(older) != about(newer) and not together:
             return MergeDecision(MergeAction.KEEP_BOTH, _DIFFERENT_PEOPLE)
         old_core, new_core = _core(older), _core(newer)
         names = _names(older) | _names(newer)
@@ -299,7 +261,7 @@ class RulesCurator:
             return MergeDecision(MergeAction.SUPERSEDE, "the newer memory updates or corrects the older one")
         if shared and _PLAN.search(old_plain) and not _PLAN.search(new_plain) and _PAST.search(new_plain):
             return MergeDecision(MergeAction.SUPERSEDE, "a plan the newer memory says was carried out")
-        if shared and _corrects(old_core, shared, new_plain):
+        if shared and _corrects(old_core, shared, old_plain, new_plain):
             return MergeDecision(MergeAction.SUPERSEDE, "the newer memory corrects a value of the older one")
         if shared and PENDING.search(old_plain) and not PENDING.search(new_plain) and OUTCOME.search(new_plain):
             return MergeDecision(MergeAction.SUPERSEDE, "the newer memory reports the outcome the older one awaited")
@@ -320,7 +282,10 @@ class RulesCurator:
             if shared - {"dislike", "like"} and _negated(newer) and not _negated(older) and _stopped(new_plain):
                 return MergeDecision(MergeAction.SUPERSEDE, "the newer memory says the older habit stopped")
             return MergeDecision(MergeAction.KEEP_BOTH, _DIFFERENT_FACTS)
-        old_slot, new_slot = _slot(older), _slot(newer)
+        relatives = kin(old_plain), kin(new_plain)
+        if all(relatives) and relatives[0] != relatives[1]:
+            return MergeDecision(MergeAction.KEEP_BOTH, _DIFFERENT_PEOPLE)  # "… to her mother", "… to her brother"
+        old_slot, new_slot = slot(older), slot(newer)
         if old_slot is not None and new_slot is not None and old_slot[0] == new_slot[0]:
             old_value, new_value = _core(old_slot[1]), _core(new_slot[1])
             if old_value == new_value or len(old_value & new_value) / len(old_value | new_value) >= SAME_WORDING:
