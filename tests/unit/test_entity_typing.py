@@ -48,6 +48,12 @@ def typed(text: str) -> set[tuple[str, str]]:
         ("Drives an old Zastava to the market", {("Zastava", "product")}),
         ("Cashier at a Walmart in Tulsa", {("Walmart", "organization"), ("Tulsa", "place")}),
         ("Her girlfriend Oyelaran paints murals", {("Oyelaran", "person")}),
+        ("Walks up Tibidabo hill at dawn", {("Tibidabo", "place")}),
+        ("Lives in a cabin outside Whitehorse", {("Whitehorse", "place")}),
+        ("Her husband teaches chemistry at UNB", {("chemistry", "concept"), ("UNB", "organization")}),
+        ("Pays the rent by Venmo", {("Venmo", "tool")}),
+        ("Wants to run the Klondike Quest one day", {("Klondike Quest", "event")}),
+        ("Has been a Kalev season ticket holder since 2015", {("Kalev", "organization"), ("2015", "date")}),
     ],
 )
 def test_entities_get_types_from_gazetteers_shape_and_context(text: str, expected: set[tuple[str, str]]) -> None:

@@ -47,9 +47,13 @@ _LANGUAGE_CUE = re.compile(r"\b(?:speaks?|spoke|speaking|fluent in|native)\s+$")
 _ARTICLE_CUE = re.compile(
     r"(?<!\bat )(?<!\bfor )\b(?:a|an)\s+(?:(?:old|new|used|second-hand|little|small|big|red|black|white)\s+)?$"
 )
-_EVENT_SUFFIX = frozenset("summit conference con marathon festival fest expo cup games week eve day".split())
+_EVENT_SUFFIX = frozenset(
+    "summit conference con marathon festival fest expo cup games week eve day run quest regatta rally parade "
+    "carnival".split()
+)
 _WORK_CUE = re.compile(
     r"\b(works?|working|worked|job|employed|intern|internship|engineer|scientist|nurse|designer|developer|teacher|"
+    r"teach|teaches|teaching|taught|lectures|"
     r"manager|analyst|pharmacist|chef|doctor|pediatrician|lawyer|accountant|consultant|cpa|sre|researcher|"
     r"student|professor|lecturer|studies|studying|studied|trained|joined|hired|office|team|school|kindergarten|"
     r"college|university|choir|volunteers?)\b"
@@ -66,13 +70,18 @@ _TOOL_CUE = re.compile(r"\b(?:uses?|using|used|via|switched to|signed up for|sub
 _TOOL_VERB_CUE = re.compile(
     r"\b(?:edit(?:s|ed|ing)?|tracks?|tracked|tracking|keeps?|logs?|logged|builds?|built|writes?|codes?|designs?|"
     r"plans?|manages?|records?|reads?|listens?|watches|streams?|posts?|stores?|backs? up|syncs?|deploys?|hosts?|"
-    r"draws?|sketches|journals?|budgets?|orders?|books?|pays?|invoices?|learns?|practises?|practices?|studies)\b"
-    r"(?:(?!\band\b)[^,.;]){0,30}?\b(?:in|on|with|to|through)\s+(?:the\s+)?$"
+    r"draws?|sketches|journals?|budgets?|orders?|books?|pays?|invoices?|learns?|learning|practises?|practices?|"
+    r"studies|transcribes?|tops? up)\b"
+    r"(?:(?!\band\b)[^,.;]){0,30}?\b(?:in|on|with|to|through|by)\s+(?:the\s+)?$"
 )
 _PET_AFTER = re.compile(rf"\s*,?\s+(?:the|our|my|her|his|their)\s+(?:\w+\s+)?(?:{'|'.join(sorted(PET_WORDS))})\b")
 _LINKS = frozenset("as in at for from by on".split())  # "the NHS as a nurse" names; "an SRE at", "the POS and" do not
 _NOT_NAMES = frozenset("ui ux api apis cli sdk ide os pr prs ci cd qa hr it pdf url usb tv gps faq eta mvp kpi".split())
-_PLACE_CUE = frozenset("in from to near around visit visited visiting into via across".split())
+_PLACE_CUE = frozenset("in from to near around visit visited visiting into via across outside".split())
+# A name before a common word for a kind of place: "Entoto hill", "the Dzukija forests", "the CMC area".
+_PLACE_AFTER = re.compile(
+    r"\s+(?:hills?|forests?|woods|rivers?|lakes?|mountains?|valley|area|region|district|neighbou?rhood|suburb)\b"
+)
 _TITLES = frozenset("prof dr mr mrs ms mx sir".split())
 _PRONOUNS = frozenset("i i'm i've i'd i'll she he they we you it her his their my our".split())
 _HEAD_COMMON = frozenset("rent iron salary loan busy honeymoon master bachelor".split())
@@ -239,7 +248,7 @@ def _name_type(before: str, after: str, name: str, first: bool) -> tuple[str | N
     prefix = lookup(name.split()[0]) if len(words) > 1 else None
     if prefix in {"tool", "product", "framework", "event"}:
         return prefix, True
-    if _FAN_CUE.search(before) or re.match(r"\s+(fan|supporter)s?\b", after):
+    if _FAN_CUE.search(before) or re.match(r"\s+(fan|supporter|season ticket)s?\b", after):
         return "organization", True
     if words[0] in NAMES and len(words) <= 2:
         return "person", True
@@ -250,6 +259,8 @@ def _name_type(before: str, after: str, name: str, first: bool) -> tuple[str | N
     if _STUDY_CUE.search(before):
         return "concept", True
     if len(words) > 1 and (words[-1] in _PLACE_SUFFIX or words[0] in _PLACE_PREFIX):
+        return "place", True
+    if _PLACE_AFTER.match(after):
         return "place", True
     if len(words) > 1 and name.split()[0].isupper() and lookup(" ".join(name.split()[1:])) == "place":
         return "organization", True  # "JR Hokkaido", "ISI Yogyakarta": an acronym of a place's body
