@@ -73,7 +73,7 @@ def sqlite_pair(tmp_path):
 
 def add(store, content: str, owner: Owner = ALICE, model: str = EMBEDDER.model_id, **fields) -> Memory:
     memory = Memory(
-        id=_ids(),
+        id=fields.pop("memory_id", None) or _ids(),
         tenant=owner.tenant,
         user_id=owner.user_id,
         content=content,
@@ -140,6 +140,31 @@ def test_updates_and_deletes_are_seen_at_once(pair) -> None:
     assert top == memory.id and score == pytest.approx(1.0, abs=1e-5)
     store.delete(ALICE, [memory.id])
     assert keyword_ids(index, "Berlin") == [] and semantic_ids(index, "Berlin") == []
+
+
+@pytest.mark.parametrize("implementation", ["opensearch", "opensearch-custom-ids"])
+def test_one_memory_id_under_two_owners_stays_two_documents(implementation: str, tmp_path: Path) -> None:
+    # (The local store keeps memory ids unique across owners, so only the DynamoDB + OpenSearch pair can hold this.)
+    with INDEXES[implementation](tmp_path) as (store, index):
+        _two_owners_one_id(store, index)
+
+
+def _two_owners_one_id(store, index) -> None:
+    # Given memories of two tenants and of two users with one id (an import keeps the ids of its file)
+    shared = _ids()
+    add(store, "Keeps bees on the allotment", memory_id=shared)
+    other_tenant, other_user = Owner("globex", "alice"), Owner("acme", "bob")
+    theirs = add(store, "Keeps bees on the roof", other_tenant, memory_id=shared)
+    add(store, "Keeps bees in the orchard", other_user, memory_id=shared)
+    # When the other tenant's memory is changed and then deleted, and the other user's is deleted
+    changed = theirs.with_changes(content="Keeps wasps on the roof", version=2)
+    entry = HistoryEntry(shared, 2, HistoryEvent.UPDATED, T0, changed.content, theirs.content, ("content",))
+    store.update(changed, 1, entry, EMBEDDER.embed([changed.content])[0])
+    store.delete(other_tenant, [shared])
+    store.delete(other_user, [shared])
+    # Then alice's memory is still found, by its own words
+    assert keyword_ids(index, "allotment") == [shared]
+    assert semantic_ids(index, "Keeps bees on the allotment") == [shared]
 
 
 def test_writes_from_another_store_instance_are_seen(sqlite_pair, tmp_path) -> None:

@@ -144,6 +144,34 @@ def test_export_clear_import_round_trips_exactly_and_importing_twice_changes_not
     assert {skip["reason"] for skip in again["skips"]} == {"exists"}
 
 
+def test_an_import_holding_another_tenants_memory_id_never_reports_it_as_already_there(
+    api: Api, other_tenant: Api
+) -> None:
+    # Given a memory of another tenant, and an export of alice's that carries the same id (an import keeps ids)
+    theirs = other_tenant.post("/v1/memories", json={"user_id": "alice", "content": "Keeps bees on the roof"}).json()
+    seed(api, "alice", "Keeps bees on the allotment")
+    exported = api.get("/v1/export", params={"user_id": "alice"}).text
+    lines = [json.loads(line) for line in exported.splitlines()]
+    mine = next(line for line in lines if line.get("type") == "memory")
+    lines = [{**line, "memory": {**line["memory"], "id": theirs["id"]}} if line is mine else line for line in lines]
+    api.delete("/v1/memories", params={"user_id": "alice", "confirm": "alice"})
+    # When it is imported
+    body = "\n".join(json.dumps(line) for line in lines) + "\n"
+    report = api.post("/v1/import", content=body, headers={"Content-Type": "application/x-ndjson"}).json()
+    # Then the memory is imported under its id (ids are per user), or refused as taken: never skipped as "exists"
+    if report["imported"] == 1:
+        assert api.get(f"/v1/memories/{theirs['id']}", params={"user_id": "alice"}).json()["content"] == (
+            "Keeps bees on the allotment"
+        )
+    else:
+        assert [skip["reason"] for skip in report["skips"]] == ["id_taken"]
+    # And the other tenant's memory is untouched and still found by search
+    kept = other_tenant.get(f"/v1/memories/{theirs['id']}", params={"user_id": "alice"}).json()
+    assert kept["content"] == "Keeps bees on the roof"
+    hits = other_tenant.get("/v1/memories/search", params={"user_id": "alice", "q": "bees roof"}).json()["results"]
+    assert [hit["memory"]["id"] for hit in hits] == [theirs["id"]]
+
+
 def test_import_of_a_json_document_applies_the_duplicate_rule(api: Api) -> None:
     # Given a JSON export, then a clear, then a new memory that says the same as one of the exported ones
     seed(api, "alice", "Lives in Lisbon", "Has a cat named Miso")

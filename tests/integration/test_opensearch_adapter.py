@@ -113,7 +113,7 @@ def test_live_collection_round_trip() -> None:
     # The reconcile pass's paging (sort on a keyword + search_after) is accepted by the collection
     assert [doc.memory_id for doc in index.documents(ALICE, None, 10)] == ["live-1"]
     assert index.documents(ALICE, "live-1", 10) == []
-    assert not index.delete(["live-1"]).failed
+    assert not index.delete(ALICE, ["live-1"]).failed
 
 
 def test_a_missing_index_finds_nothing_and_the_first_write_creates_it_with_the_mapping() -> None:

@@ -74,6 +74,14 @@ class VersionConflict(AgentMemoryError):
     title = "Version conflict"
 
 
+class MemoryIdTaken(AgentMemoryError):
+    """An imported memory's id is held by another user or tenant, in a store that keeps ids unique across owners."""
+
+    status = 409
+    code = "memory_id_taken"
+    title = "Memory id taken"
+
+
 class IdempotencyKeyInUse(AgentMemoryError):
     status = 409
     code = "idempotency_key_in_progress"

@@ -44,7 +44,7 @@ class StreamIndexer:
             return "skipped"
         if event == "REMOVE":
             memory_id = str(keys["sk"]["S"])[len(items.MEMORY_PREFIX) :]
-            outcome = self._index.delete([memory_id])
+            outcome = self._index.delete(items.owner_of(str(keys["pk"]["S"])), [memory_id])
             if outcome.failed:
                 raise IndexingFailed(f"delete of {memory_id} failed: {outcome.failed[memory_id]}")
             return "deleted"

@@ -108,8 +108,9 @@ class MemoryStore(Protocol):
         self, entries: Sequence[tuple[Memory, Sequence[HistoryEntry], Vector | None]]
     ) -> list[Memory | Exception]:
         """Write exported memories back as they were (ids, timestamps, versions, recalls, full history). Each slot
-        holds the memory or its error: VersionConflict when the id exists, DuplicateMemory when a memory of the user
-        holds the content; UserBeingErased refuses them all."""
+        holds the memory or its error: VersionConflict when the user has the id already, MemoryIdTaken when another
+        owner holds it (a store whose ids are unique across owners), DuplicateMemory when a memory of the user holds
+        the content; UserBeingErased refuses them all."""
         ...
 
     def erase_page(self, owner: Owner, limit: int) -> dict[str, int]:

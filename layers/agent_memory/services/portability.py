@@ -18,6 +18,7 @@ from agent_memory.domain.errors import (
     DuplicateMemory,
     ExportNotReady,
     InvalidExport,
+    MemoryIdTaken,
     NotFound,
     VersionConflict,
 )
@@ -288,6 +289,8 @@ class PortabilityService:
                 report.skip(number, "duplicate", memory.id, existing_id=outcome.existing_id)
             elif isinstance(outcome, VersionConflict):
                 report.skip(number, "exists", memory.id)
+            elif isinstance(outcome, MemoryIdTaken):
+                report.skip(number, "id_taken", memory.id)
             elif isinstance(outcome, Exception):
                 raise outcome
             else:

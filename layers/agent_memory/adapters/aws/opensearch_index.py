@@ -11,6 +11,7 @@ built from (search drops hits older than the record), and reindex pages through 
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -28,6 +29,14 @@ from agent_memory.ports import IndexedDocument, IndexHit
 MAX_RESULT_WINDOW = 1_000
 HIT_FIELDS = ["memory_id", "version"]
 DOCUMENT_FIELDS = ["memory_id", "version", "superseded"]
+
+
+def document_id(owner: Owner, memory_id: str) -> str:
+    """A custom document id that names the owner too: memory ids are unique per user, and an import keeps the ids of
+    its file, so two tenants (or two users) can hold one memory id. Tenant and user are hashed to keep within
+    OpenSearch's 512-byte id limit whatever their length."""
+    scope = hashlib.sha256(f"{owner.tenant}\x00{owner.user_id}".encode()).hexdigest()[:32]
+    return f"{scope}:{memory_id}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -306,20 +315,22 @@ class OpenSearchIndex:
         for memory, vector in accepted:
             action: dict[str, Any] = {"_index": self._index}
             if self._custom_ids:
-                action["_id"] = memory.id
+                action["_id"] = document_id(memory.owner, memory.id)
             lines.extend([{"index": action}, document(memory, vector)])
             owners.append(memory.id)
         return self._bulk(lines, owners)
 
-    def delete(self, memory_ids: Sequence[str]) -> BulkOutcome:
+    def delete(self, owner: Owner, memory_ids: Sequence[str]) -> BulkOutcome:
+        """Remove these memories of one owner: never a document of another owner that holds the same memory id."""
         lines: list[dict[str, Any]] = []
         owners: list[str] = []
         if self._custom_ids:
             for memory_id in memory_ids:
-                lines.append({"delete": {"_index": self._index, "_id": memory_id}})
+                lines.append({"delete": {"_index": self._index, "_id": document_id(owner, memory_id)}})
                 owners.append(memory_id)
         else:
-            for doc in self._documents_of(memory_ids):
+            scope = [{"term": {"tenant": owner.tenant}}, {"term": {"user_id": owner.user_id}}]
+            for doc in self._documents_of(memory_ids, scope):
                 lines.append({"delete": {"_index": self._index, "_id": doc.document_id}})
                 owners.append(doc.memory_id)
         outcome = self._bulk(lines, owners)

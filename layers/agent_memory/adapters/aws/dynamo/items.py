@@ -30,7 +30,7 @@ import json
 import zlib
 from datetime import datetime
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, unquote
 
 import numpy as np
 
@@ -66,6 +66,14 @@ def part(value: str) -> str:
 
 def user_pk(owner: Owner) -> str:
     return f"U#{part(owner.tenant)}#{part(owner.user_id)}"
+
+
+def owner_of(pk: str) -> Owner:
+    """The owner a user partition key names (`user_pk` read back)."""
+    kind, tenant, user_id = pk.split("#")
+    if kind != "U":
+        raise ValueError(f"not a user partition key: {pk!r}")
+    return Owner(unquote(tenant), unquote(user_id))
 
 
 def tenant_pk(tenant: str) -> str:

@@ -21,7 +21,7 @@ from agent_memory.adapters.local.sqlite.memory_rows import (
     vector_blob,
 )
 from agent_memory.domain.clock import to_micros
-from agent_memory.domain.errors import DuplicateMemory, NotFound, VersionConflict
+from agent_memory.domain.errors import DuplicateMemory, MemoryIdTaken, NotFound, VersionConflict
 from agent_memory.domain.models import HistoryEntry, Memory, MemoryFilter, MemoryStats, Owner
 from agent_memory.domain.stats import HISTOGRAM_BUCKETS, importance_bucket_sql
 from agent_memory.ports import Position, StoredPage
@@ -192,7 +192,7 @@ class SqliteMemories:
             for memory, history, vector in entries:
                 try:
                     results.append(user_data.restore_one(conn, memory, history, vector))
-                except (DuplicateMemory, VersionConflict) as exc:
+                except (DuplicateMemory, VersionConflict, MemoryIdTaken) as exc:
                     results.append(exc)
         return results
 

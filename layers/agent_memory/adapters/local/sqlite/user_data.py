@@ -12,7 +12,7 @@ import numpy as np
 from agent_memory.adapters.local.sqlite.database import dumps
 from agent_memory.adapters.local.sqlite.memory_rows import memory_values, vector_blob
 from agent_memory.domain.clock import to_micros
-from agent_memory.domain.errors import DuplicateMemory, UserBeingErased, VersionConflict
+from agent_memory.domain.errors import DuplicateMemory, MemoryIdTaken, UserBeingErased, VersionConflict
 from agent_memory.domain.models import HistoryEntry, Memory, Owner
 
 
@@ -104,12 +104,16 @@ def restore_one(
     conn: sqlite3.Connection, memory: Memory, history: Sequence[HistoryEntry], vector: np.ndarray | None
 ) -> Memory:
     """Write an exported memory back as it was (id, timestamps, version, recalls, history). Raises
-    VersionConflict when its id is taken and DuplicateMemory when a live memory of the user holds its content."""
+    VersionConflict when the user has it already, MemoryIdTaken when another owner holds its id, and DuplicateMemory
+    when a live memory of the user holds its content."""
     refuse_if_erasing(conn, memory.owner)
     values = memory_values(memory)
     values["embedding"] = vector_blob(vector)
-    if conn.execute("SELECT 1 FROM memories WHERE id = ?", (memory.id,)).fetchone() is not None:
+    holder = conn.execute("SELECT tenant, user_id FROM memories WHERE id = ?", (memory.id,)).fetchone()
+    if holder is not None and (holder["tenant"], holder["user_id"]) == (memory.tenant, memory.user_id):
         raise VersionConflict(f"Memory {memory.id} already exists.")
+    if holder is not None:  # ids are the table's key here, unique across owners; nothing about the holder is told
+        raise MemoryIdTaken(f"Memory id {memory.id} is in use by another user; import it under another id.")
     holder = conn.execute(
         "SELECT id, expires_at FROM memories WHERE tenant = ? AND user_id = ? AND content_key = ?",
         (memory.tenant, memory.user_id, values["content_key"]),
