@@ -93,10 +93,11 @@ def shares_a_name(older: str, newer: str) -> bool:
 
 
 def reread(
-    decision: MergeDecision, signals: PairSignals, similarity: float, scale: MeaningScale, longer: str
+    decision: MergeDecision, signals: PairSignals, similarity: float, scale: MeaningScale, newer: str
 ) -> MergeDecision:
     """The decision once meaning is weighed: the word rules' own decision unless the cosine says otherwise. A merge
-    keeps the longer of the two texts."""
+    keeps the newer memory's words: if the two differ after all (an update judged a paraphrase), the newer value
+    survives."""
     if signals.about_different_people and not signals.shares_a_name:
         return decision
     if similarity >= scale.related and signals.changes:
@@ -107,5 +108,5 @@ def reread(
         return MergeDecision(MergeAction.SUPERSEDE, "the newer memory reports an event that ends the older state")
     differs = signals.negation_differs or signals.names_differ or signals.about_different_people
     if similarity >= scale.same and not differs:
-        return MergeDecision(MergeAction.MERGE, f"the same meaning (similarity {similarity:.2f})", longer)
+        return MergeDecision(MergeAction.MERGE, f"the same meaning (similarity {similarity:.2f})", newer)
     return decision

@@ -236,8 +236,7 @@ class RulesCurator:
         if similarity is None or self._meaning is None or decision.reason not in {_DIFFERENT_FACTS, _DIFFERENT_PEOPLE}:
             return decision
         signals = _signals(older, newer, about_different_people=decision.reason == _DIFFERENT_PEOPLE)
-        longer = newer if len(newer) > len(older) else older
-        return reread(decision, signals, similarity, self._meaning, longer)
+        return reread(decision, signals, similarity, self._meaning, newer)
 
     def _by_words(self, older: str, newer: str) -> MergeDecision:
         if canonical(older) == canonical(newer):
