@@ -261,7 +261,7 @@ class Runtime:
     def transcripts(self) -> TranscriptService:
         from agent_memory.services.transcripts import TranscriptService
 
-        return TranscriptService(self.archive, self.settings_store)
+        return TranscriptService(self.archive, self.settings_store, self.store)
 
     @cached_property
     def ingestion(self) -> IngestionService:
@@ -285,7 +285,7 @@ class Runtime:
     def operations(self) -> OperationService:
         from agent_memory.services.operations import OperationService
 
-        return OperationService(self.operation_store, lambda: self.job_runner)
+        return OperationService(self.operation_store, lambda: self.job_runner, self.store)
 
     @cached_property
     def clusters(self) -> ClusterService:
@@ -345,9 +345,9 @@ class Runtime:
             Phase.ERASE_LOGS: EraseLogs(self.archive, self.exports),
             Phase.ERASE_RECORDS: EraseRecords(idempotency, operations),
             Phase.VERIFY_ERASURE: VerifyErasure(store, projection, self.archive, self.exports, idempotency, operations),
-            Phase.EXPORT: ExportToFile(self.portability, self.exports),
+            Phase.EXPORT: ExportToFile(self.portability, self.exports, self.store),
         }
-        return JobSteps(self.operation_store, phases)
+        return JobSteps(self.operation_store, phases, self.store)
 
     # -- what only one backend's entry points use ---------------------------------------------------
 

@@ -240,3 +240,15 @@ def test_stats_bucket_importance_by_the_domain_rule_at_every_boundary(store) -> 
         expected[importance_bucket(importance)] += 1
     assert stats.importance_histogram == expected
     assert expected[-1] == 3 and expected[0] == 2  # 0.9, 0.95 and 1.0 share the top bucket
+
+
+def test_the_erasure_mark_names_its_operation_for_that_user_only_until_it_is_lifted(store) -> None:
+    # Given no erasure
+    assert store.erasure_of(ALICE) is None
+    # When alice's erasure marks her
+    store.begin_erasure(ALICE, "erase-1", T0)
+    # Then the mark names its operation, for her alone, until it is lifted
+    assert store.erasure_of(ALICE) == "erase-1"
+    assert store.erasure_of(Owner("acme", "bob")) is None and store.erasure_of(Owner("globex", "alice")) is None
+    store.end_erasure(ALICE)
+    assert store.erasure_of(ALICE) is None

@@ -281,7 +281,18 @@ def test_writes_during_an_erasure_are_refused_and_allowed_again_after_it(
     assert single.status_code == 409 and single.json()["code"] == "user_being_erased"
     assert batch.status_code == 409 or batch.json()["results"][0]["status"] == 409
     assert api.get("/v1/memories", params={"user_id": "alice"}).json()["total"] == 1
+    # And no job of hers starts, and no conversation turn of hers is kept (its transcript would outlive the erasure)
+    for kind in ("export", "optimize", "generate-episodes"):
+        started = api.post(f"/v1/jobs/{kind}", json={"user_id": "alice"})
+        assert started.status_code == 409 and started.json()["code"] == "user_being_erased", kind
+    turn = api.post(
+        "/v1/conversations/t1/messages",
+        json={"user_id": "alice", "messages": [{"role": "user", "content": "I moved to Porto"}]},
+    )
+    assert turn.status_code == 409 and turn.json()["code"] == "user_being_erased"
+    assert runtime.archive.logs_of("acme", "alice") == []
     api.remember("bob", "Has a cat")
+    assert api.post("/v1/jobs/export", json={"user_id": "bob"}).status_code == 202
     # When the erasure runs to its end
     assert admin.delete("/v1/users/alice").status_code == 202
     jobs.drain()

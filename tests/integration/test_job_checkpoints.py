@@ -62,7 +62,7 @@ def every_memory(runtime: Runtime) -> list[Memory]:
 
 
 def steps_with(runtime: Runtime, phases: dict[Phase, PhaseRunner], clock: Callable[[], datetime] = utcnow) -> JobSteps:
-    return JobSteps(runtime.operation_store, phases, clock=clock)
+    return JobSteps(runtime.operation_store, phases, runtime.store, clock=clock)
 
 
 def optimize_phases(runtime: Runtime, curator: Any) -> dict[Phase, PhaseRunner]:
@@ -73,7 +73,7 @@ def optimize_phases(runtime: Runtime, curator: Any) -> dict[Phase, PhaseRunner]:
 
 
 def start(runtime: Runtime, kind: JobKind, clock: Callable[[], datetime] = utcnow, **params: bool) -> Operation:
-    service = OperationService(runtime.operation_store, lambda: NotRunning(), clock=clock)
+    service = OperationService(runtime.operation_store, lambda: NotRunning(), runtime.store, clock=clock)
     operation, created = service.start("acme", "alice", kind, params)
     assert created
     return operation
@@ -150,7 +150,7 @@ def test_given_a_step_longer_than_the_lease_then_its_checkpoints_keep_the_job_fr
     clock = Clock()
     operation = start(runtime, JobKind.REINDEX, clock, force=True)
     answers: list[tuple[str, bool]] = []
-    service = OperationService(runtime.operation_store, lambda: NotRunning(), clock=clock)
+    service = OperationService(runtime.operation_store, lambda: NotRunning(), runtime.store, clock=clock)
 
     def ten_minute_pages_and_a_second_request(texts: Sequence[str]) -> None:
         clock.advance(10)
@@ -176,7 +176,7 @@ def test_given_a_step_whose_lease_ran_out_and_was_taken_over_then_it_stops_at_it
     clock = Clock()
     operation = start(runtime, JobKind.REINDEX, clock, force=True)
     taken: list[Operation] = []
-    service = OperationService(runtime.operation_store, lambda: NotRunning(), clock=clock)
+    service = OperationService(runtime.operation_store, lambda: NotRunning(), runtime.store, clock=clock)
 
     def a_page_longer_than_the_lease_then_another_job(texts: Sequence[str]) -> None:
         if not taken:

@@ -213,7 +213,7 @@ def test_given_episodes_written_but_not_yet_counted_when_the_job_resumes_then_th
 
     # When: the process dies right after writing an episode, before saving the count; then the job is taken up again
     with pytest.raises(Died):
-        run_to_end(JobSteps(dying, {Phase.GENERATE_EPISODES: phase}), "acme", operation.id)  # type: ignore[arg-type]
+        run_to_end(JobSteps(dying, {Phase.GENERATE_EPISODES: phase}, runtime.store), "acme", operation.id)  # type: ignore[arg-type]
     final = run_to_end(runtime.job_steps, "acme", operation.id, sleep=lambda _: None)
 
     # Then: every episode written by this job is counted as created, none as unchanged

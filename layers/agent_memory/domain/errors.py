@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from agent_memory.domain.models import Owner
 
 
 class AgentMemoryError(Exception):
@@ -152,6 +155,11 @@ class UserBeingErased(AgentMemoryError):
     status = 409
     code = "user_being_erased"
     title = "This user is being erased"
+
+
+def being_erased(owner: Owner, operation_id: str | None = None) -> UserBeingErased:
+    which = f" (operation {operation_id})" if operation_id else ""
+    return UserBeingErased(f"User {owner.user_id} is being erased{which}; nothing can be added until it has finished.")
 
 
 class ConfirmationRequired(InvalidInput):

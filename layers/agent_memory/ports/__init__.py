@@ -132,6 +132,10 @@ class MemoryStore(Protocol):
 
     def end_erasure(self, owner: Owner) -> None: ...
 
+    def erasure_of(self, owner: Owner) -> str | None:
+        """The operation erasing this user while it runs (or failed and must run again), else None."""
+        ...
+
     def purge_expired(self, now: datetime, limit: int) -> int:
         """Delete up to `limit` memories (of any tenant) whose `expires_at` has passed; returns how many. Where the
         database removes expired items itself (DynamoDB TTL) there is nothing to do."""
@@ -222,6 +226,12 @@ class IndexHit(NamedTuple):
     version: int | None = None
     """The memory version the matched document was built from; None where the index reads the records themselves
     and so cannot lag them."""
+
+
+class ErasureMarks(Protocol):
+    """Whether a user is being erased: the store's mark, which the erase-user job sets first and lifts last."""
+
+    def erasure_of(self, owner: Owner) -> str | None: ...
 
 
 class SearchIndex(Protocol):

@@ -11,6 +11,7 @@ from agent_memory.domain import validation
 from agent_memory.domain.clock import utcnow
 from agent_memory.domain.errors import AgentMemoryError, InvalidInput, NotFound
 from agent_memory.domain.ids import new_ulid
+from agent_memory.domain.models import Owner
 from agent_memory.domain.operations import (
     MAX_LISTED_OPERATIONS,
     JobKind,
@@ -20,7 +21,8 @@ from agent_memory.domain.operations import (
     OperationStatus,
     lock_expiry,
 )
-from agent_memory.ports import JobRunner, OperationStore
+from agent_memory.ports import ErasureMarks, JobRunner, OperationStore
+from agent_memory.services.erasure_guard import refuse_while_erasing
 
 PARAMETERS: dict[JobKind, frozenset[str]] = {
     JobKind.OPTIMIZE: frozenset({"dry_run"}),
@@ -41,11 +43,13 @@ class OperationService:
         self,
         store: OperationStore,
         runner: Callable[[], JobRunner],
+        erasures: ErasureMarks,
         clock: Callable[[], datetime] = utcnow,
         new_id: Callable[[], str] = new_ulid,
     ) -> None:
         self._store = store
         self._runner = runner
+        self._erasures = erasures
         self._clock = clock
         self._new_id = new_id
 
@@ -57,6 +61,8 @@ class OperationService:
             raise InvalidInput(f"{kind.value} does not take {', '.join(sorted(unknown))}.")
         if any(not isinstance(value, bool) for value in params.values()):
             raise InvalidInput("job parameters are true or false.")
+        if kind is not JobKind.ERASE_USER:
+            refuse_while_erasing(self._erasures, Owner(tenant, user_id))
         now = self._clock()
         operation = Operation(
             id=self._new_id(),

@@ -20,7 +20,8 @@ from agent_memory.domain.conversation_log import address_of, parse, transcript_a
 from agent_memory.domain.errors import AgentMemoryError, InvalidInput
 from agent_memory.domain.models import Owner
 from agent_memory.domain.text import query_terms, stem, tokens
-from agent_memory.ports import ConversationArchive, SettingsStore
+from agent_memory.ports import ConversationArchive, ErasureMarks, SettingsStore
+from agent_memory.services.erasure_guard import refuse_while_erasing
 
 MAX_LOGS_READ = 200
 MAX_RUN_RESULTS = 20
@@ -45,17 +46,24 @@ def _terms(text: str) -> list[str]:
 
 class TranscriptService:
     def __init__(
-        self, archive: ConversationArchive, settings: SettingsStore, clock: Callable[[], datetime] = utcnow
+        self,
+        archive: ConversationArchive,
+        settings: SettingsStore,
+        erasures: ErasureMarks,
+        clock: Callable[[], datetime] = utcnow,
     ) -> None:
         self._archive = archive
         self._settings = settings
+        self._erasures = erasures
         self._clock = clock
 
     def keep(self, tenant: str, turn: Turn) -> str | None:
-        """Appends the turn to its thread's log; the log's key, or None when the ids cannot form one."""
+        """Appends the turn to its thread's log; the log's key, or None when the ids cannot form one. Refused
+        (UserBeingErased) while the user is being erased."""
         address = transcript_address(tenant, turn.user_id, turn.thread_id)
         if address is None:
             return None
+        refuse_while_erasing(self._erasures, Owner(tenant, turn.user_id))
         retention = self._settings.get_settings(tenant).raw_log_retention_days
         data = transcript_lines(address, turn.agent_id, list(turn.messages), self._clock())
         self._archive.append(address.key, data, retention)

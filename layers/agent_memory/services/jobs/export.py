@@ -7,8 +7,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from agent_memory.domain.models import Owner
 from agent_memory.domain.operations import Operation
-from agent_memory.ports import ExportStore
+from agent_memory.ports import ErasureMarks, ExportStore
+from agent_memory.services.erasure_guard import refuse_while_erasing
 from agent_memory.services.jobs.steps import Checkpoint, PhaseProgress, SecondsLeft
 from agent_memory.services.portability import PortabilityService, ndjson_line
 
@@ -17,9 +19,10 @@ SECONDS_PER_PART = 30.0
 
 
 class ExportToFile:
-    def __init__(self, portability: PortabilityService, exports: ExportStore) -> None:
+    def __init__(self, portability: PortabilityService, exports: ExportStore, erasures: ErasureMarks) -> None:
         self._portability = portability
         self._exports = exports
+        self._erasures = erasures
 
     def run(
         self, operation: Operation, cursor: dict[str, Any] | None, seconds_left: SecondsLeft, checkpoint: Checkpoint
@@ -45,8 +48,14 @@ class ExportToFile:
                     return progress
         if buffer or not state["parts"]:
             state = self._flush(state, buffer, position)
-        self._exports.complete(state["upload"], state["parts"])
+        # The file appears only while this job still holds its lease and its user is not being erased: an erasure
+        # takes the lease away and aborts unfinished uploads, so a job that began before it never publishes a file.
         counts = dict((position or {}).get("counts") or {})
+        checkpoint.save(
+            PhaseProgress(done=False, cursor=state, advanced=int(counts.get("memories", 0)) - exported_before)
+        )
+        refuse_while_erasing(self._erasures, Owner(tenant, user_id))
+        self._exports.complete(state["upload"], state["parts"])
         result = {
             "download": f"/v1/exports/{operation.id}",
             "format": "ndjson",

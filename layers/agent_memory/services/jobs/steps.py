@@ -18,19 +18,21 @@ from typing import Any, Protocol, TypeAlias
 
 from agent_memory.domain.clock import utcnow
 from agent_memory.domain.errors import AgentMemoryError, InvalidInput, NotFound
-from agent_memory.domain.models import HistoryEntry, Memory
+from agent_memory.domain.models import HistoryEntry, Memory, Owner
 from agent_memory.domain.operations import (
     CHECKPOINT_SECONDS,
     MAX_REPORTED_CHANGES,
     PHASES,
     STEP_RETRY,
+    JobKind,
     Operation,
     OperationAbandoned,
     OperationStatus,
     Phase,
     lock_expiry,
 )
-from agent_memory.ports import OperationStore, Vector
+from agent_memory.ports import ErasureMarks, OperationStore, Vector
+from agent_memory.services.erasure_guard import refuse_while_erasing
 
 SecondsLeft = Callable[[], float]
 Change: TypeAlias = "tuple[Memory, int, HistoryEntry, Vector | None]"
@@ -150,10 +152,12 @@ class JobSteps:
         self,
         store: OperationStore,
         phases: Mapping[Phase, PhaseRunner],
+        erasures: ErasureMarks,
         clock: Callable[[], datetime] = utcnow,
     ) -> None:
         self._store = store
         self._phases = phases
+        self._erasures = erasures
         self._clock = clock
 
     def _load(self, tenant: str, operation_id: str) -> Operation:
@@ -186,6 +190,8 @@ class JobSteps:
             reached = phases.index(operation.phase)
             if reached > phases.index(phase) or (operation.phase is phase and operation.phase_done):
                 return True  # a retried step whose work is already saved
+        if operation.kind is not JobKind.ERASE_USER:  # the job fails here, writing nothing more
+            refuse_while_erasing(self._erasures, Owner(operation.tenant, operation.user_id))
         continuing = operation.phase is phase
         checkpoint = Checkpoint(self._store, self._clock, operation, phase)
         cursor = operation.cursor if continuing else None

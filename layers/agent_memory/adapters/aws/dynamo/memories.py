@@ -27,9 +27,9 @@ from agent_memory.adapters.aws.dynamo.memory_writes import (
 from agent_memory.adapters.aws.dynamo.recall_counters import count_recall, counted
 from agent_memory.adapters.aws.dynamo.schema import LSI1
 from agent_memory.adapters.aws.dynamo.table import DynamoTable
-from agent_memory.adapters.aws.dynamo.user_data import DynamoUserData, being_erased
+from agent_memory.adapters.aws.dynamo.user_data import DynamoUserData
 from agent_memory.adapters.aws.errors import ConditionFailed, TransactionCancelled
-from agent_memory.domain.errors import DuplicateMemory, NotFound, VersionConflict
+from agent_memory.domain.errors import DuplicateMemory, NotFound, VersionConflict, being_erased
 from agent_memory.domain.filtering import admits, is_live
 from agent_memory.domain.models import HistoryEntry, Memory, MemoryFilter, MemoryStats, Owner
 from agent_memory.domain.stats import summarise
@@ -54,6 +54,7 @@ class DynamoMemories:
         self.restore = whole.restore
         self.begin_erasure = whole.begin_erasure
         self.end_erasure = whole.end_erasure
+        self.erasure_of = whole.erasure_of
 
     def purge_expired(self, now: datetime, limit: int) -> int:
         """Nothing to do: memory items carry DynamoDB's TTL attribute, and DynamoDB deletes them (reads already

@@ -21,7 +21,7 @@ from agent_memory.adapters.aws.dynamo.memory_writes import UNIQUE_POSITION, not_
 from agent_memory.adapters.aws.dynamo.table import DynamoTable
 from agent_memory.adapters.aws.errors import TransactionCancelled
 from agent_memory.domain.clock import to_micros
-from agent_memory.domain.errors import DuplicateMemory, UserBeingErased, VersionConflict
+from agent_memory.domain.errors import DuplicateMemory, VersionConflict, being_erased
 from agent_memory.domain.models import HistoryEntry, Memory, Owner
 
 KINDS = {
@@ -35,11 +35,6 @@ KINDS = {
 RESTORE_ERASURE_POSITION = 2
 MAX_HISTORY_IN_TRANSACTION = 90
 """History entries written in a restored memory's transaction; the rest follow in batches."""
-
-
-def being_erased(owner: Owner, operation_id: str | None = None) -> UserBeingErased:
-    which = "" if operation_id is None else f" (operation {operation_id})"
-    return UserBeingErased(f"User {owner.user_id} is being erased{which}; nothing can be added until it has finished.")
 
 
 def _kind(item: Item) -> str | None:
@@ -93,6 +88,11 @@ class DynamoUserData:
 
     def end_erasure(self, owner: Owner) -> None:
         self._table.call("delete_item", Key=items.erasure_key(owner))
+
+    def erasure_of(self, owner: Owner) -> str | None:
+        answer = self._table.call("get_item", Key=items.erasure_key(owner), ConsistentRead=True)
+        mark = answer.get("Item")
+        return None if mark is None else items.text(mark, "operation_id")
 
     def restore(
         self, entries: Sequence[tuple[Memory, Sequence[HistoryEntry], np.ndarray | None]]

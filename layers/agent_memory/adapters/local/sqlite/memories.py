@@ -216,6 +216,10 @@ class SqliteMemories:
         with self._database.write() as conn:
             user_data.end_erasure(conn, owner)
 
+    def erasure_of(self, owner: Owner) -> str | None:
+        with self._database.read() as conn:
+            return user_data.erasure_of(conn, owner)
+
     def purge_expired(self, now: datetime, limit: int) -> int:
         with self._database.write() as conn:
             rows = conn.execute(

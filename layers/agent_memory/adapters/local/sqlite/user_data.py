@@ -12,20 +12,22 @@ import numpy as np
 from agent_memory.adapters.local.sqlite.database import dumps
 from agent_memory.adapters.local.sqlite.memory_rows import memory_values, vector_blob
 from agent_memory.domain.clock import to_micros
-from agent_memory.domain.errors import DuplicateMemory, MemoryIdTaken, UserBeingErased, VersionConflict
+from agent_memory.domain.errors import DuplicateMemory, MemoryIdTaken, VersionConflict, being_erased
 from agent_memory.domain.models import HistoryEntry, Memory, Owner
+
+
+def erasure_of(conn: sqlite3.Connection, owner: Owner) -> str | None:
+    row = conn.execute(
+        "SELECT operation_id FROM erasures WHERE tenant = ? AND user_id = ?", (owner.tenant, owner.user_id)
+    ).fetchone()
+    return None if row is None else str(row["operation_id"])
 
 
 def refuse_if_erasing(conn: sqlite3.Connection, owner: Owner) -> None:
     """Inside a write transaction: no new memory of a user whose erasure is running (or failed and must rerun)."""
-    row = conn.execute(
-        "SELECT operation_id FROM erasures WHERE tenant = ? AND user_id = ?", (owner.tenant, owner.user_id)
-    ).fetchone()
-    if row is not None:
-        raise UserBeingErased(
-            f"User {owner.user_id} is being erased (operation {row['operation_id']}); nothing can be added until it"
-            " has finished."
-        )
+    operation_id = erasure_of(conn, owner)
+    if operation_id is not None:
+        raise being_erased(owner, operation_id)
 
 
 def begin_erasure(conn: sqlite3.Connection, owner: Owner, operation_id: str, now: datetime) -> None:
