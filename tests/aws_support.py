@@ -137,6 +137,8 @@ def aws_runtime(
             "region": REGION,
             "embedder": "hashing",
             "cursor_secret": "test-cursor-secret",
+            # A loopback index that shows every write at once leaves an erasure nothing to wait for.
+            "erasure_settle_seconds": 0 if refresh_on_write else None,
             **overrides,
         }
         runtime = Runtime(Config(**settings))

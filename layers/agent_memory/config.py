@@ -36,6 +36,9 @@ class Config(BaseSettings):
     opensearch_custom_ids: bool = False
     # How long a write may take to show in the index (refresh + stream delay): merged from the table meanwhile.
     index_refresh_seconds: float = Field(default=60.0, ge=0, le=600)
+    # How long an erasure waits after a clean verification pass before its last one (a document indexed just before
+    # may show only after the refresh); unset: index_refresh_seconds.
+    erasure_settle_seconds: float | None = Field(default=None, ge=0, le=600)
     titan_dimensions: Literal[256, 512, 1024] = 1024
     bedrock_embedding_concurrency: int = Field(default=4, ge=1, le=32)
     # Bedrock Converse model: a cross-Region inference profile (`us.`/`eu.`/`jp.`/`au.`/`global.` + model id) or a
@@ -52,6 +55,10 @@ class Config(BaseSettings):
     # How often the local server runs the retention sweep (services/retention.py); 0 turns it off.
     retention_sweep_seconds: float = Field(default=3600.0, ge=0)
     job_state_machines: dict[str, str] = Field(default_factory=dict)
+
+    @property
+    def erasure_settle(self) -> float:
+        return self.index_refresh_seconds if self.erasure_settle_seconds is None else self.erasure_settle_seconds
 
     @property
     def embedder_name(self) -> str:

@@ -344,7 +344,9 @@ class Runtime:
             Phase.ERASE_SEARCH_INDEX: EraseSearchIndex(projection),
             Phase.ERASE_LOGS: EraseLogs(self.archive, self.exports),
             Phase.ERASE_RECORDS: EraseRecords(idempotency, operations),
-            Phase.VERIFY_ERASURE: VerifyErasure(store, projection, self.archive, self.exports, idempotency, operations),
+            Phase.VERIFY_ERASURE: VerifyErasure(
+                store, projection, self.archive, self.exports, idempotency, operations, self.config.erasure_settle
+            ),
             Phase.EXPORT: ExportToFile(self.portability, self.exports, self.store),
         }
         return JobSteps(self.operation_store, phases, self.store)

@@ -7,6 +7,7 @@ is already running when that happens must not publish what it read before.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
@@ -14,11 +15,13 @@ import pytest
 from agent_memory.domain.clock import utcnow
 from agent_memory.domain.errors import NotFound, UserBeingErased
 from agent_memory.domain.models import MemoryFilter, NewMemory, Owner
-from agent_memory.domain.operations import JobKind, OperationAbandoned, Phase
+from agent_memory.domain.operations import JobKind, Operation, OperationAbandoned, OperationStatus, Phase
 from agent_memory.runtime import Runtime
+from agent_memory.services.jobs.erasure import VerifyErasure
 from agent_memory.services.jobs.export import ExportToFile
 from agent_memory.services.jobs.steps import JobSteps
 from agent_memory.services.operations import OperationService
+from tests.aws_support import aws_runtime
 
 OWNER = Owner("acme", "alice")
 
@@ -76,3 +79,84 @@ def test_given_an_export_when_the_erasure_takes_its_lease_mid_step_then_no_file_
     # Then the file was never completed: nothing can be downloaded
     with pytest.raises(NotFound):
         b"".join(runtime.exports.read(OWNER.tenant, OWNER.user_id, operation_id))
+
+
+class QuietClock:
+    """The verification's clock and sleep: sleeping moves the clock on, and the collection refreshes meanwhile."""
+
+    def __init__(self, refresh: Any) -> None:
+        self.now = utcnow()
+        self.slept: list[float] = []
+        self._refresh = refresh
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.slept.append(seconds)
+        self.now += timedelta(seconds=seconds)
+        self._refresh()
+
+
+def test_given_a_document_indexed_just_before_the_erasure_when_verifying_then_it_is_found_after_the_refresh() -> None:
+    with aws_runtime(refresh_on_write=False) as (runtime, server):
+        # Given a memory of alice indexed within the collection's refresh window, then erased from the table: the
+        # stream's REMOVE looked for its document before the collection showed it, so the document stays behind
+        created = runtime.memories.create("acme", NewMemory(user_id="alice", content="Alice plays the cello"))
+        runtime.search.search(OWNER, "cello", record_access=False)  # the stream reaches the index, unrefreshed
+        runtime.store.begin_erasure(OWNER, "erase-1", utcnow())
+        runtime.store.erase_page(OWNER, 100)
+        runtime.search.search(OWNER, "cello", record_access=False)  # the REMOVE reaches the index, finding nothing
+        clock = QuietClock(server.collection.refresh)
+        verify = VerifyErasure(
+            runtime.store,
+            runtime.opensearch,
+            runtime.archive,
+            runtime.exports,
+            runtime.idempotency_store,
+            runtime.operation_store,
+            settle_seconds=30,
+            clock=clock,
+            sleep=clock.sleep,
+        )
+        operation = Operation(
+            id="erase-1", tenant="acme", user_id="alice", kind=JobKind.ERASE_USER, status=OperationStatus.RUNNING,
+            created_at=clock.now, updated_at=clock.now,
+        )  # fmt: skip
+        # When the verification runs (a first clean pass, the quiet wait, then passes until one finds nothing)
+        progress = verify.run(operation, None, lambda: 900.0, checkpoint=None)  # type: ignore[arg-type]
+        # Then the late document was found and deleted, after a wait of the settle time, before the mark was lifted
+        assert progress.done and progress.result["found_in_verification"] == {"search_documents": 1}
+        assert clock.slept and all(seconds == 30 for seconds in clock.slept)
+        server.collection.refresh()
+        assert runtime.opensearch.documents(OWNER, None, 10) == [] and runtime.store.erasure_of(OWNER) is None
+        assert created.id not in {doc.memory_id for doc in runtime.opensearch.documents(OWNER, None, 10)}
+
+
+def test_given_too_little_time_left_for_the_wait_when_verifying_then_the_step_saves_when_the_quiet_began() -> None:
+    with aws_runtime(refresh_on_write=False) as (runtime, server):
+        clock = QuietClock(server.collection.refresh)
+        verify = VerifyErasure(
+            runtime.store,
+            runtime.opensearch,
+            runtime.archive,
+            runtime.exports,
+            runtime.idempotency_store,
+            runtime.operation_store,
+            settle_seconds=30,
+            clock=clock,
+            sleep=clock.sleep,
+        )
+        runtime.store.begin_erasure(OWNER, "erase-1", utcnow())
+        operation = Operation(
+            id="erase-1", tenant="acme", user_id="alice", kind=JobKind.ERASE_USER, status=OperationStatus.RUNNING,
+            created_at=clock.now, updated_at=clock.now,
+        )  # fmt: skip
+        # When a step has 20 s left: it cannot wait 30 s, so it stops with the time the quiet began
+        first = verify.run(operation, None, lambda: 20.0, checkpoint=None)  # type: ignore[arg-type]
+        assert not first.done and first.cursor is not None and "quiet_since" in first.cursor and not clock.slept
+        assert runtime.store.erasure_of(OWNER) == "erase-1"  # still marked
+        # And the next step, after the quiet time, lifts the mark with the receipt
+        clock.now += timedelta(seconds=31)
+        second = verify.run(operation, first.cursor, lambda: 20.0, checkpoint=None)  # type: ignore[arg-type]
+        assert second.done and second.result["verified"] and runtime.store.erasure_of(OWNER) is None

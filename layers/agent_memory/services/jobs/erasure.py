@@ -17,6 +17,7 @@ The erasure's own operations are kept: they are the receipts, and hold ids and c
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
@@ -131,6 +132,11 @@ class EraseRecords:
 
 
 class VerifyErasure:
+    """The last phase. Where search is a projection that shows a write only after its refresh (and after the stream
+    indexer's delay), a pass that finds nothing is not yet proof: a document indexed just before it may appear
+    later. So the mark is lifted only after a clean pass that follows `settle_seconds` of quiet after an earlier
+    clean pass; a step without the time for that wait saves when the quiet began and the next step goes on."""
+
     def __init__(
         self,
         store: MemoryStore,
@@ -139,7 +145,9 @@ class VerifyErasure:
         exports: ExportStore,
         idempotency: IdempotencyStore,
         operations: OperationStore,
+        settle_seconds: float = 0.0,
         clock: Callable[[], datetime] = utcnow,
+        sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         self._store = store
         self._projection = projection
@@ -147,7 +155,9 @@ class VerifyErasure:
         self._exports = exports
         self._idempotency = idempotency
         self._operations = operations
+        self._settle = settle_seconds if projection is not None else 0.0
         self._clock = clock
+        self._sleep = sleep
 
     def _sweep(self, owner: Owner, seconds_left: SecondsLeft) -> dict[str, int]:
         """One pass over every store: what it found (and deleted)."""
@@ -174,20 +184,31 @@ class VerifyErasure:
         self, operation: Operation, cursor: dict[str, Any] | None, seconds_left: SecondsLeft, checkpoint: Checkpoint
     ) -> PhaseProgress:
         owner = _owner(operation)
-        late: dict[str, int] = {}
+        late: dict[str, int] = dict((cursor or {}).get("late") or {})
+        quiet = (cursor or {}).get("quiet_since")
+        quiet_since = None if quiet is None else datetime.fromisoformat(quiet)
         for passes in range(1, MAX_VERIFICATION_PASSES + 1):
             found = self._sweep(owner, seconds_left)
-            if not found:
+            now = self._clock()
+            if found:
+                quiet_since = None
+                for kind, count in found.items():
+                    late[kind] = late.get(kind, 0) + count
+                continue
+            if (quiet_since is not None and (now - quiet_since).total_seconds() >= self._settle) or not self._settle:
                 self._store.end_erasure(owner)
                 receipt = {
                     "verified": True,
                     "verification_passes": passes,
                     "found_in_verification": late,
-                    "verified_at": self._clock().isoformat(),
+                    "verified_at": now.isoformat(),
                 }
                 return PhaseProgress(done=True, result=receipt)
-            for kind, count in found.items():
-                late[kind] = late.get(kind, 0) + count
+            quiet_since = quiet_since or now
+            wait = self._settle - (now - quiet_since).total_seconds()
+            if seconds_left() - wait < SECONDS_PER_PAGE:
+                return PhaseProgress(done=False, cursor={"late": late, "quiet_since": quiet_since.isoformat()})
+            self._sleep(wait)
         raise StoreUnavailable(
             f"Records of the user kept appearing through {MAX_VERIFICATION_PASSES} verification passes; retried."
         )
