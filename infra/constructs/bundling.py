@@ -35,7 +35,19 @@ NOT_SHIPPED = frozenset(
 )
 # Only used if local bundling were to fail: the same steps in the SAM build image.
 FALLBACK_IMAGE = f"public.ecr.aws/sam/build-python{PYTHON_VERSION}:latest-arm64"
-IGNORED = shutil.ignore_patterns("__pycache__", "*.pyc", ".mypy_cache", ".ruff_cache")
+_CACHES = shutil.ignore_patterns("__pycache__", "*.pyc", ".mypy_cache", ".ruff_cache")
+# The memory explorer's pages: served by the local server only, never by a function.
+LOCAL_ONLY = (Path("http") / "ui",)
+
+
+def ignored(root: Path) -> Any:
+    """What a copy of `root` leaves out: caches, and the folders under it that only the local server uses."""
+    local_only = {root / folder for folder in LOCAL_ONLY}
+
+    def ignore(directory: str, names: list[str]) -> set[str]:
+        return set(_CACHES(directory, names)) | {name for name in names if Path(directory) / name in local_only}
+
+    return ignore
 
 
 @jsii.implements(ILocalBundling)
@@ -47,7 +59,7 @@ class CopyTree:
         self._target = target
 
     def try_bundle(self, output_dir: str, options: Any) -> bool:
-        shutil.copytree(self._source, Path(output_dir) / self._target, ignore=IGNORED, dirs_exist_ok=True)
+        shutil.copytree(self._source, Path(output_dir) / self._target, ignore=ignored(self._source), dirs_exist_ok=True)
         return True
 
 
@@ -80,7 +92,12 @@ class PipInstall:
 def copy_tree(source: Path, target: str) -> BundlingOptions:
     return BundlingOptions(
         image=DockerImage.from_registry(FALLBACK_IMAGE),
-        command=["bash", "-c", f"mkdir -p /asset-output/{target} && cp -r /asset-input/. /asset-output/{target}"],
+        command=[
+            "bash",
+            "-c",
+            f"mkdir -p /asset-output/{target} && cp -r /asset-input/. /asset-output/{target}"
+            + "".join(f" && rm -rf /asset-output/{target}/{folder}" for folder in LOCAL_ONLY),
+        ],
         local=CopyTree(source, target),
     )
 

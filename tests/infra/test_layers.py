@@ -130,3 +130,16 @@ def test_the_opensearch_client_works_without_the_grpc_transport() -> None:
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=False, cwd=ROOT)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "OpenSearch"
+
+
+def test_the_code_layer_leaves_out_the_memory_explorer_which_only_the_local_server_serves(tmp_path: Path) -> None:
+    # When the layer's code is copied as its asset is built
+    bundling.CopyTree(ROOT / "layers" / "agent_memory", "python/agent_memory").try_bundle(str(tmp_path), None)
+    shipped = tmp_path / "python" / "agent_memory"
+    # Then the explorer's pages stay behind, and everything the functions import is there
+    assert not (shipped / "http" / "ui").exists()
+    assert (shipped / "http" / "app.py").is_file() and (shipped / "http" / "ui_pages.py").is_file()
+    assert not list(shipped.rglob("__pycache__"))
+    # And the functions' app still imports from the copy
+    script = "import agent_memory.http.app, agent_memory.entry.api"
+    subprocess.run([sys.executable, "-c", script], check=True, env={"PYTHONPATH": str(tmp_path / "python")})
