@@ -31,6 +31,9 @@ def test_each_mode_finds_the_matching_memory_first(api, seeded, mode) -> None:
 def test_highlights_mark_matched_terms(api, seeded) -> None:
     body = api.get(SEARCH, params={"user_id": "alice", "q": "running", "mode": "keyword"}).json()
     assert body["results"][0]["highlights"] == ["**Running** marathons is my favourite hobby"]
+    # And the same match as offsets into the content, on both backends
+    content = body["results"][0]["memory"]["content"]
+    assert [content[start:end] for start, end in body["results"][0]["matches"]] == ["Running"]
 
 
 def test_recalled_memories_count_their_accesses(api, seeded) -> None:

@@ -10,7 +10,11 @@ import pytest
 from agent_memory.adapters.local.embedders import HashingEmbedder, SentenceTransformerEmbedder, build_embedder
 from agent_memory.domain.errors import ConfigurationError
 from agent_memory.domain.text import query_terms, stem
-from agent_memory.services.search import RRF_K, fuse, highlights
+from agent_memory.services.search import RRF_K, fuse, highlights, matched_spans
+
+
+def marked(content: str, terms: list[str]) -> list[str]:
+    return highlights(content, matched_spans(content, terms))
 
 
 def test_hashing_embedder_is_deterministic_normalised_and_sized() -> None:
@@ -56,18 +60,18 @@ def test_fusion_rewards_agreement_between_rankings() -> None:
 
 
 def test_highlights_wrap_matched_words_including_inflections() -> None:
-    snippets = highlights("She went running in the park and ran a marathon", ["run", "marathons"])
+    snippets = marked("She went running in the park and ran a marathon", ["run", "marathons"])
     assert snippets == ["She went **running** in the park and ran a **marathon**"]
 
 
 def test_highlights_of_long_content_are_short_snippets() -> None:
     content = "filler " * 60 + "the word tea appears here " + "filler " * 60
-    (snippet,) = highlights(content, ["tea"])
+    (snippet,) = marked(content, ["tea"])
     assert "**tea**" in snippet and len(snippet) < 200 and snippet.startswith("…") and snippet.endswith("…")
 
 
 def test_highlights_are_empty_when_nothing_matches() -> None:
-    assert highlights("Allergic to peanuts", ["bicycle"]) == []
+    assert marked("Allergic to peanuts", ["bicycle"]) == []
 
 
 def test_query_terms_drop_function_words_unless_nothing_else_is_left() -> None:
@@ -84,6 +88,14 @@ def test_a_query_word_and_its_inflections_share_a_stem() -> None:
 
 
 def test_highlights_mark_the_inflected_form_of_the_query_word() -> None:
-    from agent_memory.services.search import highlights
+    assert marked("Lives in Berlin", query_terms("where does she live")) == ["**Lives** in Berlin"]
 
-    assert highlights("Lives in Berlin", query_terms("where does she live")) == ["**Lives** in Berlin"]
+
+def test_matched_spans_are_exact_offsets_even_where_the_content_holds_asterisks() -> None:
+    # Given content that itself holds ** around a word that does not match
+    content = "Uses **bold** in Markdown notes about Rust, writes Rust daily"
+    # When the query matches two words and a phrase
+    spans = matched_spans(content, ["markdown", "notes", "rust"])
+    # Then each span names the matched text exactly, a phrase as one span
+    assert [content[start:end] for start, end in spans] == ["Markdown notes", "Rust", "Rust"]
+    assert matched_spans(content, ["bold"]) == [(7, 11)] and content[7:11] == "bold"

@@ -108,6 +108,8 @@ class SearchHit(Model):
     memory: Memory
     score: float
     highlights: list[str] = Field(default_factory=list)
+    matches: list[tuple[int, int]] = Field(default_factory=list)
+    """[start, end) of each matched word or phrase in `memory.content` (code points)."""
 
 
 class SearchResult(Model):

@@ -58,7 +58,8 @@ def cmd_search(args: argparse.Namespace) -> int:
             "query": result.query,
             "total": result.total,
             "results": [
-                {"memory": memory_json(h.memory), "score": h.score, "highlights": h.highlights} for h in result.hits
+                {"memory": memory_json(h.memory), "score": h.score, "highlights": h.highlights, "matches": h.matches}
+                for h in result.hits
             ],
         }
     )

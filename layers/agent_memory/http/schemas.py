@@ -279,6 +279,10 @@ class SearchHitOut(BaseModel):
     memory: MemoryOut
     score: float
     highlights: list[str]
+    matches: list[tuple[int, int]] = Field(
+        description="[start, end) of each matched word or phrase in memory.content, in Unicode code points: exact "
+        "where the ** of a highlight could be the content's own."
+    )
 
 
 class SearchResponse(BaseModel):

@@ -45,6 +45,9 @@ class Hit:
     memory: Memory
     score: float
     highlights: list[str]
+    matches: list[tuple[int, int]]
+    """[start, end) of each matched word or phrase in memory.content (code point offsets): exact where the `**` of a
+    highlight cannot be told from the content's own."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,24 +121,31 @@ def still_true(
     return kept
 
 
-def highlights(content: str, terms: Sequence[str], max_snippets: int = 2) -> list[str]:
-    """Short snippets around matched words, each match (or run of matches with only spaces between: a matched
-    phrase) wrapped in `**`."""
+def matched_spans(content: str, terms: Sequence[str]) -> list[tuple[int, int]]:
+    """[start, end) of each matched word of `content`, a run of matches with only spaces between (a matched phrase)
+    as one span."""
     wanted = {stem(term) for term in terms}
-    matches = [m for m in re.finditer(r"\w+", content) if stem(m.group(0).casefold()) in wanted]
+    runs: list[list[int]] = []
+    for m in re.finditer(r"\w+", content):
+        if stem(m.group(0).casefold()) not in wanted:
+            continue
+        if runs and content[runs[-1][1] : m.start()].isspace():
+            runs[-1][1] = m.end()
+        else:
+            runs.append([m.start(), m.end()])
+    return [(start, end) for start, end in runs]
+
+
+def highlights(content: str, spans: Sequence[tuple[int, int]], max_snippets: int = 2) -> list[str]:
+    """Short snippets around the matched spans, each wrapped in `**`."""
     snippets: list[str] = []
     used_until = -1
-    for match in matches:
-        if match.start() < used_until or len(snippets) >= max_snippets:
+    for first, _ in spans:
+        if first < used_until or len(snippets) >= max_snippets:
             continue
-        start = max(0, match.start() - SNIPPET_CHARS // 3)
+        start = max(0, first - SNIPPET_CHARS // 3)
         end = min(len(content), start + SNIPPET_CHARS)
-        runs: list[list[int]] = []
-        for m in (m for m in matches if m.start() >= start and m.end() <= end):
-            if runs and content[runs[-1][1] : m.start()].isspace():
-                runs[-1][1] = m.end()
-            else:
-                runs.append([m.start(), m.end()])
+        runs = [(a, b) for a, b in spans if a >= start and b <= end]
         parts: list[str] = []
         cursor = start
         for run_start, run_end in runs:
@@ -251,7 +261,11 @@ class SearchService:
             if recall:
                 recall_id = self.remember_recall(owner, [memory.id for memory, _ in page])
         terms = query_terms(query)
-        hits = [Hit(memory, round(score, 6), highlights(memory.content, terms)) for memory, score in page]
+        spans = {memory.id: matched_spans(memory.content, terms) for memory, _ in page}
+        hits = [
+            Hit(memory, round(score, 6), highlights(memory.content, spans[memory.id]), spans[memory.id])
+            for memory, score in page
+        ]
         return SearchResult(query=query, mode=mode, total=total, hits=hits, recall_id=recall_id)
 
     def remember_recall(self, owner: Owner, memory_ids: Sequence[str]) -> str:
@@ -320,7 +334,7 @@ class SearchService:
         others = [hit for hit in neighbours if hit.memory_id != memory_id]
         memories = self._store.get_many(owner, [hit.memory_id for hit in others], now)
         kept = still_true(others, memories, filters, now)[:limit]
-        return [Hit(memories[hit.memory_id], round(hit.score, 6), []) for hit in kept]
+        return [Hit(memories[hit.memory_id], round(hit.score, 6), [], []) for hit in kept]
 
     def stats(self, tenant: str, user_id: str | None) -> Stats:
         if user_id is not None:

@@ -33,7 +33,10 @@ feedback = APIRouter(tags=["search"])
 
 
 def _hits(hits: list[Hit]) -> list[SearchHitOut]:
-    return [SearchHitOut(memory=MemoryOut.of(h.memory), score=h.score, highlights=h.highlights) for h in hits]
+    return [
+        SearchHitOut(memory=MemoryOut.of(h.memory), score=h.score, highlights=h.highlights, matches=h.matches)
+        for h in hits
+    ]
 
 
 @search.get("/v1/memories/search", response_model=SearchResponse, responses=problems(409, 502))
