@@ -34,21 +34,37 @@ function fill(node, props, children) {
   return node;
 }
 
-// A search highlight: the API wraps each matched word, or run of words, in `**`. A marker always hugs word
-// characters, so `**` that content itself holds (markdown bold) stays text:
-// "****bold****" is "**", <mark>bold</mark>, "**".
-const MARKED = /\*\*([\p{L}\p{N}\p{M}_](?:[\p{L}\p{N}\p{M}_\s]*[\p{L}\p{N}\p{M}_])?)\*\*/gu;
+// A search hit's matched words, from the API's `matches`: [start, end) offsets into the content in code points
+// (so `**` the content holds itself is only text). Long content shows up to two windows around the first matches.
+const WINDOW = 160;
 
-export function highlighted(snippet) {
-  const text = String(snippet);
-  const fragment = document.createDocumentFragment();
-  let cursor = 0;
-  for (const match of text.matchAll(MARKED)) {
-    fragment.append(text.slice(cursor, match.index), el("mark", { text: match[1] }));
-    cursor = match.index + match[0].length;
+export function marked(content, matches) {
+  const chars = Array.from(String(content));
+  const spans = (Array.isArray(matches) ? matches : []).filter(
+    (span) =>
+      Array.isArray(span) && Number.isInteger(span[0]) && Number.isInteger(span[1]) &&
+      span[0] >= 0 && span[0] < span[1] && span[1] <= chars.length,
+  );
+  const windows = [];
+  if (chars.length <= 2 * WINDOW || spans.length === 0) windows.push([0, Math.min(chars.length, 2 * WINDOW)]);
+  for (const [first] of chars.length > 2 * WINDOW ? spans : []) {
+    const last = windows[windows.length - 1];
+    if (windows.length === 2 || (last && first < last[1])) continue;
+    const start = Math.max(0, first - Math.floor(WINDOW / 3));
+    windows.push([start, Math.min(chars.length, start + WINDOW)]);
   }
-  fragment.append(text.slice(cursor));
-  return fragment;
+  return windows.map(([start, end]) => {
+    const fragment = document.createDocumentFragment();
+    let cursor = start;
+    fragment.append(start > 0 ? "…" : "");
+    for (const [from, to] of spans) {
+      if (from < start || to > end) continue;
+      fragment.append(chars.slice(cursor, from).join(""), el("mark", { text: chars.slice(from, to).join("") }));
+      cursor = to;
+    }
+    fragment.append(chars.slice(cursor, end).join(""), end < chars.length ? "…" : "");
+    return fragment;
+  });
 }
 
 export function when(iso) {

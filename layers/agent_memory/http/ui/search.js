@@ -1,5 +1,5 @@
 // The search view: GET /v1/memories/search with its filters; each hit with its score and highlighted snippets.
-import { byId, dayBound, el, formValues, highlighted, onSubmit, tags, when } from "./dom.js";
+import { byId, dayBound, el, formValues, marked, onSubmit, tags, when } from "./dom.js";
 
 const PAGE = 10;
 
@@ -35,7 +35,7 @@ export function searchView(ctx) {
 
   function hit(result) {
     const memory = result.memory;
-    const snippets = result.highlights.length ? result.highlights : [memory.content];
+    const snippets = marked(memory.content, result.matches);
     return el(
       "li",
       { className: "hit", data: { id: memory.id } },
@@ -43,7 +43,7 @@ export function searchView(ctx) {
       el(
         "div",
         {},
-        snippets.map((snippet) => el("p", { className: "snippet" }, highlighted(snippet))),
+        snippets.map((snippet) => el("p", { className: "snippet" }, snippet)),
       ),
       el(
         "div",
