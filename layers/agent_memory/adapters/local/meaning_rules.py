@@ -1,7 +1,7 @@
 """The rules curator's second reading: how close two memories are in meaning, from a sentence model's cosine.
 
-Word rules miss what is said in other words: "Uses a ResMed CPAP for sleep apnea" and "Sleeps hooked up to a ResMed
-machine because of his apnea" share two words, "Has one grandchild" and "Two grandchildren now" none. For a pair the
+Word rules miss what is said in other words: "Uses a ResMed CPAP for sleep apnea" and "Sleeps with a ResMed machine
+because of his apnea" share two words, "Has one grandchild" and "Two grandchildren now" none. For a pair the
 word rules leave as different facts, the cosine of the two memories' embeddings (the one the optimize job found the
 pair by) decides whether they say the same thing, or are about the same thing closely enough that a change cue, a
 new count, a correction or a reported event in the newer one replaces the older.
