@@ -73,6 +73,9 @@ def test_given_a_pair_the_word_rules_leave_open_when_the_cosine_is_weighed_then_
         ("Plays the cello in a community orchestra", "Switched banks to Monzo", 0.20),
         # A state and a state: nothing reported as an event.
         ("Likes sushi", "Likes ramen", 0.60),
+        # A new count of another thing, a visit to where one lives, are no changes of the older fact.
+        ("Has 2 dogs", "Has 3 cats", 0.66),
+        ("Lives in Berlin", "Visited Berlin last week", 0.70),
         # Close in meaning but each names a place the other does not.
         ("Wants to see the regatta start in Tallinn", "Wants to see the regatta finish in Helsinki", 0.72),
     ],

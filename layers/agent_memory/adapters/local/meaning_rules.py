@@ -54,6 +54,8 @@ class PairSignals:
     reports_event: bool
     """The newer reports an event in the past tense and the older has none."""
     negation_differs: bool
+    tense_differs: bool
+    """One memory tells of a past event and the other does not ("Lives in Berlin", "Visited Berlin last week")."""
     names_differ: bool
     """Each names something the other does not ("the Iditarod start in Anchorage", "… finish in Nome")."""
 
@@ -70,7 +72,17 @@ _NAME = r"[A-Z][\w\u00c0-\u024f']+"
 _DENIED = re.compile(r"\bnot (?:the |a |an |in |at |on )?([\w'-]+)")
 
 
+# Events that pass without ending anything: a visit, a trip, a meal, a meeting ("Visited Berlin" after "Lives in
+# Berlin" is not a move).
+_PASSING = frozenset("visited went flew saw met came ate watched tried attended played stayed toured".split())
+
+
 def reports_event(text: str) -> bool:
+    return any(match.group(0) not in _PASSING for match in _PAST_EVENT.finditer(text))
+
+
+def tells_of_the_past(text: str) -> bool:
+    """Any event in the past tense, passing ones included: a state and a past event are not one fact."""
     return bool(_PAST_EVENT.search(text))
 
 
@@ -106,7 +118,9 @@ def reread(
         return MergeDecision(MergeAction.SUPERSEDE, "about the same thing, and the newer memory corrects it")
     if similarity >= scale.event and signals.reports_event:
         return MergeDecision(MergeAction.SUPERSEDE, "the newer memory reports an event that ends the older state")
-    differs = signals.negation_differs or signals.names_differ or signals.about_different_people
+    differs = (
+        signals.negation_differs or signals.names_differ or signals.tense_differs or signals.about_different_people
+    )
     if similarity >= scale.same and not differs:
         return MergeDecision(MergeAction.MERGE, f"the same meaning (similarity {similarity:.2f})", newer)
     return decision

@@ -31,6 +31,7 @@ from agent_memory.adapters.local.meaning_rules import (
     reports_event,
     reread,
     shares_a_name,
+    tells_of_the_past,
 )
 from agent_memory.adapters.local.memory_subject import about, kin, possessor, slot
 from agent_memory.adapters.local.relation_rules import relations_in
@@ -205,15 +206,19 @@ def _signals(older: str, newer: str, about_different_people: bool) -> PairSignal
     plan_done = bool(_PLAN.search(old_plain)) and not _PLAN.search(new_plain)
     denied = {word for phrase in denied_words(new_plain) for word in _words(phrase)}
     old_names, new_names = _proper_names(older), _proper_names(newer)
+    # A new count changes the old one only when it counts the same thing ("2 dogs" is not replaced by "3 cats").
+    old_rest, new_rest = _core(older) - old_numbers, _core(newer) - new_numbers
+    recounted = old_numbers != new_numbers and bool(_shared(old_rest, new_rest, _names(older) | _names(newer)))
     return PairSignals(
         about_different_people=about_different_people,
         shares_a_name=shares_a_name(older, newer),
         changes=bool(_updates(new_plain) - _updates(old_plain))
-        or bool(old_numbers and new_numbers and old_numbers != new_numbers)
+        or bool(old_numbers and new_numbers and recounted)
         or plan_done,
         corrects=bool(denied & _core(older)) and not denied_words(old_plain),
         reports_event=reports_event(new_plain) and not reports_event(old_plain),
         negation_differs=_negated(older) != _negated(newer),
+        tense_differs=tells_of_the_past(old_plain) != tells_of_the_past(new_plain),
         names_differ=bool(old_names - new_names) and bool(new_names - old_names),
     )
 
