@@ -81,6 +81,16 @@ def test_given_an_export_when_the_erasure_takes_its_lease_mid_step_then_no_file_
         b"".join(runtime.exports.read(OWNER.tenant, OWNER.user_id, operation_id))
 
 
+class SavedCursors:
+    """A step's checkpoint, keeping the cursors it was asked to save."""
+
+    def __init__(self) -> None:
+        self.cursors: list[dict[str, Any]] = []
+
+    def save(self, progress: Any) -> None:
+        self.cursors.append(dict(progress.cursor))
+
+
 class QuietClock:
     """The verification's clock and sleep: sleeping moves the clock on, and the collection refreshes meanwhile."""
 
@@ -124,9 +134,12 @@ def test_given_a_document_indexed_just_before_the_erasure_when_verifying_then_it
             created_at=clock.now, updated_at=clock.now,
         )  # fmt: skip
         # When the verification runs (a first clean pass, the quiet wait, then passes until one finds nothing)
-        progress = verify.run(operation, None, lambda: 900.0, checkpoint=None)  # type: ignore[arg-type]
+        saved = SavedCursors()
+        progress = verify.run(operation, None, lambda: 900.0, saved)  # type: ignore[arg-type]
         # Then the late document was found and deleted, after a wait of the settle time, before the mark was lifted
         assert progress.done and progress.result["found_in_verification"] == {"search_documents": 1}
+        # And what it found was saved the moment it was found, with the quiet to begin again on a retry
+        assert saved.cursors == [{"late": {"search_documents": 1}, "quiet_since": None}]
         assert clock.slept and all(seconds == 30 for seconds in clock.slept)
         server.collection.refresh()
         assert runtime.opensearch.documents(OWNER, None, 10) == [] and runtime.store.erasure_of(OWNER) is None
@@ -153,10 +166,10 @@ def test_given_too_little_time_left_for_the_wait_when_verifying_then_the_step_sa
             created_at=clock.now, updated_at=clock.now,
         )  # fmt: skip
         # When a step has 20 s left: it cannot wait 30 s, so it stops with the time the quiet began
-        first = verify.run(operation, None, lambda: 20.0, checkpoint=None)  # type: ignore[arg-type]
+        first = verify.run(operation, None, lambda: 20.0, SavedCursors())  # type: ignore[arg-type]
         assert not first.done and first.cursor is not None and "quiet_since" in first.cursor and not clock.slept
         assert runtime.store.erasure_of(OWNER) == "erase-1"  # still marked
         # And the next step, after the quiet time, lifts the mark with the receipt
         clock.now += timedelta(seconds=31)
-        second = verify.run(operation, first.cursor, lambda: 20.0, checkpoint=None)  # type: ignore[arg-type]
+        second = verify.run(operation, first.cursor, lambda: 20.0, SavedCursors())  # type: ignore[arg-type]
         assert second.done and second.result["verified"] and runtime.store.erasure_of(OWNER) is None

@@ -194,6 +194,8 @@ class VerifyErasure:
                 quiet_since = None
                 for kind, count in found.items():
                     late[kind] = late.get(kind, 0) + count
+                # Saved at once: a retried step must neither count from an earlier quiet nor lose what was found.
+                checkpoint.save(PhaseProgress(done=False, cursor={"late": late, "quiet_since": None}))
                 continue
             if (quiet_since is not None and (now - quiet_since).total_seconds() >= self._settle) or not self._settle:
                 self._store.end_erasure(owner)
