@@ -18,6 +18,7 @@ from agent_memory.adapters.local.relation_rules import relations_in
 from agent_memory.adapters.local.rules_curator import RulesCurator
 from agent_memory.domain.curation import MergeAction
 from agent_memory.domain.models import Memory
+from agent_memory.ports import Embedder
 
 TENANT = "bench"
 DECISIONS = {"merge": MergeAction.MERGE, "supersede": MergeAction.SUPERSEDE, "keep": MergeAction.KEEP_BOTH}
@@ -118,9 +119,8 @@ def relation_scores(memories: list[dict[str, Any]]) -> tuple[dict[str, Any], lis
     return scores, errors
 
 
-def pair_similarities(pairs: list[dict[str, Any]], embedder: str) -> list[float]:
+def pair_similarities(pairs: list[dict[str, Any]], model: Embedder) -> list[float]:
     """Cosine of each pair's two texts by the embedder, as the optimize job finds and hands them to the curator."""
-    model = build_embedder(embedder)
     older = model.embed([pair["older"] for pair in pairs])
     newer = model.embed([pair["newer"] for pair in pairs])
     return [float(value) for value in (older * newer).sum(axis=1)]
@@ -235,8 +235,9 @@ def run(data_dir: Path, split: str | None, embedder: str, errors: bool = False) 
     pairs = _load(data_dir / "pairs.jsonl", split)
     entities, entity_errors = entity_scores(memories)
     relations, relation_errors = relation_scores(memories)
-    similarities = pair_similarities(pairs, embedder)
-    meaning = scale_for(build_embedder(embedder).model_id)
+    model = build_embedder(embedder)
+    similarities = pair_similarities(pairs, model)
+    meaning = scale_for(model.model_id)
     curator, curator_errors = curator_scores(pairs, similarities, meaning)
     if meaning is not None:
         curator["words_only_accuracy"] = curator_scores(pairs, similarities, None)[0]["accuracy"]

@@ -62,11 +62,14 @@ class PairSignals:
 
 # A past form that is an event, not a state: "is called", "was based", "'s married" are states, and after a
 # determiner it is an adjective ("her recorded interviews", "a used car").
-_PAST_EVENT = re.compile(
-    r"(?<!\bis )(?<!\bare )(?<!\bwas )(?<!\bwere )(?<!\bbe )(?<!\bbeen )(?<!'s )"
-    r"(?<!\bher )(?<!\bhis )(?<!\bmy )(?<!\bour )(?<!\btheir )(?<!\bthe )(?<!\ba )(?<!\ban )"
+PAST_FORM = (
     r"\b(?:\w{3,}ed|took|went|got|bought|ran|saw|did|had|made|found|began|flew|won|gave|left|sold|met|became|came|"
     r"drove|rode|swam|wrote|built|paid|spent|sent|brought|caught|taught)\b"
+)
+"""A verb in the past tense: a regular -ed form or a common irregular one."""
+_PAST_EVENT = re.compile(
+    r"(?<!\bis )(?<!\bare )(?<!\bwas )(?<!\bwere )(?<!\bbe )(?<!\bbeen )(?<!'s )"
+    r"(?<!\bher )(?<!\bhis )(?<!\bmy )(?<!\bour )(?<!\btheir )(?<!\bthe )(?<!\ba )(?<!\ban )" + PAST_FORM
 )
 _NAME = r"[A-Z][\w\u00c0-\u024f']+"
 _DENIED = re.compile(r"\bnot (?:the |a |an |in |at |on )?([\w'-]+)")

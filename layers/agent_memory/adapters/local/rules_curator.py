@@ -10,6 +10,7 @@ import re
 import unicodedata
 from collections import Counter
 from collections.abc import Sequence
+from functools import lru_cache
 
 from agent_memory.adapters.local.curator_words import (
     CLIPPINGS,
@@ -23,8 +24,9 @@ from agent_memory.adapters.local.curator_words import (
     UPDATE,
     americanise,
 )
-from agent_memory.adapters.local.entity_typing import recognise_all
+from agent_memory.adapters.local.entity_typing import Mention, recognise_all
 from agent_memory.adapters.local.meaning_rules import (
+    PAST_FORM,
     MeaningScale,
     PairSignals,
     denied_words,
@@ -72,10 +74,7 @@ _PLAN = re.compile(
     r"wants to|will|considering|about to|looking for)\b"
 )
 # A plan is reported carried out in the past tense ("adopted", "took", "went").
-_PAST = re.compile(
-    r"\b(?:\w{3,}ed|took|went|got|bought|ran|saw|did|had|made|found|began|flew|won|gave|left|sold|met|became|came|"
-    r"drove|rode|swam|wrote|built|paid|spent|sent|brought|caught|taught)\b"
-)
+_PAST = re.compile(PAST_FORM)
 _ADDITION = re.compile(r"\b(also|too|as well)\b")
 _CONTRAST = re.compile(r"([\w' -]+?),?\s+not\s+(?:in |at |on |the |an? )?([\w'-]+(?: [\w'-]+)?)\s*[.!]?$")
 _SINCE = re.compile(r"\bsince\b|\bin (?:\w+ ){0,2}(?:years|months|weeks|ages|a while|a long time)\b")
@@ -138,8 +137,13 @@ def _numbers(text: str) -> frozenset[str]:
     )
 
 
+@lru_cache(maxsize=4096)  # a pair's texts are read for people, names and entities, and each text is in many pairs
+def _mentions(text: str) -> tuple[Mention, ...]:
+    return tuple(recognise_all([text])[0])
+
+
 def _entity_names(text: str) -> frozenset[str]:
-    return frozenset(" ".join(_words(m.name)) for m in recognise_all([text])[0] if m.type != "date")
+    return frozenset(" ".join(_words(m.name)) for m in _mentions(text) if m.type != "date")
 
 
 def _updates(plain: str) -> set[str]:
@@ -174,12 +178,12 @@ def _stopped(new_plain: str) -> bool:
 
 
 def _people(text: str) -> frozenset[str]:
-    return frozenset(m.name.casefold() for m in recognise_all([text])[0] if m.type == "person")
+    return frozenset(m.name.casefold() for m in _mentions(text) if m.type == "person")
 
 
 def _proper_names(text: str) -> frozenset[str]:
     """Capitalised names of places, people and things a memory names (not dates, not common nouns)."""
-    return frozenset(m.name.casefold() for m in recognise_all([text])[0] if m.type != "date" and m.name[:1].isupper())
+    return frozenset(m.name.casefold() for m in _mentions(text) if m.type != "date" and m.name[:1].isupper())
 
 
 def _diets(plain: str) -> frozenset[str]:
