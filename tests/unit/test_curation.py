@@ -105,6 +105,9 @@ def test_rules_decide_how_two_memories_relate(older: str, newer: str, action: Me
         ("Has a flat in Leith", "Her sister has a flat in Leith", MergeAction.KEEP_BOTH),
         ("Her brother lives in Leeds", "Lives in Leeds", MergeAction.KEEP_BOTH),
         ("Mum lives in Cork", "Her mother lives in Cork", MergeAction.MERGE),
+        # a name set before its relative in commas: the fact is the relative's
+        ("Lives in Leeds", "Tom, her brother, lives in Leeds", MergeAction.KEEP_BOTH),
+        ("Her brother Tom lives in Leeds", "Tom, her brother, lives in Leeds", MergeAction.MERGE),
         # an end, a death, a disposal, a transfer or a return said in other words replaces the older fact
         ("Plays in a Sunday football league", "No more Sunday league, his knees gave out", MergeAction.SUPERSEDE),
         ("Has a hamster called Nibbles", "Nibbles was put to sleep last week", MergeAction.SUPERSEDE),

@@ -28,8 +28,12 @@ EXCLUSIVE_SLOTS: tuple[tuple[str, re.Pattern[str]], ...] = (
 )
 
 _KIN = "|".join(word for word in RELATIVES.split("|") if not word.startswith("marr"))
+# "Tom, her brother, …": a name set before its relative in commas is about that relative.
+_APPOSED = r"(?:[\w\u00c0-\u024f'-]+,\s+(?=(?:her|his|their|my|our)\s))?"
 _ABOUT = re.compile(
-    r"^(?:(?:actually|correction|update|so|also|now|btw)[,:]?\s+)?(?:(?:her|his|their|my|our)\s+)?"
+    r"^(?:(?:actually|correction|update|so|also|now|btw)[,:]?\s+)?"
+    + _APPOSED
+    + r"(?:(?:her|his|their|my|our)\s+)?"
     rf"(?:(?:older|younger|little|big|elder|best|close)\s+)?({_KIN}|{FRIENDS})\b(?!-)"
 )
 _POSSESSED = re.compile(
