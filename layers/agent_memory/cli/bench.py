@@ -185,7 +185,7 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
         "knowledge", help="entity typing, relations, curator decisions and topic clusters on the hand-labelled set"
     )
     knowledge.add_argument("--data", default="benchmarks/knowledge", help="folder with memories.jsonl and pairs.jsonl")
-    splits = ["dev", "fresh", "fresh2", "holdout", "holdout2", "holdout3", "holdout4", "all"]
+    splits = ["dev", "fresh", "fresh2", "holdout", "holdout2", "holdout3", "holdout4", "holdout5", "all"]
     knowledge.add_argument("--split", default="dev", choices=splits)
     knowledge.add_argument("--embedder", default="hashing", choices=["minilm", "hashing"])
     knowledge.add_argument("--errors", action="store_true", help="include each wrong answer in the JSON")
