@@ -1,5 +1,5 @@
-"""Alarms (errors and throttles of every function, API 5xx and latency, stream dead letters) to one encrypted
-topic, and a dashboard of the whole service."""
+"""Alarms (errors and throttles of every function, API 5xx and latency, stream dead letters and stream lag) to one
+encrypted topic, and a dashboard of the whole service."""
 
 from __future__ import annotations
 
@@ -26,13 +26,25 @@ DEAD_LETTER_MEANING = {
     "IngestDeadLetters": "Conversation logs rejected (reason in the message) or failing after retries",
 }
 DeadLetters = dict[str, sqs.IQueue]  # by alarm name (DEAD_LETTER_MEANING says what each holds)
+# How far a stream consumer may fall behind: the erasure's settle wait (ERASURE_SETTLE_SECONDS, by default the index
+# refresh of 60 s). Past it, search shows writes late, and an erasure can be verified before a late document's
+# REMOVE record (which follows it in the same shard) deletes it again.
+STREAM_LAG_ALARM = Duration.seconds(60)
 
 
 class Monitoring(Construct):
     def __init__(
-        self, scope: Construct, construct_id: str, props: MemoryProps, *, api: apigw.RestApi, dead_letters: DeadLetters
+        self,
+        scope: Construct,
+        construct_id: str,
+        props: MemoryProps,
+        *,
+        api: apigw.RestApi,
+        dead_letters: DeadLetters,
+        stream_consumers: Collection[str] = (),
     ) -> None:
-        """Alarms on every function the factory built (by the name it built it under), the API, and `dead_letters`."""
+        """Alarms on every function the factory built (by the name it built it under), the API, `dead_letters`, and
+        the lag of the functions named in `stream_consumers`."""
         super().__init__(scope, construct_id)
         config, table, functions = props.config, props.table, dict(props.functions.built)
         # A function built after this construct would have no alarms: synthesis refuses it.
@@ -61,6 +73,13 @@ class Monitoring(Construct):
         for name, fn in functions.items():
             alarm(f"{name}Errors", fn.function.metric_errors(period=FIVE_MINUTES), 1, f"{name}: invocations failed")
             alarm(f"{name}Throttles", fn.function.metric_throttles(period=FIVE_MINUTES), 1, f"{name}: throttled")
+        for name in stream_consumers:
+            alarm(
+                f"{name}IteratorAge",
+                functions[name].function.metric("IteratorAge", statistic="Maximum", period=FIVE_MINUTES),
+                STREAM_LAG_ALARM.to_milliseconds(),
+                f"{name}: stream records waited over {STREAM_LAG_ALARM.to_seconds()} s (the erasure's settle wait)",
+            )
         alarm("Api5xx", api.metric_server_error(period=FIVE_MINUTES), 5, "API answered 5xx")
         alarm(
             "ApiLatencyP99",
@@ -162,7 +181,16 @@ class MonitoringStack(NestedStack):
     of its parent (CDK passes their names as parameters)."""
 
     def __init__(
-        self, scope: Construct, construct_id: str, props: MemoryProps, *, api: apigw.RestApi, dead_letters: DeadLetters
+        self,
+        scope: Construct,
+        construct_id: str,
+        props: MemoryProps,
+        *,
+        api: apigw.RestApi,
+        dead_letters: DeadLetters,
+        stream_consumers: Collection[str],
     ) -> None:
         super().__init__(scope, construct_id, description=f"agent-memory {props.config.name}: alarms and dashboard")
-        self.monitoring = Monitoring(self, "Monitoring", props, api=api, dead_letters=dead_letters)
+        self.monitoring = Monitoring(
+            self, "Monitoring", props, api=api, dead_letters=dead_letters, stream_consumers=stream_consumers
+        )

@@ -69,7 +69,12 @@ class MemoryStack(Stack):
             "IngestDeadLetters": self.ingestion.dead_letters,
         }
         self.monitoring = MonitoringStack(
-            self, "Observability", props, api=self.api.api, dead_letters=dead_letters
+            self,
+            "Observability",
+            props,
+            api=self.api.api,
+            dead_letters=dead_letters,
+            stream_consumers=("StreamIndexer", "GraphProjector"),
         ).monitoring
         self._outputs()
 

@@ -325,6 +325,12 @@ def test_alarms_on_errors_and_throttles_of_every_function_and_a_dashboard(prod: 
         assert any(m == "Errors" and fn_id in d for m, d in metrics), name
         assert any(m == "Throttles" and fn_id in d for m, d in metrics), name
     assert any(m == "ApproximateNumberOfMessagesVisible" for m, _ in metrics)
+    # Both stream consumers alarm when their records wait longer than the erasure's settle wait
+    for name in ("StreamIndexer", "GraphProjector"):
+        fn_id = prod.logical_id(prod.stack.functions[name].function)
+        (lag,) = [a["Properties"] for a, d in zip(alarms, dimensions, strict=True)
+                  if a["Properties"].get("MetricName") == "IteratorAge" and fn_id in d]  # fmt: skip
+        assert lag["Statistic"] == "Maximum" and lag["Threshold"] == 60_000
     assert all(a["Properties"]["AlarmActions"] for a in alarms)
     assert len(prod.of_type("AWS::CloudWatch::Dashboard")) == 1
     (topic,) = prod.of_type("AWS::SNS::Topic").values()
