@@ -146,6 +146,33 @@ def test_given_two_memories_when_one_says_the_other_again_or_changes_its_value_t
     assert curator.decide_merge(older, newer).action is action
 
 
+@pytest.mark.parametrize(
+    ("older", "newer"),
+    [
+        # someone else's fact: a colleague's home, a boss's diet
+        ("Lives in Paris", "Her colleague Marc lives in Paris"),
+        ("Is vegetarian", "Her boss is vegan"),
+        # denying a narrower fact
+        ("Lives in London", "Does not live in central London"),
+        # numbers that count other things, or other people
+        ("Her son Leo is 8", "Her son Sam is 12"),
+        ("Drinks 3 cups of coffee a day", "Drinks 2 litres of water a day"),
+        ("Owns 2 cars", "Owns 3 bicycles"),
+        # a plan is not carried out by doing something else
+        ("Wants to learn Italian", "Learned French at school"),
+        # a one-value fact held once, beside the other, or only wished for
+        ("Lives in Manchester", "Lived in Glasgow as a student"),
+        ("Works at Nike", "Freelances for Adidas on the side"),
+        ("Lives in Toronto", "Would love to live in Vancouver one day"),
+    ],
+)
+def test_given_two_true_facts_that_look_like_one_changed_when_compared_then_both_are_kept(
+    older: str, newer: str
+) -> None:
+    # A wrong merge or supersession would hide a true fact of the user from recall
+    assert curator.decide_merge(older, newer).action is MergeAction.KEEP_BOTH
+
+
 def test_given_two_memories_stating_the_same_relation_about_the_same_place_when_compared_then_they_merge() -> None:
     decision = curator.decide_merge("Would like to visit Kyoto before she turns forty", "Keen to visit Kyoto")
     assert decision.action is MergeAction.MERGE

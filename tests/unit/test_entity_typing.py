@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from agent_memory.adapters.local.curator_words import americanise
 from agent_memory.adapters.local.entity_typing import TYPES, lookup, recognise, recognise_all
 from agent_memory.adapters.local.relation_rules import relations_in
-from agent_memory.adapters.local.rules_curator import RulesCurator, americanise
+from agent_memory.adapters.local.rules_curator import RulesCurator
 
 
 def typed(text: str) -> set[tuple[str, str]]:

@@ -78,6 +78,21 @@ def test_given_a_pair_the_word_rules_leave_open_when_the_cosine_is_weighed_then_
         ("Lives in Berlin", "Visited Berlin last week", 0.70),
         # Close in meaning but each names a place the other does not.
         ("Wants to see the regatta start in Tallinn", "Wants to see the regatta finish in Helsinki", 0.72),
+        # A shared employer is not a shared person: the father's job is not the user's.
+        ("Works at IBM", "Her father worked at IBM for 30 years", 0.68),
+        # The same frame around another value.
+        ("Is allergic to cats", "Is allergic to dogs", 0.73),
+        ("Loves dogs", "Loves cats", 0.75),
+        # Events that end nothing: an achievement, and words that only look like events (an adjective, a name).
+        ("Plays chess online", "Won a local chess tournament in May", 0.51),
+        ("Likes quiet restaurants", "Likes crowded bars", 0.55),
+        ("Prefers short answers", "Prefers detailed answers for coding questions", 0.59),
+        ("Her son is named Max", "Has a dog named Max", 0.61),
+        # A hypothesis is no event.
+        ("Lives in Seattle", "If she moved, it would be to Portland", 0.47),
+        # Denying a neighbouring fact corrects nothing.
+        ("Is allergic to peanuts", "Is not allergic to almonds", 0.71),
+        ("Works on weekdays", "Does not work on Sundays", 0.79),
     ],
 )
 def test_given_pairs_that_differ_when_the_cosine_is_weighed_then_both_are_kept(

@@ -57,6 +57,8 @@ class PairSignals:
     tense_differs: bool
     """One memory tells of a past event and the other does not ("Lives in Berlin", "Visited Berlin last week")."""
     names_differ: bool
+    values_differ: bool
+    """The two say the same around one or two words each that differ ("allergic to cats", "allergic to dogs")."""
     """Each names something the other does not ("the Iditarod start in Anchorage", "… finish in Nome")."""
 
 
@@ -69,34 +71,48 @@ PAST_FORM = (
 """A verb in the past tense: a regular -ed form or a common irregular one."""
 _PAST_EVENT = re.compile(
     r"(?<!\bis )(?<!\bare )(?<!\bwas )(?<!\bwere )(?<!\bbe )(?<!\bbeen )(?<!'s )"
-    r"(?<!\bher )(?<!\bhis )(?<!\bmy )(?<!\bour )(?<!\btheir )(?<!\bthe )(?<!\ba )(?<!\ban )" + PAST_FORM
+    r"(?<!\bher )(?<!\bhis )(?<!\bmy )(?<!\bour )(?<!\btheir )(?<!\bthe )(?<!\ba )(?<!\ban )"
+    # the object of a liking is an adjective ("likes crowded bars", "prefers detailed answers")
+    r"(?<!\blikes )(?<!\bloves )(?<!\bprefers )(?<!\bwants )(?<!\benjoys )(?<!\bhates )(?<!\bneeds )"
+    r"(?!named\b|called\b)" + PAST_FORM  # "a dog named Max" names; it tells of no event
 )
+# What follows these is a hypothesis, not an event ("If she moved, it would be to Portland").
+_UNREAL = re.compile(r"\b(?:if|would|whether|unless|could|might)\b")
 _NAME = r"[A-Z][\w\u00c0-\u024f']+"
-_DENIED = re.compile(r"\bnot (?:the |a |an |in |at |on )?([\w'-]+)")
+_DENIED = re.compile(r"\bnot ([^,.;:!?]+?)(?= but\b| and\b|[,.;:!?]|$)")
 
 
-# Events that pass without ending anything: a visit, a trip, a meal, a meeting ("Visited Berlin" after "Lives in
-# Berlin" is not a move).
-_PASSING = frozenset("visited went flew saw met came ate watched tried attended played stayed toured".split())
+# Events that pass without ending anything: a visit, a trip, a meal, a meeting, an occasion, an achievement, and
+# what was said or thought ("Visited Berlin" after "Lives in Berlin" is not a move; "Won a chess tournament" ends no
+# chess).
+_PASSING = frozenset(
+    """visited went flew saw met came ate watched tried attended played stayed toured won scored performed competed
+    celebrated hosted organized organised enjoyed cooked baked asked told said mentioned wondered thought""".split()
+)
+
+
+def _events(text: str) -> list[str]:
+    return [match.group(0) for match in _PAST_EVENT.finditer(text) if not _UNREAL.search(text, 0, match.start())]
 
 
 def reports_event(text: str) -> bool:
-    return any(match.group(0) not in _PASSING for match in _PAST_EVENT.finditer(text))
+    return any(event not in _PASSING for event in _events(text))
 
 
 def tells_of_the_past(text: str) -> bool:
     """Any event in the past tense, passing ones included: a state and a past event are not one fact."""
-    return bool(_PAST_EVENT.search(text))
+    return bool(_events(text))
 
 
 def denied_words(plain: str) -> list[str]:
-    """The words a memory denies: "Leeds" in "in Springfield, not Leeds"."""
+    """What a memory denies, up to the end of its clause: "Leeds" in "in Springfield, not Leeds", "allergic to
+    almonds" in "Is not allergic to almonds"."""
     return [match.group(1) for match in _DENIED.finditer(plain)]
 
 
-def shares_a_name(older: str, newer: str) -> bool:
-    """Both memories name one person or thing: a capitalised word in both that at least one writes inside the
-    sentence (a capital at the start is not a name by itself)."""
+def shared_names(older: str, newer: str) -> set[str]:
+    """The names both memories write: capitalised words in both that at least one writes inside the sentence (a
+    capital at the start is not a name by itself)."""
 
     def capitalised(text: str) -> set[str]:
         return {word.casefold().removesuffix("'s") for word in re.findall(rf"\b{_NAME}", text)}
@@ -104,7 +120,12 @@ def shares_a_name(older: str, newer: str) -> bool:
     def inside(text: str) -> set[str]:
         return {word.casefold().removesuffix("'s") for word in re.findall(rf"(?<=[\w,] ){_NAME}", text)}
 
-    return bool(capitalised(older) & capitalised(newer) & (inside(older) | inside(newer)))
+    return capitalised(older) & capitalised(newer) & (inside(older) | inside(newer))
+
+
+def shares_a_name(older: str, newer: str) -> bool:
+    """Both memories name one person or thing."""
+    return bool(shared_names(older, newer))
 
 
 def reread(
@@ -122,7 +143,11 @@ def reread(
     if similarity >= scale.event and signals.reports_event:
         return MergeDecision(MergeAction.SUPERSEDE, "the newer memory reports an event that ends the older state")
     differs = (
-        signals.negation_differs or signals.names_differ or signals.tense_differs or signals.about_different_people
+        signals.negation_differs
+        or signals.names_differ
+        or signals.values_differ
+        or signals.tense_differs
+        or signals.about_different_people
     )
     if similarity >= scale.same and not differs:
         return MergeDecision(MergeAction.MERGE, f"the same meaning (similarity {similarity:.2f})", newer)

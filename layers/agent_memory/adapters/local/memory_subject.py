@@ -31,10 +31,15 @@ _KIN = "|".join(word for word in RELATIVES.split("|") if not word.startswith("ma
 # "Tom, her brother, …": a name set before its relative in commas is about that relative.
 _APPOSED = r"(?:[\w\u00c0-\u024f'-]+,\s+(?=(?:her|his|their|my|our)\s))?"
 _ABOUT = re.compile(
-    r"^(?:(?:actually|correction|update|so|also|now|btw)[,:]?\s+)?"
-    + _APPOSED
-    + r"(?:(?:her|his|their|my|our)\s+)?"
+    r"^(?:(?:actually|correction|update|so|also|now|btw)[,:]?\s+)?" + _APPOSED + r"(?:(?:her|his|their|my|our)\s+)?"
     rf"(?:(?:older|younger|little|big|elder|best|close)\s+)?({_KIN}|{FRIENDS})\b(?!-)"
+)
+# People a memory is about only when it says whose they are ("Her boss …": "Manager at Tesco" is the user's job).
+_OWNED = re.compile(
+    r"^(?:(?:actually|correction|update|so|also|now|btw)[,:]?\s+)?" + _APPOSED + r"(?:her|his|their|my|our)\s+"
+    r"(?:(?:old|new|older|younger|little|big|elder|best|close|former)\s+)?"
+    r"(colleague|co-?worker|boss|manager|neighbou?r|coach|landlord|landlady|mentor|classmate|teammate|tutor|"
+    r"therapist|supervisor)\b(?!-)"
 )
 _POSSESSED = re.compile(
     rf"^([A-Z][\w\u00c0-\u024f]+)'s\s+(?:(?:older|younger|little|big|elder|best|close)\s+)?({_KIN}|{FRIENDS})\b(?!-)"
@@ -61,7 +66,8 @@ def about(text: str) -> str:
     possessed = _POSSESSED.match(text.replace("\u2019", "'"))
     if possessed is not None:
         return f"{possessed.group(1).casefold()}'s {americanise(possessed.group(2).casefold())}"
-    match = _ABOUT.match(normalise(text).replace("\u2019", "'"))
+    plain = normalise(text).replace("\u2019", "'")
+    match = _ABOUT.match(plain) or _OWNED.match(plain)
     who = americanise(match.group(1)) if match else "user"
     return SYNONYMS.get(who, who)
 

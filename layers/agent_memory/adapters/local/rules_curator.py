@@ -6,23 +6,28 @@ blue", "Does not like coffee"). A Bedrock model answers the same questions in pr
 
 from __future__ import annotations
 
+import itertools
 import re
-import unicodedata
 from collections import Counter
 from collections.abc import Sequence
 from functools import lru_cache
 
+from agent_memory.adapters.local.curator_text import (
+    FILLERS,
+    content_words,
+    core,
+    names_inside,
+    negated,
+    numbers_in,
+    phrased,
+    shared_words,
+)
 from agent_memory.adapters.local.curator_words import (
-    CLIPPINGS,
     EXCLUSIVE_PAIRS,
     NOW_NOT_CHANGE,
-    NUMBERS,
     OUTCOME,
     PENDING,
-    PHRASES,
-    SYNONYMS,
     UPDATE,
-    americanise,
 )
 from agent_memory.adapters.local.entity_typing import Mention, recognise_all
 from agent_memory.adapters.local.meaning_rules import (
@@ -32,19 +37,19 @@ from agent_memory.adapters.local.meaning_rules import (
     denied_words,
     reports_event,
     reread,
-    shares_a_name,
+    shared_names,
     tells_of_the_past,
 )
 from agent_memory.adapters.local.memory_subject import about, kin, possessor, slot
 from agent_memory.adapters.local.relation_rules import relations_in
 from agent_memory.adapters.local.rules_extractor import RulesExtractor
-from agent_memory.adapters.local.word_likeness import agent_noun, base, closed, derived, near
+from agent_memory.adapters.local.word_likeness import closed
 from agent_memory.domain.conversation import Message, Role
 from agent_memory.domain.curation import MergeAction, MergeDecision, canonical
 from agent_memory.domain.gazetteers import DIETS
 from agent_memory.domain.knowledge import Knowledge, link
 from agent_memory.domain.models import Entity
-from agent_memory.domain.text import STOPWORDS, normalise
+from agent_memory.domain.text import STOPWORDS
 from agent_memory.domain.topics import LIFE_TOPICS, life_topics, stem, topics_of
 
 SAME_WORDING = 0.8
@@ -56,19 +61,6 @@ _DIETS = frozenset(DIETS.split("|")) - {"halal", "kosher", "jain", "sattvic"} | 
 
 MAX_SUMMARY_FACTS = 3
 
-_NEGATION = re.compile(
-    r"\b(not|no longer|never|anymore|don't|doesn't|didn't|isn't|aren't|wasn't|won't|can't|cannot)\b|n't\b"
-)
-_FILLERS = frozenset(
-    "really also still usually always currently now very just no longer not never anymore does do did don doesn didn "
-    "isn aren wasn won can t".split()
-)
-
-
-_FILLER_WORDS = _FILLERS | frozenset(
-    "really quite pretty much plain stuff things thing both either just also too proper lot bit still please "
-    "whole mostly fluently came come comes get gets got".split()
-)
 _PLAN = re.compile(
     r"\b(thinking about|thinking of|planning|plans to|plan to|going to|getting|training for|saving for|hoping to|"
     r"wants to|will|considering|about to|looking for)\b"
@@ -80,61 +72,34 @@ _CONTRAST = re.compile(r"([\w' -]+?),?\s+not\s+(?:in |at |on |the |an? )?([\w'-]
 _SINCE = re.compile(r"\bsince\b|\bin (?:\w+ ){0,2}(?:years|months|weeks|ages|a while|a long time)\b")
 
 
-def _negated(text: str) -> bool:
-    # "Beth, not Elizabeth" and "rather than" contrast two values; they do not negate the fact.
-    plain = re.sub(r",?\s+(?:not|rather than|instead of)\s+[\w'-]+\s*$|\brather than\b", "", _phrased(text))
-    return bool(_NEGATION.search(plain))
+def _plan_done(older: str, newer: str, old_plain: str, new_plain: str) -> bool:
+    """The newer memory tells in the past tense of doing what the older planned, and names nothing else in its
+    place ("Wants to learn Italian", "Learned French at school" is another language)."""
+    if not _PLAN.search(old_plain) or _PLAN.search(new_plain) or not _PAST.search(new_plain):
+        return False
+    old_names, new_names = _proper_names(older), _proper_names(newer)
+    return not (old_names - new_names and new_names - old_names)
 
 
-def _phrased(text: str) -> str:
-    plain = "".join(c for c in unicodedata.normalize("NFKD", normalise(text)) if not unicodedata.combining(c))
-    plain = plain.replace("\u2019", "'")
-    for pattern, replacement in PHRASES:
-        plain = pattern.sub(replacement, plain)
-    return plain
+_SPANS = frozenset("second minute hour day night week month year decade".split())
 
 
-def _words(text: str) -> list[str]:
-    """Content words once spelling, synonyms and agreement are evened out."""
-    out: list[str] = []
-    for raw in canonical(_phrased(text)).split():
-        word = americanise(NUMBERS.get(raw, raw))
-        word = CLIPPINGS.get(word, word)
-        out.extend(
-            base(w)
-            for w in SYNONYMS.get(word, word).split()
-            if (len(w) > 1 or w.isdigit()) and w not in STOPWORDS | _FILLER_WORDS
-        )
-    return out
+def _counted(text: str) -> frozenset[str]:
+    """What a memory counts: the word after each number ("cups" in "3 cups of coffee"); spans of time are one kind
+    ("six months" sober, then "a year")."""
+    words = content_words(text)
+    after = (word for number, word in itertools.pairwise(words) if number.isdigit())
+    return frozenset("span" if stem(word) in _SPANS or word in _SPANS else word for word in after)
 
 
-def _core(text: str) -> frozenset[str]:
-    return frozenset(_words(text))
-
-
-def _names(text: str) -> frozenset[str]:
-    """Capitalised words inside the text: names, which a typo rule must not bend ("Linda" is not "Lynda")."""
-    return frozenset(w.casefold() for w in re.findall(r"(?<=\s)[A-Z][\w']+", text))
-
-
-def _shared(old: frozenset[str], new: frozenset[str], names: frozenset[str]) -> set[str]:
-    """Words of `new` also in `old`, a typo of a common (not name) word, or an agent noun of a verb, counting as
-    the word."""
-    stems = {stem(o) for o in old}
-    return {
-        w
-        for w in new
-        if w in old
-        or stem(w) in stems
-        or (w not in names and any(near(w, o) or agent_noun(w, o) or derived(w, o) for o in old if o not in names))
-    }
-
-
-def _numbers(text: str) -> frozenset[str]:
-    """Counts and ordinals a memory states ("14 dogs", "his 29th season" → 14, 29)."""
-    return frozenset(
-        re.sub(r"(?<=\d)(?:st|nd|rd|th)$", "", w) for w in _words(text) if re.fullmatch(r"\d+(?:st|nd|rd|th)?", w)
-    )
+def _same_count(older: str, newer: str) -> bool:
+    """Two counts that may be one count changed: they count the same thing and name no one else ("Her son Leo is
+    8" and "Her son Sam is 12" are two sons; "3 cups of coffee" and "2 litres of water" two drinks)."""
+    counted = _counted(older), _counted(newer)
+    names = _proper_names(older), _proper_names(newer)
+    if all(counted) and not counted[0] & counted[1]:
+        return False
+    return not (names[0] - names[1] and names[1] - names[0])
 
 
 @lru_cache(maxsize=4096)  # a pair's texts are read for people, names and entities, and each text is in many pairs
@@ -143,7 +108,7 @@ def _mentions(text: str) -> tuple[Mention, ...]:
 
 
 def _entity_names(text: str) -> frozenset[str]:
-    return frozenset(" ".join(_words(m.name)) for m in _mentions(text) if m.type != "date")
+    return frozenset(" ".join(content_words(m.name)) for m in _mentions(text) if m.type != "date")
 
 
 def _updates(plain: str) -> set[str]:
@@ -158,13 +123,13 @@ def _corrects(old_core: frozenset[str], shared: set[str], old_plain: str, new_pl
     match = _CONTRAST.search(new_plain)
     if match is None:
         return False
-    right, wrong = _words(match.group(1)), _words(match.group(2))
+    right, wrong = content_words(match.group(1)), content_words(match.group(2))
     cues = {"actually", "correction"}
     right = [w for w in right if w not in cues]
     denied = {
         w
         for phrase in re.findall(r"\b(?:not|rather than|instead of|over)\s+([\w' -]+)", old_plain)
-        for w in _words(phrase)
+        for w in content_words(phrase)
     }
     return (
         bool(right and wrong and shared - set(wrong)) and set(wrong) <= old_core - denied and not set(right) <= old_core
@@ -181,6 +146,17 @@ def _people(text: str) -> frozenset[str]:
     return frozenset(m.name.casefold() for m in _mentions(text) if m.type == "person")
 
 
+def _named_in_both(older: str, newer: str) -> frozenset[str]:
+    """The people (or pets) both memories name: names both write that are not a place, an employer or another
+    thing in both ("IBM" in "Works at IBM" and "Her father worked at IBM" is no one)."""
+
+    def things(text: str) -> set[str]:
+        return {m.name.casefold().removesuffix("'s") for m in _mentions(text) if m.type not in {"person", "animal"}}
+
+    named = shared_names(older, newer) - (things(older) & things(newer))
+    return frozenset(named) | (_people(older) & _people(newer))
+
+
 def _proper_names(text: str) -> frozenset[str]:
     """Capitalised names of places, people and things a memory names (not dates, not common nouns)."""
     return frozenset(m.name.casefold() for m in _mentions(text) if m.type != "date" and m.name[:1].isupper())
@@ -191,39 +167,64 @@ def _diets(plain: str) -> frozenset[str]:
     return frozenset(diet for diet in _DIETS if re.search(rf"\b{re.escape(diet)}\b", plain))
 
 
+# A fact held beside the other, once held, or only imagined: no new value of a one-value fact.
+_NOT_INSTEAD = re.compile(
+    r"\b(?:also|as well|on the side|used to|would|could|might|if|someday|one day)\b|^(?:lived|worked)\b"
+)
+
+
 def _changed_fact(older: str, newer: str) -> str | None:
     """A single-valued fact (where someone lives or works, their job) with a new value."""
+    if _NOT_INSTEAD.search(phrased(newer)) or _NOT_INSTEAD.search(phrased(older)):
+        return None
     old = {(s, p): o for s, p, o in relations_in(older) if p in _SINGLE_VALUED}
     new: dict[tuple[str, str], set[str]] = {}
     for s, p, o in relations_in(newer):
-        new.setdefault((s.casefold(), p), set()).add(" ".join(_words(o)))
+        new.setdefault((s.casefold(), p), set()).add(" ".join(content_words(o)))
     for (subject, predicate), value in old.items():
         values = new.get((subject.casefold(), predicate))
-        if values and not any(set(_words(value)) & set(v.split()) for v in values):
+        if values and not any(set(content_words(value)) & set(v.split()) for v in values):
             return f"a new value of {predicate} replaces the old one"
     return None
 
 
+def _values_differ(older: str, newer: str) -> bool:
+    """The same words around one word that differs on each side: another value in the same frame."""
+    old_core, new_core = core(older), core(newer)
+    names = names_inside(older) | names_inside(newer)
+    only_new = new_core - shared_words(old_core, new_core, names)
+    only_old = old_core - shared_words(new_core, old_core, names)
+    return bool(old_core & new_core) and len(only_old) == len(only_new) == 1
+
+
 def _signals(older: str, newer: str, about_different_people: bool) -> PairSignals:
-    old_plain, new_plain = _phrased(older), _phrased(newer)
-    old_numbers, new_numbers = _numbers(older), _numbers(newer)
-    plan_done = bool(_PLAN.search(old_plain)) and not _PLAN.search(new_plain)
-    denied = {word for phrase in denied_words(new_plain) for word in _words(phrase)}
+    old_plain, new_plain = phrased(older), phrased(newer)
+    old_numbers, new_numbers = numbers_in(older), numbers_in(newer)
+    plan_done = _plan_done(older, newer, old_plain, new_plain)
+    # A correction denies something the older memory says, and nothing it does not ("Is not allergic to almonds"
+    # does not correct "Is allergic to peanuts").
+    old_core = core(older)
+    denied = [set(content_words(phrase)) for phrase in denied_words(new_plain)]
     old_names, new_names = _proper_names(older), _proper_names(newer)
     # A new count changes the old one only when it counts the same thing ("2 dogs" is not replaced by "3 cats").
-    old_rest, new_rest = _core(older) - old_numbers, _core(newer) - new_numbers
-    recounted = old_numbers != new_numbers and bool(_shared(old_rest, new_rest, _names(older) | _names(newer)))
+    old_rest, new_rest = core(older) - old_numbers, core(newer) - new_numbers
+    recounted = (
+        old_numbers != new_numbers
+        and bool(shared_words(old_rest, new_rest, names_inside(older) | names_inside(newer)))
+        and _same_count(older, newer)
+    )
     return PairSignals(
         about_different_people=about_different_people,
-        shares_a_name=shares_a_name(older, newer),
+        shares_a_name=bool(_named_in_both(older, newer)),
         changes=bool(_updates(new_plain) - _updates(old_plain))
         or bool(old_numbers and new_numbers and recounted)
         or plan_done,
-        corrects=bool(denied & _core(older)) and not denied_words(old_plain),
+        corrects=any(words and words <= old_core for words in denied) and not denied_words(old_plain),
         reports_event=reports_event(new_plain) and not reports_event(old_plain),
-        negation_differs=_negated(older) != _negated(newer),
+        negation_differs=negated(older) != negated(newer),
         tense_differs=tells_of_the_past(old_plain) != tells_of_the_past(new_plain),
         names_differ=bool(old_names - new_names) and bool(new_names - old_names),
+        values_differ=_values_differ(older, newer),
     )
 
 
@@ -252,22 +253,22 @@ class RulesCurator:
             return MergeDecision(MergeAction.MERGE, "same words")
         if closed(older) == closed(newer):
             return MergeDecision(MergeAction.MERGE, "same words, a compound written open or closed")
-        together = (_people(older) & _people(newer)) - possessor(older) - possessor(newer)
+        together = _named_in_both(older, newer) - possessor(older) - possessor(newer)
         if about(older) != about(newer) and not together:
             return MergeDecision(MergeAction.KEEP_BOTH, _DIFFERENT_PEOPLE)
-        old_core, new_core = _core(older), _core(newer)
-        names = _names(older) | _names(newer)
-        shared = _shared(old_core, new_core, names)
-        old_plain, new_plain = _phrased(older), _phrased(newer)
+        old_core, new_core = core(older), core(newer)
+        names = names_inside(older) | names_inside(newer)
+        shared = shared_words(old_core, new_core, names)
+        old_plain, new_plain = phrased(older), phrased(newer)
         changed = _changed_fact(older, newer)
         if changed is not None:
             return MergeDecision(MergeAction.SUPERSEDE, changed)
         diets = _diets(old_plain), _diets(new_plain)
-        if all(diets) and diets[0] != diets[1] and not _negated(older) and not _negated(newer):
+        if all(diets) and diets[0] != diets[1] and not negated(older) and not negated(newer):
             return MergeDecision(MergeAction.SUPERSEDE, "a new diet replaces the old one")
         if shared and _updates(new_plain) - _updates(old_plain):
             return MergeDecision(MergeAction.SUPERSEDE, "the newer memory updates or corrects the older one")
-        if shared and _PLAN.search(old_plain) and not _PLAN.search(new_plain) and _PAST.search(new_plain):
+        if shared and _plan_done(older, newer, old_plain, new_plain):
             return MergeDecision(MergeAction.SUPERSEDE, "a plan the newer memory says was carried out")
         if shared and _corrects(old_core, shared, old_plain, new_plain):
             return MergeDecision(MergeAction.SUPERSEDE, "the newer memory corrects a value of the older one")
@@ -277,17 +278,21 @@ class RulesCurator:
             was, now = {one, other} & set(old_plain.split()), {one, other} & set(new_plain.split())
             if was and now and was != now:
                 return MergeDecision(MergeAction.SUPERSEDE, f"{one} or {other}: the newer value replaces the older")
-        old_numbers, new_numbers = _numbers(older), _numbers(newer)
+        old_numbers, new_numbers = numbers_in(older), numbers_in(newer)
         rest_old, rest_new = old_core - old_numbers, new_core - new_numbers
-        if old_numbers and new_numbers and old_numbers != new_numbers and rest_old and rest_new:  # noqa: SIM102
-            if len(_shared(rest_old, rest_new, names)) / min(len(rest_old), len(rest_new)) >= 0.5:
+        recount = bool(old_numbers and new_numbers) and old_numbers != new_numbers and _same_count(older, newer)
+        if recount and rest_old and rest_new:  # noqa: SIM102
+            if len(shared_words(rest_old, rest_new, names)) / min(len(rest_old), len(rest_new)) >= 0.5:
                 return MergeDecision(MergeAction.SUPERSEDE, "a count or value changed")
-        opposite = _negated(older) != _negated(newer) or (("dislike" in old_core) != ("dislike" in new_core))
+        opposite = negated(older) != negated(newer) or (("dislike" in old_core) != ("dislike" in new_core))
         if opposite:
             stripped = {w for w in old_core ^ new_core if w not in {"dislike", "like", "likes"}}
-            if len(shared - {"dislike", "like"}) >= 1 and len(stripped) <= 1:
+            # A qualifier only the denial has denies a narrower fact ("Lives in London", "Does not live in central
+            # London").
+            narrower = stripped & (new_core - old_core) - shared
+            if len(shared - {"dislike", "like"}) >= 1 and len(stripped) <= 1 and not narrower:
                 return MergeDecision(MergeAction.SUPERSEDE, "the newer memory says the opposite")
-            if shared - {"dislike", "like"} and _negated(newer) and not _negated(older) and _stopped(new_plain):
+            if shared - {"dislike", "like"} and negated(newer) and not negated(older) and _stopped(new_plain):
                 return MergeDecision(MergeAction.SUPERSEDE, "the newer memory says the older habit stopped")
             return MergeDecision(MergeAction.KEEP_BOTH, _DIFFERENT_FACTS)
         relatives = kin(old_plain), kin(new_plain)
@@ -295,7 +300,7 @@ class RulesCurator:
             return MergeDecision(MergeAction.KEEP_BOTH, _DIFFERENT_PEOPLE)  # "… to her mother", "… to her brother"
         old_slot, new_slot = slot(older), slot(newer)
         if old_slot is not None and new_slot is not None and old_slot[0] == new_slot[0]:
-            old_value, new_value = _core(old_slot[1]), _core(new_slot[1])
+            old_value, new_value = core(old_slot[1]), core(new_slot[1])
             if old_value == new_value or len(old_value & new_value) / len(old_value | new_value) >= SAME_WORDING:
                 return MergeDecision(MergeAction.MERGE, f"same {old_slot[0]}")
             return MergeDecision(MergeAction.SUPERSEDE, f"a new {old_slot[0]} replaces the old one")
@@ -328,7 +333,7 @@ class RulesCurator:
             word
             for sample in samples
             for word in set(canonical(sample).split())
-            if len(word) >= 4 and word not in STOPWORDS and word not in _FILLERS
+            if len(word) >= 4 and word not in STOPWORDS and word not in FILLERS
         )
         if not words:
             return "misc"
