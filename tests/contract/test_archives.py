@@ -86,6 +86,23 @@ def test_erasing_a_user_removes_every_log_and_version_and_nothing_of_the_neighbo
     assert archive.archive.erase_user("acme", "alice") == {}
 
 
+@pytest.mark.parametrize("user_id", [".", ".."])
+def test_a_user_whose_id_reads_as_a_folder_has_no_logs_and_erasing_them_touches_no_one(
+    archive: Archive, user_id: str
+) -> None:
+    # Given logs of two users of acme and one of another tenant
+    archive.put("conversations/acme/alice/t1.jsonl", b"{}\n")
+    archive.put("conversations/acme/bob/t1.jsonl", b"{}\n")
+    archive.put("conversations/globex/carol/t1.jsonl", b"{}\n")
+    # When a user named "." or ".." is listed and erased (no log key can name such a user)
+    assert archive.archive.logs_of("acme", user_id) == []
+    assert archive.archive.erase_user("acme", user_id) == {}
+    # Then everyone else's logs are still there
+    assert archive.archive.logs_of("acme", "alice") == ["conversations/acme/alice/t1.jsonl"]
+    assert archive.archive.logs_of("acme", "bob") == ["conversations/acme/bob/t1.jsonl"]
+    assert archive.archive.logs_of("globex", "carol") == ["conversations/globex/carol/t1.jsonl"]
+
+
 def test_a_versioned_bucket_counts_versions_beyond_the_current_objects() -> None:
     fake_credentials()
     with mock_aws():

@@ -99,11 +99,16 @@ def address_of(key: str) -> LogAddress:
     return address
 
 
+def key_part(part: str) -> bool:
+    """Whether an id can be one part of a log key: not with a `/`, and not `.` or `..`, which a path reads as this
+    folder or the one above."""
+    return "/" not in part and part not in {".", ".."}
+
+
 def transcript_address(tenant: str, user_id: str, thread_id: str) -> LogAddress | None:
-    """Where a thread's turns are kept: its log's address, or None when an id cannot be part of a key (a `/`, or
-    `.`/`..`, which a path would read as a folder)."""
+    """Where a thread's turns are kept: its log's address, or None when an id cannot be part of a key."""
     parts = (tenant, user_id, thread_id)
-    if any("/" in part or part in {".", ".."} for part in parts):
+    if not all(key_part(part) for part in parts):
         return None
     return LogAddress(*parts)
 

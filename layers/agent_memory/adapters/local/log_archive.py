@@ -9,7 +9,7 @@ from datetime import datetime
 from pathlib import Path
 
 from agent_memory.domain import conversation_log
-from agent_memory.domain.conversation_log import PREFIX, SUFFIXES, address_of, transcript_full
+from agent_memory.domain.conversation_log import PREFIX, SUFFIXES, address_of, key_part, transcript_full
 from agent_memory.domain.errors import NotFound
 
 
@@ -17,9 +17,14 @@ class FolderArchive:
     def __init__(self, root: Path) -> None:
         self._root = root
 
+    def _folder(self, *parts: str) -> Path | None:
+        """A tenant's or a user's folder; None for ids no log key can hold (a user "..", read as a path, is the
+        tenant's folder: its logs would be another user's)."""
+        return self._root.joinpath(PREFIX, *parts) if all(key_part(part) for part in parts) else None
+
     def logs_of(self, tenant: str, user_id: str) -> list[str]:
-        folder = self._root / PREFIX / tenant / user_id
-        if not folder.is_dir():
+        folder = self._folder(tenant, user_id)
+        if folder is None or not folder.is_dir():
             return []
         return sorted(f"{PREFIX}/{tenant}/{user_id}/{p.name}" for p in folder.iterdir() if p.suffix in SUFFIXES)
 
@@ -50,8 +55,8 @@ class FolderArchive:
             os.close(fd)
 
     def erase_user(self, tenant: str, user_id: str) -> dict[str, int]:
-        folder = self._root / PREFIX / tenant / user_id
-        if not folder.resolve().is_relative_to(self._root.resolve()) or not folder.is_dir():
+        folder = self._folder(tenant, user_id)
+        if folder is None or not folder.is_dir():
             return {}
         removed = 0
         for path in sorted(folder.rglob("*"), reverse=True):  # files before the folders holding them
@@ -64,8 +69,8 @@ class FolderArchive:
         return {"raw_logs": removed} if removed else {}
 
     def expire(self, tenant: str, before: datetime) -> int:
-        folder = self._root / PREFIX / tenant
-        if not folder.resolve().is_relative_to(self._root.resolve()) or not folder.is_dir():
+        folder = self._folder(tenant)
+        if folder is None or not folder.is_dir():
             return 0
         cutoff = before.timestamp()
         removed = 0
