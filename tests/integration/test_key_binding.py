@@ -229,6 +229,28 @@ def test_given_an_agent_bound_key_when_a_turn_recalls_then_only_that_agents_memo
     assert [r["content"] for r in turn["recalled"]] == ["Lives near the Berlin office"]
 
 
+def test_given_two_bound_keys_when_they_send_one_body_with_one_idempotency_key_then_each_writes_its_own(
+    client, runtime
+) -> None:
+    # Given keys bound to alice, to bob, and to alice's agent planner, each sending the same body and the same key
+    alice, bob = Api(client, bound_key(runtime, "alice")), Api(client, bound_key(runtime, "bob"))
+    planner = Api(client, bound_key(runtime, "alice", "planner"))
+    body, headers = {"content": "Allergic to penicillin"}, {"Idempotency-Key": "create-1"}
+    first = alice.post(M, json=body, headers=headers)
+    # When bob and the agent send it
+    second, third = bob.post(M, json=body, headers=headers), planner.post(M, json=body, headers=headers)
+    # Then each got a write of its own, not a replay of alice's
+    assert first.status_code == second.status_code == 201
+    assert "Idempotent-Replayed" not in second.headers
+    assert second.json()["user_id"] == "bob" and second.json()["id"] != first.json()["id"]
+    assert third.status_code == 409  # alice already holds that content: her own duplicate, not a replay
+    assert "Idempotent-Replayed" not in third.headers
+    assert [m["content"] for m in bob.get(M).json()["items"]] == ["Allergic to penicillin"]
+    # And alice's retry is still a replay of her own request
+    again = alice.post(M, json=body, headers=headers)
+    assert again.headers.get("Idempotent-Replayed") == "true" and again.json()["id"] == first.json()["id"]
+
+
 @pytest.mark.parametrize("scheme", ["Bearer", "bearer"])
 def test_given_the_key_as_a_bearer_token_then_it_authenticates_like_x_api_key(client, api, scheme) -> None:
     # When the key comes as Authorization: Bearer (scheme in any case)

@@ -9,6 +9,7 @@ from fastapi import Response
 from pydantic import BaseModel
 
 from agent_memory.contract import IDEMPOTENT_REPLAYED_HEADER, PROBLEM_MEDIA_TYPE
+from agent_memory.domain import validation
 from agent_memory.domain.errors import AgentMemoryError
 from agent_memory.domain.models import Principal
 from agent_memory.http.errors import problem_bytes
@@ -20,6 +21,15 @@ def _render(status: int, body: bytes) -> Response:
     if status >= 400:
         media_type = PROBLEM_MEDIA_TYPE
     return Response(content=body, status_code=status, media_type=media_type)
+
+
+def scoped_key(principal: Principal, key: str) -> str:
+    """The key a request is kept under. A key bound to a user leaves the user out of the body, so two users' keys
+    sending the same body with the same Idempotency-Key would match: each binding gets keys of its own."""
+    validation.identifier("Idempotency-Key", key)
+    if principal.user_id is None:
+        return key
+    return "bound-" + fingerprint(principal.user_id, principal.agent_id or "", key)
 
 
 def idempotent_response(
@@ -44,7 +54,7 @@ def idempotent_response(
 
     request_fingerprint = fingerprint(route, json.dumps(request.model_dump(mode="json"), sort_keys=True))
     (code, body), replayed = idempotency.run(
-        principal.tenant, key, request_fingerprint, produce, render_error, user_ids=user_ids
+        principal.tenant, scoped_key(principal, key), request_fingerprint, produce, render_error, user_ids=user_ids
     )
     response = _render(code, body)
     if replayed:
