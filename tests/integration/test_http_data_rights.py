@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from agent_memory.domain.models import Owner
 from agent_memory.runtime import Runtime
 from tests.conftest import Api, Jobs
@@ -55,6 +57,27 @@ def test_clearing_a_user_deletes_all_their_memories_and_nothing_of_their_neighbo
     assert api.get("/v1/memories/search", params={"user_id": "bob", "q": "Lisbon"}).json()["results"]
     # And clearing again is harmless
     assert api.delete("/v1/memories", params={"user_id": "alice", "confirm": "alice"}).json() == {"cleared": 0}
+
+
+@pytest.mark.parametrize("how", ["clear", "erase"])
+def test_given_a_user_searched_then_cleared_or_erased_when_they_write_again_then_search_sees_only_the_new(
+    api: Api, admin: Api, jobs: Jobs, how: str
+) -> None:
+    # Given bob's memory, then alice's, searched once (a process may keep her scope in memory)
+    seed(api, "bob", "Likes tea")
+    seed(api, "alice", *(f"Diagnosed with condition number {n} in hospital" for n in range(8)))
+    assert api.get("/v1/memories/search", params={"user_id": "alice", "q": "hospital"}).json()["total"] == 8
+    # When she is cleared or erased, and then writes again
+    if how == "clear":
+        assert api.delete("/v1/memories", params={"user_id": "alice", "confirm": "alice"}).status_code == 200
+    else:
+        assert admin.delete("/v1/users/alice").status_code == 202
+        jobs.drain()
+    seed(api, "alice", "Went to the hospital for a checkup")
+    # Then search finds the new memory alone: nothing of the old ones is counted or stands in its place
+    found = api.get("/v1/memories/search", params={"user_id": "alice", "q": "hospital", "limit": 3}).json()
+    assert [hit["memory"]["content"] for hit in found["results"]] == ["Went to the hospital for a checkup"]
+    assert found["total"] == 1
 
 
 def test_clearing_the_tenant_needs_admin_and_the_tenant_id(api: Api, admin: Api, other_tenant: Api) -> None:

@@ -51,21 +51,33 @@ class ScopeCache(Generic[S]):
                 self._cache.move_to_end(owner)
         if cached is not None and cached.seq == latest:
             return cached
-        if cached is not None and latest > cached.seq:
-            # The log is trimmed from its oldest end: a snapshot older than the oldest entry missed changes.
-            oldest = conn.execute("SELECT MIN(seq) FROM memory_changes").fetchone()[0] or 0
-            if cached.seq >= oldest - 1:
-                changed = [
-                    row[0]
-                    for row in conn.execute(
-                        "SELECT DISTINCT memory_id FROM memory_changes WHERE tenant = ? AND user_id = ? AND seq > ?",
-                        (owner.tenant, owner.user_id, cached.seq),
-                    )
-                ]
-                patched = self._patch(conn, owner, cached, changed, latest)
-                if patched is not None:
-                    return self._remember(owner, patched)
+        if cached is not None and latest > cached.seq and self._log_holds(conn, owner, cached.seq):
+            changed = [
+                row[0]
+                for row in conn.execute(
+                    "SELECT DISTINCT memory_id FROM memory_changes WHERE tenant = ? AND user_id = ? AND seq > ?",
+                    (owner.tenant, owner.user_id, cached.seq),
+                )
+            ]
+            patched = self._patch(conn, owner, cached, changed, latest)
+            if patched is not None:
+                return self._remember(owner, patched)
         return self._remember(owner, self._load(conn, owner, latest))
+
+    @staticmethod
+    def _log_holds(conn: sqlite3.Connection, owner: Owner, seq: int) -> bool:
+        """Whether every change since `seq` is still in the log: the log is trimmed from its oldest end, and clearing
+        or erasing a user deletes the user's entries (their own deletes included), after which only a fresh load
+        can tell which memories are gone. The entry a snapshot was stamped with is there exactly when neither
+        happened since."""
+        oldest = conn.execute("SELECT MIN(seq) FROM memory_changes").fetchone()[0] or 0
+        if seq < oldest - 1 or seq == 0:
+            return False
+        stamped = conn.execute(
+            "SELECT 1 FROM memory_changes WHERE tenant = ? AND user_id = ? AND seq = ?",
+            (owner.tenant, owner.user_id, seq),
+        ).fetchone()
+        return stamped is not None
 
     def _remember(self, owner: Owner, snapshot: S) -> S:
         with self._lock:
