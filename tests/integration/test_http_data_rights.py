@@ -338,6 +338,31 @@ def test_an_import_with_absurd_numbers_or_deep_nesting_reports_the_lines(api: Ap
     assert report.json()["imported"] == 0
 
 
+def test_an_import_line_with_broken_unicode_or_a_repeated_history_version_is_skipped_and_the_rest_imported(
+    api: Api,
+) -> None:
+    # Given an export of three memories, then a clear
+    seed(api, "alice", "Lives in Lisbon", "Has a cat named Miso", "Works as a nurse")
+    header, settings, *memories, end = api.get("/v1/export", params={"user_id": "alice"}).text.splitlines()
+    api.delete("/v1/memories", params={"user_id": "alice", "confirm": "alice"})
+    records = {json.loads(line)["memory"]["content"]: json.loads(line) for line in memories}
+    # And one memory's content made an unpaired surrogate (JSON can write it; it is no text), another's history a
+    # repeated version
+    broken, repeated = records["Has a cat named Miso"], records["Works as a nurse"]
+    broken["memory"]["content"] = "Has a cat \ud800"
+    repeated["memory"]["history"] = repeated["memory"]["history"] * 2
+    lines = [header, settings, json.dumps(records["Lives in Lisbon"]), json.dumps(broken), json.dumps(repeated), end]
+    body = "\n".join(lines).encode()
+    # When it is imported
+    report = api.post("/v1/import", content=body, headers={"Content-Type": "application/x-ndjson"})
+    # Then the two lines are skipped as invalid, and the good one is there
+    assert report.status_code == 200, report.text
+    assert [(skip["line"], skip["reason"]) for skip in report.json()["skips"]] == [(4, "invalid"), (5, "invalid")]
+    assert [m["content"] for m in api.get("/v1/memories", params={"user_id": "alice"}).json()["items"]] == [
+        "Lives in Lisbon"
+    ]
+
+
 def test_a_user_known_only_by_a_stored_response_can_still_be_erased(api: Api, admin: Api, jobs: Jobs) -> None:
     # Given a create with an Idempotency-Key, then a clear: only the stored response still names carol
     created = api.post(

@@ -14,6 +14,7 @@ and re-made by the importing server's model.
 
 from __future__ import annotations
 
+import json
 import math
 from collections.abc import Mapping
 from datetime import datetime
@@ -115,6 +116,15 @@ def _entity(value: Any) -> Entity:
     return Entity(_field(value, "id", str), _field(value, "name", str), _field(value, "type", str), mentions)
 
 
+def _is_text(value: Any) -> bool:
+    """JSON can write an unpaired surrogate ("\\ud800"), which no store can encode: every string must be text."""
+    try:
+        json.dumps(value, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def _history_entry(memory_id: str, value: Any) -> HistoryEntry:
     if not isinstance(value, dict):
         raise InvalidExport("history entries must be objects.")
@@ -125,13 +135,14 @@ def _history_entry(memory_id: str, value: Any) -> HistoryEntry:
     version = _field(value, "version", int)
     if not 1 <= version <= MAX_COUNTER:
         raise InvalidExport(f"a history entry's version must be 1 to {MAX_COUNTER}.")
+    previous = _field(value, "previous_content", str, optional=True)
     return HistoryEntry(
         memory_id=memory_id,
         version=version,
         event=event,
         at=_when(value, "at"),  # type: ignore[arg-type]
-        content=_field(value, "content", str),
-        previous_content=_field(value, "previous_content", str, optional=True),
+        content=validation.content(_field(value, "content", str), limits.MAX_CONTENT_CHARS_CEILING),
+        previous_content=None if previous is None else validation.content(previous, limits.MAX_CONTENT_CHARS_CEILING),
         changed_fields=tuple(_strings(value, "changed_fields")),
     )
 
@@ -141,6 +152,8 @@ def memory_from_record(record: Any, tenant: str, max_chars: int) -> tuple[Memory
     as a new memory. Raises InvalidExport (or the InvalidInput of the rule it breaks)."""
     if not isinstance(record, dict):
         raise InvalidExport("a memory line must hold a memory object.")
+    if not _is_text(record):
+        raise InvalidExport("a memory holds an unpaired surrogate (\\ud800-\\udfff), which is not text.")
     try:
         source = Source(_field(record, "source", str))
     except ValueError:
@@ -181,6 +194,8 @@ def memory_from_record(record: Any, tenant: str, max_chars: int) -> tuple[Memory
             version=version,
         )
         history = [_history_entry(memory_id, value) for value in history_records]
+        if len({entry.version for entry in history}) != len(history):
+            raise InvalidExport("a memory's history holds one entry per version; a version repeats.")
     except InvalidExport:
         raise
     except AgentMemoryError as exc:
