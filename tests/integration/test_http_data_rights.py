@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from urllib.parse import quote
 
 import pytest
 
@@ -361,6 +362,31 @@ def test_an_import_line_with_broken_unicode_or_a_repeated_history_version_is_ski
     assert [m["content"] for m in api.get("/v1/memories", params={"user_id": "alice"}).json()["items"]] == [
         "Lives in Lisbon"
     ]
+
+
+def test_given_imported_ids_where_one_begins_another_then_each_keeps_its_own_history(api: Api) -> None:
+    # Given two memories imported under the ids "m" and "m#x" (an import keeps ids; "#" is allowed in one)
+    seed(api, "alice", "Lives in Lisbon", "Has a cat named Miso")
+    header, settings, *memories, end = api.get("/v1/export", params={"user_id": "alice"}).text.splitlines()
+    api.delete("/v1/memories", params={"user_id": "alice", "confirm": "alice"})
+    renamed = []
+    for record, new_id in zip(map(json.loads, memories), ("m", "m#x"), strict=True):
+        record["memory"]["id"] = new_id
+        renamed.append(json.dumps(record))
+    body = "\n".join([header, settings, *renamed, end]).encode()
+    assert (
+        api.post("/v1/import", content=body, headers={"Content-Type": "application/x-ndjson"}).json()["imported"] == 2
+    )
+
+    def history(memory_id: str) -> list[str]:
+        answer = api.get(f"/v1/memories/{quote(memory_id, safe='')}/history", params={"user_id": "alice"}).json()
+        return [entry["content"] for entry in answer["entries"]]
+
+    # When their histories are read / Then each holds its own entry only
+    assert len(history("m")) == 1 and len(history("m#x")) == 1 and history("m") != history("m#x")
+    # And deleting "m" leaves the history of "m#x"
+    assert api.delete("/v1/memories/m", params={"user_id": "alice"}).status_code == 204
+    assert len(history("m#x")) == 1
 
 
 def test_a_user_known_only_by_a_stored_response_can_still_be_erased(api: Api, admin: Api, jobs: Jobs) -> None:

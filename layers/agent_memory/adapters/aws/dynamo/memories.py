@@ -6,6 +6,7 @@ A memory's items live in its user's partition (key design in `items`); every wri
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
@@ -41,6 +42,7 @@ MAX_MEMORIES_PER_TRANSACTION = 25
 MAX_TRANSACTION_ACTIONS = 100
 
 Change = tuple[Memory, int, HistoryEntry, np.ndarray | None]
+_VERSION = re.compile(r"\d{8,}")  # what follows a history entry's memory id in its sort key
 
 
 class DynamoMemories:
@@ -312,14 +314,14 @@ class DynamoMemories:
         return [(counted(memory, counts), vector) for memory, vector in found]
 
     def _history(self, owner: Owner, memory_id: str, **kwargs: Any) -> Iterator[Item]:
-        return self._table.query(
+        prefix = f"{items.HISTORY_PREFIX}{memory_id}#"
+        found = self._table.query(
             KeyConditionExpression="pk = :pk AND begins_with(sk, :prefix)",
-            ExpressionAttributeValues={
-                ":pk": s(items.user_pk(owner)),
-                ":prefix": s(f"{items.HISTORY_PREFIX}{memory_id}#"),
-            },
+            ExpressionAttributeValues={":pk": s(items.user_pk(owner)), ":prefix": s(prefix)},
             **kwargs,
         )
+        # An id may hold "#": the prefix of "m" also begins the entries of "m#x", whose version does not follow it.
+        return (item for item in found if _VERSION.fullmatch(str(item["sk"]["S"])[len(prefix) :]))
 
     def history(self, owner: Owner, memory_id: str) -> list[HistoryEntry]:
         return [items.history_from_item(item) for item in self._history(owner, memory_id, ConsistentRead=True)]
