@@ -389,6 +389,27 @@ def test_given_imported_ids_where_one_begins_another_then_each_keeps_its_own_his
     assert len(history("m#x")) == 1
 
 
+def test_given_an_export_holding_an_expired_memory_and_a_live_one_with_its_words_then_import_restores_the_live_one(
+    api: Api,
+) -> None:
+    # Given an export where an expired memory (not yet removed) and a live one say the same thing
+    seed(api, "alice", "Favourite colour is green")
+    header, settings, live, end = api.get("/v1/export", params={"user_id": "alice"}).text.splitlines()
+    api.delete("/v1/memories", params={"user_id": "alice", "confirm": "alice"})
+    expired = json.loads(live)
+    expired["memory"].update(id="00-expired", expires_at="2020-01-02T00:00:00+00:00")
+    expired["memory"]["created_at"] = expired["memory"]["updated_at"] = "2020-01-01T00:00:00+00:00"
+    body = "\n".join([header, settings, json.dumps(expired), live, end]).encode()
+    # When it is imported
+    report = api.post("/v1/import", content=body, headers={"Content-Type": "application/x-ndjson"}).json()
+    # Then the live memory is back, as on a write: an expired memory no longer holds its words
+    assert [skip["reason"] for skip in report["skips"]] == []
+    listed = api.get("/v1/memories", params={"user_id": "alice"}).json()["items"]
+    assert [(m["id"], m["content"]) for m in listed] == [
+        (json.loads(live)["memory"]["id"], "Favourite colour is green")
+    ]
+
+
 def test_a_user_known_only_by_a_stored_response_can_still_be_erased(api: Api, admin: Api, jobs: Jobs) -> None:
     # Given a create with an Idempotency-Key, then a clear: only the stored response still names carol
     created = api.post(

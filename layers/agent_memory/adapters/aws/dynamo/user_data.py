@@ -20,7 +20,7 @@ from agent_memory.adapters.aws.dynamo.memory_stats import tenant_memory_items
 from agent_memory.adapters.aws.dynamo.memory_writes import UNIQUE_POSITION, not_being_erased
 from agent_memory.adapters.aws.dynamo.table import DynamoTable
 from agent_memory.adapters.aws.errors import TransactionCancelled
-from agent_memory.domain.clock import to_micros
+from agent_memory.domain.clock import to_micros, utcnow
 from agent_memory.domain.errors import DuplicateMemory, VersionConflict, being_erased
 from agent_memory.domain.models import HistoryEntry, Memory, Owner
 
@@ -113,7 +113,9 @@ class DynamoUserData:
             {
                 "Put": {
                     "Item": items.unique_item(memory),
-                    "ConditionExpression": "attribute_not_exists(pk)",
+                    # As on insert: an expired memory (kept until TTL removes it) no longer reserves its content.
+                    "ConditionExpression": "attribute_not_exists(pk) OR expires_at <= :now",
+                    "ExpressionAttributeValues": {":now": n(to_micros(utcnow()))},
                     "ReturnValuesOnConditionCheckFailure": "ALL_OLD",
                 }
             },

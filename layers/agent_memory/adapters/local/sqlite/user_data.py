@@ -11,7 +11,7 @@ import numpy as np
 
 from agent_memory.adapters.local.sqlite.database import dumps
 from agent_memory.adapters.local.sqlite.memory_rows import memory_values, vector_blob
-from agent_memory.domain.clock import to_micros
+from agent_memory.domain.clock import to_micros, utcnow
 from agent_memory.domain.errors import DuplicateMemory, MemoryIdTaken, VersionConflict, being_erased
 from agent_memory.domain.models import HistoryEntry, Memory, Owner
 
@@ -116,12 +116,19 @@ def restore_one(
         raise VersionConflict(f"Memory {memory.id} already exists.")
     if holder is not None:  # ids are the table's key here, unique across owners; nothing about the holder is told
         raise MemoryIdTaken(f"Memory id {memory.id} is in use by another user; import it under another id.")
+    scope = (memory.tenant, memory.user_id)
     holder = conn.execute(
         "SELECT id, expires_at FROM memories WHERE tenant = ? AND user_id = ? AND content_key = ?",
-        (memory.tenant, memory.user_id, values["content_key"]),
+        (*scope, values["content_key"]),
     ).fetchone()
     if holder is not None:
-        raise DuplicateMemory(holder["id"])
+        if holder["expires_at"] is None or holder["expires_at"] > to_micros(utcnow()):
+            raise DuplicateMemory(holder["id"])
+        # As on insert: an expired memory (kept until the sweep) no longer holds its content.
+        for table, column in (("memory_history", "memory_id"), ("memories", "id")):
+            conn.execute(
+                f"DELETE FROM {table} WHERE tenant = ? AND user_id = ? AND {column} = ?", (*scope, holder["id"])
+            )
     columns = ", ".join(values)
     conn.execute(f"INSERT INTO memories ({columns}) VALUES ({', '.join(':' + name for name in values)})", values)
     conn.executemany(
