@@ -101,6 +101,7 @@ class GraphProjector:
         before = graph_items(items.memory_from_item(old)) if old else None
         if record.get("eventName") == "REMOVE" or not new:
             self._table.batch_delete([_key(item) for item in before or self._orphans(keys)])
+            self._remove_remains(keys)
             return "removed"
         memory = items.memory_from_item(new)
         after = graph_items(memory)
@@ -125,6 +126,26 @@ class GraphProjector:
             except TransactionCancelled:
                 return "stale"
         return "projected"
+
+    def _remove_remains(self, keys: Item) -> None:
+        """The history and recall counter of a memory that is gone. A delete takes them in its own transaction; an
+        expiry does not: DynamoDB's TTL removes the memory item alone. Each batch is conditioned on the memory still
+        being absent, so a memory imported again under its id keeps what it brought."""
+        memory_id = str(keys["sk"]["S"])[len(items.MEMORY_PREFIX) :]
+        found = self._table.query(
+            KeyConditionExpression="pk = :pk AND begins_with(sk, :prefix)",
+            ExpressionAttributeValues={":pk": keys["pk"], ":prefix": s(items.history_prefix(memory_id))},
+            ProjectionExpression="pk, sk",
+        )
+        remains = [_key(item) for item in found if items.is_history_of(str(item["sk"]["S"]), memory_id)]
+        remains.append({"pk": keys["pk"], "sk": s(items.ACCESS_PREFIX + memory_id)})
+        absent = {"ConditionCheck": {"Key": _key(keys), "ConditionExpression": "attribute_not_exists(pk)"}}
+        for start in range(0, len(remains), WRITES_PER_TRANSACTION):
+            deletes = [{"Delete": {"Key": key}} for key in remains[start : start + WRITES_PER_TRANSACTION]]
+            try:
+                self._table.transact([absent, *deletes])
+            except TransactionCancelled:
+                return  # the memory is back: what remains is its own
 
     def _orphans(self, keys: Item) -> list[Item]:
         """Graph items of a removed memory whose record carried no old image (the stream must send both)."""

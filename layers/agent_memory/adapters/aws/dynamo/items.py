@@ -27,6 +27,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import re
 import zlib
 from datetime import datetime
 from typing import Any
@@ -46,6 +47,7 @@ MEMORY_PREFIX = "M#"
 ACCESS_PREFIX = "A#"
 UNIQUE_PREFIX = "C#"
 HISTORY_PREFIX = "H#"
+_VERSION = re.compile(r"\d{8,}")  # what follows a history entry's memory id in its sort key
 IDEMPOTENCY_PREFIX = "I#"
 SETTINGS_SK = "SETTINGS"
 ERASURE_SK = "ERASURE"
@@ -110,7 +112,18 @@ def unique_key(owner: Owner, content: str) -> Item:
 
 
 def history_key(owner: Owner, memory_id: str, version: int) -> Item:
-    return {"pk": {"S": user_pk(owner)}, "sk": {"S": f"{HISTORY_PREFIX}{memory_id}#{version:08d}"}}
+    return {"pk": {"S": user_pk(owner)}, "sk": {"S": f"{history_prefix(memory_id)}{version:08d}"}}
+
+
+def history_prefix(memory_id: str) -> str:
+    """What a memory's history entries' sort keys begin with; the entries of "m#x" begin with it too."""
+    return f"{HISTORY_PREFIX}{memory_id}#"
+
+
+def is_history_of(sort_key: str, memory_id: str) -> bool:
+    """Whether a sort key is one of the memory's history entries: its prefix, then the version alone."""
+    prefix = history_prefix(memory_id)
+    return sort_key.startswith(prefix) and _VERSION.fullmatch(sort_key[len(prefix) :]) is not None
 
 
 def erasure_key(owner: Owner) -> Item:

@@ -6,7 +6,6 @@ A memory's items live in its user's partition (key design in `items`); every wri
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
@@ -42,7 +41,6 @@ MAX_MEMORIES_PER_TRANSACTION = 25
 MAX_TRANSACTION_ACTIONS = 100
 
 Change = tuple[Memory, int, HistoryEntry, np.ndarray | None]
-_VERSION = re.compile(r"\d{8,}")  # what follows a history entry's memory id in its sort key
 
 
 class DynamoMemories:
@@ -314,14 +312,12 @@ class DynamoMemories:
         return [(counted(memory, counts), vector) for memory, vector in found]
 
     def _history(self, owner: Owner, memory_id: str, **kwargs: Any) -> Iterator[Item]:
-        prefix = f"{items.HISTORY_PREFIX}{memory_id}#"
         found = self._table.query(
             KeyConditionExpression="pk = :pk AND begins_with(sk, :prefix)",
-            ExpressionAttributeValues={":pk": s(items.user_pk(owner)), ":prefix": s(prefix)},
+            ExpressionAttributeValues={":pk": s(items.user_pk(owner)), ":prefix": s(items.history_prefix(memory_id))},
             **kwargs,
         )
-        # An id may hold "#": the prefix of "m" also begins the entries of "m#x", whose version does not follow it.
-        return (item for item in found if _VERSION.fullmatch(str(item["sk"]["S"])[len(prefix) :]))
+        return (item for item in found if items.is_history_of(str(item["sk"]["S"]), memory_id))
 
     def history(self, owner: Owner, memory_id: str) -> list[HistoryEntry]:
         return [items.history_from_item(item) for item in self._history(owner, memory_id, ConsistentRead=True)]
