@@ -117,6 +117,9 @@ def test_rules_decide_how_two_memories_relate(older: str, newer: str, action: Me
         ("Teaches maths at Oakfield Primary", "Transferred to Hillside Primary after Easter", MergeAction.SUPERSEDE),
         ("Volunteers at the food bank", "Taking a break from the food bank for now", MergeAction.SUPERSEDE),
         ("Flying to Nairobi next week for a summit", "Back from Nairobi, it went well", MergeAction.SUPERSEDE),
+        # a denial of the older fact itself, with the right value or a list beside it
+        ("Lives in Leeds", "Does not live in Leeds, but in York", MergeAction.SUPERSEDE),
+        ("Likes coffee", "Does not like coffee or tea", MergeAction.SUPERSEDE),
         # a negated perfect with a start or a span: the habit stopped
         ("Swims at the lido every morning", "Hasn't swum at the lido since the knee operation", MergeAction.SUPERSEDE),
         ("Smokes about ten a day", "Hasn't smoked in two years", MergeAction.SUPERSEDE),
@@ -151,6 +154,8 @@ def test_given_two_memories_when_one_says_the_other_again_or_changes_its_value_t
     [
         # someone else's fact: a colleague's home, a boss's diet
         ("Lives in Paris", "Her colleague Marc lives in Paris"),
+        ("Lives in New York", "Her sister lives in New York"),
+        ("Works at Goldman Sachs", "Her father worked at Goldman Sachs for 30 years"),
         ("Is vegetarian", "Her boss is vegan"),
         # denying a narrower fact
         ("Lives in London", "Does not live in central London"),

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from agent_memory.adapters.local.meaning_rules import SCALES, denied_words, reports_event, scale_for, shares_a_name
+from agent_memory.adapters.local.meaning_rules import SCALES, denied_words, reports_event, scale_for, shared_names
 from agent_memory.adapters.local.rules_curator import RulesCurator
 from agent_memory.config import Config
 from agent_memory.domain.curation import MergeAction
@@ -122,8 +122,11 @@ def test_signals_read_events_denials_and_shared_names() -> None:
     assert not reports_event("her boat is called havblikk") and not reports_event("lives in oslo")
     assert not reports_event("otter turns her recorded interviews into text") and not reports_event("drives a used car")
     assert denied_words("her mom is in springfield, not joplin, he mixed them up") == ["joplin"]
-    assert shares_a_name("his daughter Kaylee is 14", "Kaylee's 15 now")
-    assert not shares_a_name("Lives in Oslo", "Lives with her parents")  # a capital at the start is no name
+    assert shared_names("his daughter Kaylee is 14", "Kaylee's 15 now") == {"kaylee"}
+    assert not shared_names("Lives in Oslo", "Lives with her parents")  # a capital at the start is no name
+    # A supposition is no event, in its own clause only
+    assert not reports_event("if she moved, it would be to portland")
+    assert reports_event("her wife could finally retire, so they moved to spain")
 
 
 @pytest.mark.parametrize(

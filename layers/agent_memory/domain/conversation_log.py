@@ -100,9 +100,9 @@ def address_of(key: str) -> LogAddress:
 
 
 def key_part(part: str) -> bool:
-    """Whether an id can be one part of a log key: not with a `/`, and not `.` or `..`, which a path reads as this
-    folder or the one above."""
-    return "/" not in part and part not in {".", ".."}
+    """Whether an id can be one part of a log key: not with a `/`, and not empty, `.` or `..`, which a path reads as
+    this folder or the one above."""
+    return "/" not in part and part not in {"", ".", ".."}
 
 
 def transcript_address(tenant: str, user_id: str, thread_id: str) -> LogAddress | None:

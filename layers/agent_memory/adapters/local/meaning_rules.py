@@ -57,9 +57,9 @@ class PairSignals:
     tense_differs: bool
     """One memory tells of a past event and the other does not ("Lives in Berlin", "Visited Berlin last week")."""
     names_differ: bool
-    values_differ: bool
-    """The two say the same around one or two words each that differ ("allergic to cats", "allergic to dogs")."""
     """Each names something the other does not ("the Iditarod start in Anchorage", "… finish in Nome")."""
+    values_differ: bool
+    """The two say the same around one word each that differs ("allergic to cats", "allergic to dogs")."""
 
 
 # A past form that is an event, not a state: "is called", "was based", "'s married" are states, and after a
@@ -92,7 +92,13 @@ _PASSING = frozenset(
 
 
 def _events(text: str) -> list[str]:
-    return [match.group(0) for match in _PAST_EVENT.finditer(text) if not _UNREAL.search(text, 0, match.start())]
+    """The past-tense events a memory tells, but those its own clause only supposes."""
+    events = []
+    for match in _PAST_EVENT.finditer(text):
+        clause = max(text.rfind(mark, 0, match.start()) for mark in ",;.") + 1
+        if not _UNREAL.search(text, clause, match.start()):
+            events.append(match.group(0))
+    return events
 
 
 def reports_event(text: str) -> bool:
@@ -121,11 +127,6 @@ def shared_names(older: str, newer: str) -> set[str]:
         return {word.casefold().removesuffix("'s") for word in re.findall(rf"(?<=[\w,] ){_NAME}", text)}
 
     return capitalised(older) & capitalised(newer) & (inside(older) | inside(newer))
-
-
-def shares_a_name(older: str, newer: str) -> bool:
-    """Both memories name one person or thing."""
-    return bool(shared_names(older, newer))
 
 
 def reread(

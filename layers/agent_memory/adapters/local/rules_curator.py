@@ -84,6 +84,17 @@ def _plan_done(older: str, newer: str, old_plain: str, new_plain: str) -> bool:
 _SPANS = frozenset("second minute hour day night week month year decade".split())
 
 
+def _denies_narrower(old_core: frozenset[str], new_plain: str) -> bool:
+    """The denial carries a qualifier the older fact lacks, so it denies a narrower fact ("Lives in London", "Does
+    not live in central London"); "Does not live in Leeds, but in York" and "Does not like coffee or tea" deny the
+    older fact itself."""
+    clauses = denied_words(new_plain)
+    alternatives = [part for clause in clauses for part in re.split(r"\b(?:or|nor)\b", clause)]
+    return bool(alternatives) and not any(
+        set(content_words(part)) <= old_core | {"like", "dislike"} for part in alternatives
+    )
+
+
 def _counted(text: str) -> frozenset[str]:
     """What a memory counts: the word after each number ("cups" in "3 cups of coffee"); spans of time are one kind
     ("six months" sober, then "a year")."""
@@ -151,7 +162,13 @@ def _named_in_both(older: str, newer: str) -> frozenset[str]:
     thing in both ("IBM" in "Works at IBM" and "Her father worked at IBM" is no one)."""
 
     def things(text: str) -> set[str]:
-        return {m.name.casefold().removesuffix("'s") for m in _mentions(text) if m.type not in {"person", "animal"}}
+        """The words of what a memory names that is no person ("new" and "york" of "New York")."""
+        return {
+            word.removesuffix("'s")
+            for m in _mentions(text)
+            if m.type not in {"person", "animal"}
+            for word in m.name.casefold().split()
+        }
 
     named = shared_names(older, newer) - (things(older) & things(newer))
     return frozenset(named) | (_people(older) & _people(newer))
@@ -287,9 +304,7 @@ class RulesCurator:
         opposite = negated(older) != negated(newer) or (("dislike" in old_core) != ("dislike" in new_core))
         if opposite:
             stripped = {w for w in old_core ^ new_core if w not in {"dislike", "like", "likes"}}
-            # A qualifier only the denial has denies a narrower fact ("Lives in London", "Does not live in central
-            # London").
-            narrower = stripped & (new_core - old_core) - shared
+            narrower = _denies_narrower(old_core, new_plain)
             if len(shared - {"dislike", "like"}) >= 1 and len(stripped) <= 1 and not narrower:
                 return MergeDecision(MergeAction.SUPERSEDE, "the newer memory says the opposite")
             if shared - {"dislike", "like"} and negated(newer) and not negated(older) and _stopped(new_plain):
