@@ -351,6 +351,7 @@ def test_an_import_line_with_broken_unicode_or_a_repeated_history_version_is_ski
     # repeated version
     broken, repeated = records["Has a cat named Miso"], records["Works as a nurse"]
     broken["memory"]["content"] = "Has a cat \ud800"
+    broken["memory"]["id"] = "id-\udfff"  # the report cannot name it either
     repeated["memory"]["history"] = repeated["memory"]["history"] * 2
     lines = [header, settings, json.dumps(records["Lives in Lisbon"]), json.dumps(broken), json.dumps(repeated), end]
     body = "\n".join(lines).encode()

@@ -116,7 +116,7 @@ def _entity(value: Any) -> Entity:
     return Entity(_field(value, "id", str), _field(value, "name", str), _field(value, "type", str), mentions)
 
 
-def _is_text(value: Any) -> bool:
+def is_text(value: Any) -> bool:
     """JSON can write an unpaired surrogate ("\\ud800"), which no store can encode: every string must be text."""
     try:
         json.dumps(value, ensure_ascii=False).encode("utf-8")
@@ -152,7 +152,7 @@ def memory_from_record(record: Any, tenant: str, max_chars: int) -> tuple[Memory
     as a new memory. Raises InvalidExport (or the InvalidInput of the rule it breaks)."""
     if not isinstance(record, dict):
         raise InvalidExport("a memory line must hold a memory object.")
-    if not _is_text(record):
+    if not is_text(record):
         raise InvalidExport("a memory holds an unpaired surrogate (\\ud800-\\udfff), which is not text.")
     try:
         source = Source(_field(record, "source", str))

@@ -24,7 +24,14 @@ from agent_memory.domain.errors import (
 )
 from agent_memory.domain.models import HistoryEntry, Memory, Owner
 from agent_memory.domain.operations import MAX_LISTED_OPERATIONS, JobKind, Operation, OperationStatus, to_record
-from agent_memory.domain.portability import EXPORT_FORMAT, LINE_TYPES, instant, memory_from_record, memory_record
+from agent_memory.domain.portability import (
+    EXPORT_FORMAT,
+    LINE_TYPES,
+    instant,
+    is_text,
+    memory_from_record,
+    memory_record,
+)
 from agent_memory.domain.retention import stamped
 from agent_memory.domain.text import embedding_text
 from agent_memory.ports import Embedder, ExportStore, MemoryStore, OperationStore, SettingsStore
@@ -300,4 +307,4 @@ class PortabilityService:
 def _id_of(record: dict[str, Any]) -> str | None:
     memory = record.get("memory")
     value = memory.get("id") if isinstance(memory, dict) else None
-    return value if isinstance(value, str) else None
+    return value if isinstance(value, str) and is_text(value) else None  # a report can name only an id that is text
