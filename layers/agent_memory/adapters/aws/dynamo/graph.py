@@ -25,7 +25,7 @@ from agent_memory.adapters.aws.dynamo.items import Item, n, s
 from agent_memory.adapters.aws.dynamo.schema import TTL_ATTRIBUTE
 from agent_memory.adapters.aws.dynamo.table import DynamoTable
 from agent_memory.adapters.aws.errors import TransactionCancelled
-from agent_memory.domain.clock import from_micros, to_micros
+from agent_memory.domain.clock import from_micros, to_micros, utcnow
 from agent_memory.domain.graph import Mention, Statement
 from agent_memory.domain.knowledge import USER
 from agent_memory.domain.models import Entity, Memory, Owner
@@ -80,6 +80,12 @@ def graph_items(memory: Memory) -> list[Item]:
     return projected
 
 
+def _expired(image: Item) -> bool:
+    """Whether a memory item's image had expired: what TTL removes (an ordinary delete takes its remains itself)."""
+    expires = items.integer(image, "expires_at")
+    return expires is not None and expires <= to_micros(utcnow())
+
+
 def _key(item: Item) -> Item:
     return {"pk": item["pk"], "sk": item["sk"]}
 
@@ -101,7 +107,8 @@ class GraphProjector:
         before = graph_items(items.memory_from_item(old)) if old else None
         if record.get("eventName") == "REMOVE" or not new:
             self._table.batch_delete([_key(item) for item in before or self._orphans(keys)])
-            self._remove_remains(keys)
+            if old and _expired(old):
+                self._remove_remains(keys)
             return "removed"
         memory = items.memory_from_item(new)
         after = graph_items(memory)
@@ -128,9 +135,9 @@ class GraphProjector:
         return "projected"
 
     def _remove_remains(self, keys: Item) -> None:
-        """The history and recall counter of a memory that is gone. A delete takes them in its own transaction; an
-        expiry does not: DynamoDB's TTL removes the memory item alone. Each batch is conditioned on the memory still
-        being absent, so a memory imported again under its id keeps what it brought."""
+        """The history and recall counter of an expired memory that is gone. A delete removes them itself; DynamoDB's
+        TTL removes the memory item alone. Each batch is conditioned on the memory still being absent, so a memory
+        imported again under its id keeps what it brought."""
         memory_id = str(keys["sk"]["S"])[len(items.MEMORY_PREFIX) :]
         found = self._table.query(
             KeyConditionExpression="pk = :pk AND begins_with(sk, :prefix)",
@@ -144,8 +151,10 @@ class GraphProjector:
             deletes = [{"Delete": {"Key": key}} for key in remains[start : start + WRITES_PER_TRANSACTION]]
             try:
                 self._table.transact([absent, *deletes])
-            except TransactionCancelled:
-                return  # the memory is back: what remains is its own
+            except TransactionCancelled as cancelled:
+                if cancelled.failed(0) is not None:
+                    return  # the memory is back: what remains is its own
+                raise  # a conflict or throttling: the stream retries the record
 
     def _orphans(self, keys: Item) -> list[Item]:
         """Graph items of a removed memory whose record carried no old image (the stream must send both)."""
