@@ -78,7 +78,7 @@ class Monitoring(Construct):
                 f"{name}IteratorAge",
                 functions[name].function.metric("IteratorAge", statistic="Maximum", period=FIVE_MINUTES),
                 STREAM_LAG_ALARM.to_milliseconds(),
-                f"{name}: stream records waited over {STREAM_LAG_ALARM.to_seconds()} s (the erasure's settle wait)",
+                f"{name}: stream records waited over {STREAM_LAG_ALARM.to_seconds()} s; writes reach it late",
             )
         alarm("Api5xx", api.metric_server_error(period=FIVE_MINUTES), 5, "API answered 5xx")
         alarm(
