@@ -30,13 +30,15 @@ EXCLUSIVE_SLOTS: tuple[tuple[str, re.Pattern[str]], ...] = (
 _KIN = "|".join(word for word in RELATIVES.split("|") if not word.startswith("marr"))
 # "Tom, her brother, …": a name set before its relative in commas is about that relative.
 _APPOSED = r"(?:[\w\u00c0-\u024f'-]+,\s+(?=(?:her|his|their|my|our)\s))?"
+# How a memory about someone opens: a cue word, then perhaps a name set before its relative in commas.
+_OPENING = r"^(?:(?:actually|correction|update|so|also|now|btw)[,:]?\s+)?" + _APPOSED
 _ABOUT = re.compile(
-    r"^(?:(?:actually|correction|update|so|also|now|btw)[,:]?\s+)?" + _APPOSED + r"(?:(?:her|his|their|my|our)\s+)?"
+    _OPENING + r"(?:(?:her|his|their|my|our)\s+)?"
     rf"(?:(?:older|younger|little|big|elder|best|close)\s+)?({_KIN}|{FRIENDS})\b(?!-)"
 )
 # People a memory is about only when it says whose they are ("Her boss …": "Manager at Tesco" is the user's job).
 _OWNED = re.compile(
-    r"^(?:(?:actually|correction|update|so|also|now|btw)[,:]?\s+)?" + _APPOSED + r"(?:her|his|their|my|our)\s+"
+    _OPENING + r"(?:her|his|their|my|our)\s+"
     r"(?:(?:old|new|older|younger|little|big|elder|best|close|former)\s+)?"
     r"(colleague|co-?worker|boss|manager|neighbou?r|coach|landlord|landlady|mentor|classmate|teammate|tutor|"
     r"therapist|supervisor)\b(?!-)"

@@ -77,8 +77,13 @@ def _plan_done(older: str, newer: str, old_plain: str, new_plain: str) -> bool:
     place ("Wants to learn Italian", "Learned French at school" is another language)."""
     if not _PLAN.search(old_plain) or _PLAN.search(new_plain) or not _PAST.search(new_plain):
         return False
+    return not _names_differ(older, newer)
+
+
+def _names_differ(older: str, newer: str) -> bool:
+    """Each memory names something the other does not ("Italian" and "French", "Leo" and "Sam")."""
     old_names, new_names = _proper_names(older), _proper_names(newer)
-    return not (old_names - new_names and new_names - old_names)
+    return bool(old_names - new_names) and bool(new_names - old_names)
 
 
 _SPANS = frozenset("second minute hour day night week month year decade".split())
@@ -107,10 +112,9 @@ def _same_count(older: str, newer: str) -> bool:
     """Two counts that may be one count changed: they count the same thing and name no one else ("Her son Leo is
     8" and "Her son Sam is 12" are two sons; "3 cups of coffee" and "2 litres of water" two drinks)."""
     counted = _counted(older), _counted(newer)
-    names = _proper_names(older), _proper_names(newer)
     if all(counted) and not counted[0] & counted[1]:
         return False
-    return not (names[0] - names[1] and names[1] - names[0])
+    return not _names_differ(older, newer)
 
 
 @lru_cache(maxsize=4096)  # a pair's texts are read for people, names and entities, and each text is in many pairs
@@ -222,9 +226,8 @@ def _signals(older: str, newer: str, about_different_people: bool) -> PairSignal
     # does not correct "Is allergic to peanuts").
     old_core = core(older)
     denied = [set(content_words(phrase)) for phrase in denied_words(new_plain)]
-    old_names, new_names = _proper_names(older), _proper_names(newer)
     # A new count changes the old one only when it counts the same thing ("2 dogs" is not replaced by "3 cats").
-    old_rest, new_rest = core(older) - old_numbers, core(newer) - new_numbers
+    old_rest, new_rest = old_core - old_numbers, core(newer) - new_numbers
     recounted = (
         old_numbers != new_numbers
         and bool(shared_words(old_rest, new_rest, names_inside(older) | names_inside(newer)))
@@ -240,7 +243,7 @@ def _signals(older: str, newer: str, about_different_people: bool) -> PairSignal
         reports_event=reports_event(new_plain) and not reports_event(old_plain),
         negation_differs=negated(older) != negated(newer),
         tense_differs=tells_of_the_past(old_plain) != tells_of_the_past(new_plain),
-        names_differ=bool(old_names - new_names) and bool(new_names - old_names),
+        names_differ=_names_differ(older, newer),
         values_differ=_values_differ(older, newer),
     )
 

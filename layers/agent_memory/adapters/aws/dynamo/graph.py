@@ -139,11 +139,7 @@ class GraphProjector:
         TTL removes the memory item alone. Each batch is conditioned on the memory still being absent, so a memory
         imported again under its id keeps what it brought."""
         memory_id = str(keys["sk"]["S"])[len(items.MEMORY_PREFIX) :]
-        found = self._table.query(
-            KeyConditionExpression="pk = :pk AND begins_with(sk, :prefix)",
-            ExpressionAttributeValues={":pk": keys["pk"], ":prefix": s(items.history_prefix(memory_id))},
-            ProjectionExpression="pk, sk",
-        )
+        found = self._table.query(**items.history_query(keys["pk"], memory_id), ProjectionExpression="pk, sk")
         remains = [_key(item) for item in found if items.is_history_of(str(item["sk"]["S"]), memory_id)]
         remains.append({"pk": keys["pk"], "sk": s(items.ACCESS_PREFIX + memory_id)})
         absent = {"ConditionCheck": {"Key": _key(keys), "ConditionExpression": "attribute_not_exists(pk)"}}

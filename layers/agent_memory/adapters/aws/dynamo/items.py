@@ -47,7 +47,6 @@ MEMORY_PREFIX = "M#"
 ACCESS_PREFIX = "A#"
 UNIQUE_PREFIX = "C#"
 HISTORY_PREFIX = "H#"
-_VERSION = re.compile(r"\d{8,}")  # what follows a history entry's memory id in its sort key
 IDEMPOTENCY_PREFIX = "I#"
 SETTINGS_SK = "SETTINGS"
 ERASURE_SK = "ERASURE"
@@ -118,6 +117,17 @@ def history_key(owner: Owner, memory_id: str, version: int) -> Item:
 def history_prefix(memory_id: str) -> str:
     """What a memory's history entries' sort keys begin with; the entries of "m#x" begin with it too."""
     return f"{HISTORY_PREFIX}{memory_id}#"
+
+
+def history_query(pk: Item, memory_id: str) -> dict[str, Any]:
+    """The Query of a memory's history entries in its user's partition (`pk`); keep only those `is_history_of`."""
+    return {
+        "KeyConditionExpression": "pk = :pk AND begins_with(sk, :prefix)",
+        "ExpressionAttributeValues": {":pk": pk, ":prefix": s(history_prefix(memory_id))},
+    }
+
+
+_VERSION = re.compile(r"\d{8,}")  # what follows a history entry's memory id in its sort key
 
 
 def is_history_of(sort_key: str, memory_id: str) -> bool:

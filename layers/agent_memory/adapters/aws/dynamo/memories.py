@@ -312,11 +312,7 @@ class DynamoMemories:
         return [(counted(memory, counts), vector) for memory, vector in found]
 
     def _history(self, owner: Owner, memory_id: str, **kwargs: Any) -> Iterator[Item]:
-        found = self._table.query(
-            KeyConditionExpression="pk = :pk AND begins_with(sk, :prefix)",
-            ExpressionAttributeValues={":pk": s(items.user_pk(owner)), ":prefix": s(items.history_prefix(memory_id))},
-            **kwargs,
-        )
+        found = self._table.query(**items.history_query(s(items.user_pk(owner)), memory_id), **kwargs)
         return (item for item in found if items.is_history_of(str(item["sk"]["S"]), memory_id))
 
     def history(self, owner: Owner, memory_id: str) -> list[HistoryEntry]:

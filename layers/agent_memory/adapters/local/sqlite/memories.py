@@ -61,7 +61,7 @@ class SqliteMemories:
             expired = existing["expires_at"] is not None and existing["expires_at"] <= values["created_at"]
             if not expired:
                 raise DuplicateMemory(existing["id"])
-            self._delete_rows(conn, memory.owner, [existing["id"]])
+            user_data.delete_rows(conn, memory.owner, [existing["id"]])
         columns = ", ".join(values)
         placeholders = ", ".join(f":{name}" for name in values)
         conn.execute(f"INSERT INTO memories ({columns}) VALUES ({placeholders})", values)
@@ -133,7 +133,7 @@ class SqliteMemories:
             "SELECT id FROM memories WHERE tenant = ? AND user_id = ? AND content_key = ? AND id != ?",
             (memory.tenant, memory.user_id, values["content_key"], memory.id),
         ).fetchall()
-        self._delete_rows(conn, memory.owner, [row["id"] for row in expired])
+        user_data.delete_rows(conn, memory.owner, [row["id"] for row in expired])
         assignments = ", ".join(f"{name} = :{name}" for name in values if name != "id")
         conn.execute(f"UPDATE memories SET {assignments} WHERE id = :id", values)
         self._add_history(conn, memory, history)
@@ -164,23 +164,7 @@ class SqliteMemories:
 
     def delete(self, owner: Owner, memory_ids: Sequence[str]) -> list[str]:
         with self._database.write() as conn:
-            return self._delete_rows(conn, owner, list(dict.fromkeys(memory_ids)))
-
-    @staticmethod
-    def _delete_rows(conn: sqlite3.Connection, owner: Owner, memory_ids: Sequence[str]) -> list[str]:
-        deleted: list[str] = []
-        for memory_id in memory_ids:
-            cursor = conn.execute(
-                "DELETE FROM memories WHERE id = ? AND tenant = ? AND user_id = ?",
-                (memory_id, owner.tenant, owner.user_id),
-            )
-            if cursor.rowcount:
-                deleted.append(memory_id)
-                conn.execute(
-                    "DELETE FROM memory_history WHERE memory_id = ? AND tenant = ? AND user_id = ?",
-                    (memory_id, owner.tenant, owner.user_id),
-                )
-        return deleted
+            return user_data.delete_rows(conn, owner, list(dict.fromkeys(memory_ids)))
 
     # -- a user's memories as a whole ------------------------------------------------------------
 
@@ -227,7 +211,7 @@ class SqliteMemories:
                 (to_micros(now), limit),
             ).fetchall()
             for row in rows:
-                self._delete_rows(conn, Owner(row["tenant"], row["user_id"]), [row["id"]])
+                user_data.delete_rows(conn, Owner(row["tenant"], row["user_id"]), [row["id"]])
         return len(rows)
 
     # -- reads ----------------------------------------------------------------------------------

@@ -102,6 +102,22 @@ def user_ids(conn: sqlite3.Connection, tenant: str) -> list[str]:
     ]
 
 
+def delete_rows(conn: sqlite3.Connection, owner: Owner, memory_ids: Sequence[str]) -> list[str]:
+    """Deletes these memories of the owner with their history; answers the ids that were there."""
+    deleted: list[str] = []
+    for memory_id in memory_ids:
+        cursor = conn.execute(
+            "DELETE FROM memories WHERE id = ? AND tenant = ? AND user_id = ?", (memory_id, owner.tenant, owner.user_id)
+        )
+        if cursor.rowcount:
+            deleted.append(memory_id)
+            conn.execute(
+                "DELETE FROM memory_history WHERE memory_id = ? AND tenant = ? AND user_id = ?",
+                (memory_id, owner.tenant, owner.user_id),
+            )
+    return deleted
+
+
 def restore_one(
     conn: sqlite3.Connection, memory: Memory, history: Sequence[HistoryEntry], vector: np.ndarray | None
 ) -> Memory:
@@ -116,19 +132,14 @@ def restore_one(
         raise VersionConflict(f"Memory {memory.id} already exists.")
     if holder is not None:  # ids are the table's key here, unique across owners; nothing about the holder is told
         raise MemoryIdTaken(f"Memory id {memory.id} is in use by another user; import it under another id.")
-    scope = (memory.tenant, memory.user_id)
     holder = conn.execute(
         "SELECT id, expires_at FROM memories WHERE tenant = ? AND user_id = ? AND content_key = ?",
-        (*scope, values["content_key"]),
+        (memory.tenant, memory.user_id, values["content_key"]),
     ).fetchone()
     if holder is not None:
         if holder["expires_at"] is None or holder["expires_at"] > to_micros(utcnow()):
             raise DuplicateMemory(holder["id"])
-        # As on insert: an expired memory (kept until the sweep) no longer holds its content.
-        for table, column in (("memory_history", "memory_id"), ("memories", "id")):
-            conn.execute(
-                f"DELETE FROM {table} WHERE tenant = ? AND user_id = ? AND {column} = ?", (*scope, holder["id"])
-            )
+        delete_rows(conn, memory.owner, [holder["id"]])  # as on insert: an expired memory no longer holds its content
     columns = ", ".join(values)
     conn.execute(f"INSERT INTO memories ({columns}) VALUES ({', '.join(':' + name for name in values)})", values)
     conn.executemany(
